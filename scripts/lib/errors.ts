@@ -1,0 +1,47 @@
+/**
+ * Errors the user can act on. Entry scripts print `message` as one line and exit with
+ * `exitCode`; anything else escaping is a bug, and still gets one line, not a stack.
+ *
+ * Exit codes across the three tools: 0 ok, 1 a regression / failed budget / failed
+ * measurement, 2 usage or input error.
+ */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 2,
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** Strips terminal control sequences so names from input files print harmlessly. */
+export function printable(text: string): string {
+  // ESC/CSI sequences first, then any remaining C0/C1 control characters except tab.
+  return text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "")
+    .replace(/\u001b[\]P^_][^\u0007\u001b]*(\u0007|\u001b\\)?/g, "")
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, "?");
+}
+
+/**
+ * Runs an entry script's main function: a UserError prints one line and its exit code,
+ * an unexpected error prints one line too (the stack only with COLDSTART_DEBUG=1).
+ */
+export async function runMain(tool: string, main: () => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    code = await main();
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`${tool}: error: ${printable(error.message)}\n`);
+      code = error.exitCode;
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`${tool}: internal error: ${printable(message)}\n`);
+      if (process.env.COLDSTART_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      code = 2;
+    }
+  }
+  process.exit(code);
+}
