@@ -238,7 +238,7 @@ function parseImportTime(check: ShapeChecker, value: unknown, field: string): Im
  * read them; unknown extra keys are kept (forward compatibility).
  */
 export function validateResult(value: unknown, source: string): LoadedResult {
-  const check = new ShapeChecker(source);
+  const check: ShapeChecker = new ShapeChecker(source);
   const raw = check.object(value, "(top level)");
   for (const [key] of entries(check, raw, "(top level)")) void key;
 
