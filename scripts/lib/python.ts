@@ -1,0 +1,122 @@
+/**
+ * Finding the interpreter and building the child's environment.
+ *
+ * The interpreter is resolved once to `sys.executable` and that path is spawned: version
+ * manager shims (pyenv, asdf) are shell scripts that would add tens of milliseconds to
+ * every timed process.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { delimiter, join } from "node:path";
+import { UserError } from "./errors.ts";
+import { PROBE } from "./harness.ts";
+
+export interface PythonInfo {
+  /** What the user asked for (config, flag or default). */
+  requested: string;
+  /** The real executable that is spawned. */
+  executable: string;
+  version: string;
+  versionInfo: [number, number, number];
+  platform: string;
+  cpu: string;
+  cpuCount: number;
+  /** True when the interpreter runs inside a virtualenv. */
+  inVenv: boolean;
+}
+
+export function defaultPython(tree: string): string {
+  const venv = join(tree, ".venv", "bin", "python");
+  return existsSync(venv) ? venv : "python3";
+}
+
+function cpuModel(): string {
+  try {
+    const text = readFileSync("/proc/cpuinfo", "utf8");
+    const match = /^model name\s*:\s*(.+)$/m.exec(text);
+    if (match) return match[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? "unknown";
+}
+
+export async function resolvePython(requested: string, cwd: string): Promise<PythonInfo> {
+  const command = requested.includes("/") || Bun.which(requested) ? requested : null;
+  if (!command) {
+    throw new UserError(`python interpreter "${requested}" not found on PATH; set --python or [tool.coldstart] python`);
+  }
+  let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  try {
+    proc = Bun.spawn([command, "-I", "-c", PROBE], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+  } catch (error) {
+    throw new UserError(`cannot run python interpreter "${requested}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) {
+    const tail = stderr.trim().split("\n").slice(-1)[0] ?? "";
+    throw new UserError(`python interpreter "${requested}" failed to start (exit ${code}): ${tail}`);
+  }
+  let info: {
+    executable: string; version: string; version_info: number[]; platform: string;
+    machine: string; processor: string; prefix: string; base_prefix: string; cpu_count: number | null;
+  };
+  try {
+    info = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    throw new UserError(`python interpreter "${requested}" did not answer like CPython 3.8+`);
+  }
+  const [major = 0, minor = 0, micro = 0] = info.version_info;
+  if (major < 3 || (major === 3 && minor < 8)) {
+    throw new UserError(`python interpreter "${requested}" is ${major}.${minor}; coldstart needs Python 3.8 or newer`);
+  }
+  return {
+    requested,
+    // A venv's python must be spawned by its own path (not the base interpreter) to stay in the venv.
+    executable: info.executable || command,
+    version: info.version,
+    versionInfo: [major, minor, micro],
+    platform: info.platform,
+    cpu: cpuModel(),
+    cpuCount: info.cpu_count ?? 0,
+    inVenv: info.prefix !== info.base_prefix,
+  };
+}
+
+/** Variables that would change what the child does at start-up; removed for every run. */
+const REMOVED = [
+  "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONPROFILEIMPORTTIME", "PYTHONVERBOSE", "PYTHONDEBUG",
+  "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONMALLOC", "PYTHONTRACEMALLOC",
+  "PYTHONDEVMODE", "PYTHONEXECUTABLE", "PYTHONHOME", "PYTHONBREAKPOINT", "PYTHONUNBUFFERED",
+];
+
+export interface ChildEnvironment {
+  /** The full environment given to the child. */
+  env: Record<string, string>;
+  /** What the tool set (value) or removed (null), recorded in the result. */
+  changes: Record<string, string | null>;
+}
+
+/**
+ * The child's environment: the user's own, minus start-up hooks, with the tree's import
+ * root first on PYTHONPATH when no virtualenv provides the package (the user's own
+ * PYTHONPATH is kept after it).
+ */
+export function childEnvironment(tree: string, python: PythonInfo, base: Record<string, string | undefined> = process.env): ChildEnvironment {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  const changes: Record<string, string | null> = {};
+  for (const key of REMOVED) {
+    if (key in env) {
+      delete env[key];
+      changes[key] = null;
+    }
+  }
+  if (!python.inVenv) {
+    const root = existsSync(join(tree, "src")) && !existsSync(join(tree, "src", "__init__.py")) ? join(tree, "src") : tree;
+    const pythonPath = [root, base.PYTHONPATH].filter(Boolean).join(delimiter);
+    env.PYTHONPATH = pythonPath;
+    changes.PYTHONPATH = pythonPath;
+  }
+  return { env, changes };
+}
