@@ -162,9 +162,24 @@ export interface Summary {
   deltaPct: number | null;
   baselineMean: number | null;
   candidateMean: number | null;
-  /** Summary lines in plain text (renderers add marks and colours). */
+  /** Two-sided p-value and minimum detectable effect of the primary row (null without samples). */
+  pValue: number | null;
+  mdeMs: number | null;
+  /** First summary line in plain text. */
   headline: string;
+  /**
+   * Every summary line in plain text, the headline first (renderers add the mark for
+   * `tone`: ✓ good, ✗ bad, = same). The seed's three lines when the verdict is
+   * significant or unknown.
+   */
+  lines: string[];
+  tone: Tone;
+  /** Set when the verdict is "unknown": why (e.g. the files hold no samples). */
+  note: string | null;
 }
+
+/** How a change reads: better, worse, or neither. */
+export type Tone = "good" | "bad" | "same";
 
 /** One candidate compared with the baseline. */
 export interface CandidateComparison {
@@ -296,8 +311,15 @@ function capitalize(text: string): string {
   return text.length ? text[0]!.toUpperCase() + text.slice(1) : text;
 }
 
+/** Seed files name measurements `<package>_<what>`: the shared prefix names the package. */
+function sharedPrefix(result: LoadedResult): string | null {
+  const prefixes = new Set(Object.keys(result.data.measurements).map((name) => name.split("_")[0]));
+  const [only] = prefixes;
+  return prefixes.size === 1 && only && Object.keys(result.data.measurements).every((n) => n.includes("_")) ? only : null;
+}
+
 function moduleCountRows(baseline: LoadedResult, candidate: LoadedResult): ModuleCountRow[] {
-  const pkg = candidate.data.modules?.package || baseline.data.modules?.package || "";
+  const pkg = candidate.data.modules?.package || baseline.data.modules?.package || sharedPrefix(baseline) || "";
   const base = baseline.data.module_counts;
   const cand = candidate.data.module_counts;
   return [
@@ -416,25 +438,38 @@ function formatMs(value: number): string {
 function summaryOf(rows: MeasurementRow[], primaryName: string | null): Summary {
   const row = rows.find((r) => r.name === primaryName && r.status === "ok");
   if (!row || !row.baseline || !row.candidate || row.deltaMs === null) {
+    const headline = primaryName
+      ? `${primaryName} is not measured in both files: nothing to compare.`
+      : "No measurement present in both files: nothing to compare.";
     return {
-      measurement: primaryName,
-      verdict: "unknown",
-      deltaMs: null,
-      deltaPct: null,
-      baselineMean: null,
-      candidateMean: null,
-      headline: primaryName
-        ? `${primaryName} is not measured in both files: nothing to compare.`
-        : "No measurement present in both files: nothing to compare.",
+      measurement: primaryName, verdict: "unknown", deltaMs: null, deltaPct: null, baselineMean: null,
+      candidateMean: null, pValue: null, mdeMs: null, headline, lines: [headline], tone: "same", note: null,
     };
   }
   const magnitude = formatMs(Math.abs(row.deltaMs));
-  const headlines: Record<Verdict, string> = {
-    faster: `Cold start improved by ${magnitude} (significant, ${formatP(row.pValue)})`,
-    slower: `Cold start regressed by ${magnitude} (significant, ${formatP(row.pValue)})`,
-    "no-change": `No significant change in cold start (${formatP(row.pValue)})`,
-    unknown: row.deltaMs > 0 ? `Cold start improved by ${magnitude}` : row.deltaMs < 0 ? `Cold start regressed by ${magnitude}` : "Cold start unchanged",
-  };
+  const pct = Math.abs(row.deltaPct ?? 0).toFixed(1);
+  const means = `Baseline: ${formatMs(row.baseline.mean)} → Optimized: ${formatMs(row.candidate.mean)}`;
+  const significant = row.verdict === "unknown" ? "" : ` (significant, ${formatP(row.pValue)})`;
+  const direction: Verdict = row.verdict !== "unknown" ? row.verdict : row.deltaMs > 0 ? "faster" : row.deltaMs < 0 ? "slower" : "no-change";
+  let lines: string[];
+  let tone: Tone;
+  if (direction === "faster") {
+    tone = "good";
+    lines = [`Cold start improved by ${magnitude}${significant}`, `That's a ${pct}% improvement over baseline`, means];
+  } else if (direction === "slower") {
+    tone = "bad";
+    lines = [`Cold start regressed by ${magnitude}${significant}`, `That's a ${pct}% slowdown over baseline`, means];
+  } else {
+    tone = "same";
+    const power = row.mdeMs !== null ? `, could detect ±${formatMs(row.mdeMs)}` : "";
+    lines = row.verdict === "unknown"
+      ? ["Cold start unchanged", means]
+      : [
+        `No significant change in cold start (${formatP(row.pValue)}${power})`,
+        `Measured difference ${formatMs(row.deltaMs)} (${(row.deltaPct ?? 0).toFixed(1)}%) is within noise`,
+        means,
+      ];
+  }
   return {
     measurement: row.name,
     verdict: row.verdict,
@@ -442,7 +477,12 @@ function summaryOf(rows: MeasurementRow[], primaryName: string | null): Summary 
     deltaPct: row.deltaPct,
     baselineMean: row.baseline.mean,
     candidateMean: row.candidate.mean,
-    headline: headlines[row.verdict],
+    pValue: row.pValue,
+    mdeMs: row.mdeMs,
+    headline: lines[0]!,
+    lines,
+    tone,
+    note: row.verdict === "unknown" ? `no significance test (${row.note ?? "not tested"}); these are differences of means.` : null,
   };
 }
 
@@ -521,4 +561,53 @@ export function buildComparison(results: LoadedResult[], options: ComparisonOpti
     candidates: compared,
     regression: compared.some((c) => c.regressions.length > 0),
   };
+}
+
+/** How a measurement row reads: from the verdict, or the sign of Δ without samples. */
+export function rowTone(row: MeasurementRow): Tone {
+  if (row.verdict === "faster") return "good";
+  if (row.verdict === "slower") return "bad";
+  if (row.verdict === "no-change" || row.deltaMs === null || row.deltaMs === 0) return "same";
+  return row.deltaMs > 0 ? "good" : "bad";
+}
+
+/** How a delta reads when positive means better (fewer modules, less time). */
+export function deltaTone(delta: number): Tone {
+  return delta > 0 ? "good" : delta < 0 ? "bad" : "same";
+}
+
+/** The seed's arrow: ↓ faster (Δ > 0), ↑ slower, = unchanged. */
+export function arrow(delta: number): string {
+  return delta > 0 ? "↓" : delta < 0 ? "↑" : "=";
+}
+
+/** Words a verdict is written as in reports. */
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  faster: "faster",
+  slower: "slower",
+  "no-change": "no significant change",
+  unknown: "no samples",
+};
+
+/** Words a lazy change is written as (the seed's). */
+export const LAZY_TEXT: Record<LazyChange, string> = {
+  "now-lazy": "NOW LAZY",
+  "now-eager": "NOW EAGER",
+  "no-change": "NO CHANGE",
+  unknown: "NOT IN BOTH",
+};
+
+export function lazyTone(change: LazyChange): Tone {
+  return change === "now-lazy" ? "good" : change === "now-eager" ? "bad" : "same";
+}
+
+/** Milliseconds as the seed prints them: "12.35ms". */
+export { formatMs };
+
+/** A side as people name it: "main @ 0123456 (file.json)" or the file alone. */
+export function describeSide(side: SideInfo): string {
+  const parts: string[] = [];
+  if (side.ref) parts.push(side.ref);
+  if (side.commit) parts.push(`@ ${side.commit.slice(0, 7)}${side.dirty ? "+dirty" : ""}`);
+  return parts.length ? `${parts.join(" ")} (${side.source})` : side.source;
 }
