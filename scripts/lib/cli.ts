@@ -45,8 +45,22 @@ Output:
   -V, --version         print the version`;
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, tool: string) {
+  // `--iterations -1` should reach our validation ("must be >= 1"), not parseArgs' "ambiguous".
+  const takesValue = (arg: string) =>
+    Object.entries(options).some(([name, spec]) => spec.type === "string" && (arg === `--${name}` || arg === `-${spec.short}`));
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    const next = argv[index + 1];
+    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
+      args.push(`${arg.startsWith("--") ? arg : `--${Object.entries(options).find(([, spec]) => `-${spec.short}` === arg)![0]}`}=${next}`);
+      index += 1;
+    } else {
+      args.push(arg);
+    }
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     throw new UserError(`${message.replace(/\.$/, "")}; see ${tool} --help`);

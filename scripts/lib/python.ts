@@ -42,9 +42,9 @@ function cpuModel(): string {
 }
 
 export async function resolvePython(requested: string, cwd: string): Promise<PythonInfo> {
-  const command = requested.includes("/") || Bun.which(requested) ? requested : null;
+  const command = requested.includes("/") ? (existsSync(requested) ? requested : null) : Bun.which(requested) ? requested : null;
   if (!command) {
-    throw new UserError(`python interpreter "${requested}" not found on PATH; set --python or [tool.coldstart] python`);
+    throw new UserError(`python interpreter "${requested}" not found; set --python or [tool.coldstart] python`);
   }
   let proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {

@@ -1,0 +1,70 @@
+/** Shared test helpers: temp folders, fixture trees, real git repos, running the scripts. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dir, "..");
+
+const made: string[] = [];
+
+export function tempDir(prefix = "coldstart-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function cleanupTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes `files` (relative path -> content) under `dir`. */
+export function writeTree(dir: string, files: Record<string, string>): string {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+  return dir;
+}
+
+export function sh(cwd: string, argv: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const proc = Bun.spawnSync(argv, { cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  return { code: proc.exitCode ?? -1, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
+}
+
+/** A git repo with `files` committed on `main`. */
+export function gitRepo(files: Record<string, string>): string {
+  const dir = writeTree(tempDir("coldstart-repo-"), files);
+  const git = (...args: string[]) => {
+    const result = sh(dir, ["git", ...args]);
+    if (result.code !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout.trim();
+  };
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "test@example.com");
+  git("config", "user.name", "coldstart test");
+  git("config", "commit.gpgsign", "false");
+  git("add", "-A");
+  git("commit", "-qm", "initial");
+  return dir;
+}
+
+/** Runs one of the entry scripts with bun, as a user would. */
+export async function runScript(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(["bun", join(ROOT, "scripts", script), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: "1", CI: "true", ...options.env },
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+/** Fast settings for integration tests: few runs, no importtime unless asked. */
+export const FAST = ["--iterations", "3", "--warmup", "0", "--importtime-runs", "0"];
