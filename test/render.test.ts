@@ -1,0 +1,123 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { colorEnabled, createPalette } from "../scripts/lib/color.ts";
+import { buildComparison } from "../scripts/lib/compare.ts";
+import { render as renderJson } from "../scripts/lib/render/json.ts";
+import { escapeMarkdown, render as renderMarkdown } from "../scripts/lib/render/markdown.ts";
+import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
+import { renderComparisonReport } from "../scripts/lib/report.ts";
+import { parseResult, type LoadedResult } from "../scripts/lib/result.ts";
+
+const DIR = join(import.meta.dir, "fixtures", "results");
+function fixture(name: string): LoadedResult {
+  return parseResult(readFileSync(join(DIR, name), "utf8"), name);
+}
+const seed = buildComparison([fixture("seed_baseline.json"), fixture("seed_optimized.json")]);
+const schema1 = buildComparison([fixture("schema1_base.json"), fixture("schema1_faster.json"), fixture("schema1_slower.json")], { failOnRegressionPct: 0 });
+
+describe("terminal", () => {
+  test("the seed's example: the seed's rows, sections and summary, verbatim", () => {
+    const text = renderTerminal(seed);
+    for (const line of [
+      "IMPORT TIME COMPARISON",
+      "Metric                        Baseline    Optimized       Δ ms      Δ %",
+      "runpod_total                  285.64ms     273.29ms ↓  12.35ms   4.32%",
+      "runpod_serverless             376.33ms     395.14ms ↑ -18.81ms  -5.00%",
+      "runpod_endpoint               378.61ms     399.36ms ↑ -20.75ms  -5.48%",
+      "MODULE LOAD COMPARISON",
+      "Total modules loaded:",
+      "  Baseline:   698  Optimized:  582  Δ:  116",
+      "Runpod modules loaded:",
+      "  Baseline:    48  Optimized:   46  Δ:    2",
+      "LAZY LOADING STATUS",
+      "Paramiko             Baseline: LOADED       Optimized: NOT LOADED   ✓ NOW LAZY",
+      "SSH CLI              Baseline: LOADED       Optimized: NOT LOADED   ✓ NOW LAZY",
+      "SUMMARY",
+      "✓ Cold start improved by 12.35ms",
+      "✓ That's a 4.3% improvement over baseline",
+      "✓ Baseline: 285.64ms → Optimized: 273.29ms",
+    ]) {
+      expect(text.split("\n")).toContain(line);
+    }
+    const order = ["IMPORT TIME COMPARISON", "MODULE LOAD COMPARISON", "LAZY LOADING STATUS", "SUMMARY"].map((s) => text.indexOf(s));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain("significance needs samples");
+    expect(text).not.toContain("\u001b[");
+  });
+  test("snapshot: seed files", () => {
+    expect(renderTerminal(seed)).toMatchSnapshot();
+  });
+  test("snapshot: schema-1 files, three-way, with verdicts and diffs", () => {
+    expect(renderTerminal(schema1)).toMatchSnapshot();
+  });
+  test("colours: green better, red worse, only when enabled", () => {
+    const text = renderTerminal(schema1, createPalette(true));
+    expect(text).toContain("\u001b[32m"); // green
+    expect(text).toContain("\u001b[31m"); // red
+    expect(text.replace(/\u001b\[[0-9;]*m/g, "")).toBe(renderTerminal(schema1));
+  });
+  test("names from input files cannot inject terminal escapes", () => {
+    const base = fixture("seed_baseline.json");
+    const evil = { ...base, source: "evil\u001b]0;pwned\u0007.json" };
+    expect(renderTerminal(buildComparison([evil, base]))).not.toContain("\u001b");
+  });
+});
+
+describe("colour decision", () => {
+  test("FORCE_COLOR, NO_COLOR, TERM=dumb, TTY", () => {
+    expect(colorEnabled({}, true)).toBe(true);
+    expect(colorEnabled({}, false)).toBe(false);
+    expect(colorEnabled({}, undefined)).toBe(false);
+    expect(colorEnabled({ NO_COLOR: "1" }, true)).toBe(false);
+    expect(colorEnabled({ NO_COLOR: "" }, true)).toBe(true);
+    expect(colorEnabled({ TERM: "dumb" }, true)).toBe(false);
+    expect(colorEnabled({ FORCE_COLOR: "1" }, false)).toBe(true);
+    expect(colorEnabled({ FORCE_COLOR: "0" }, true)).toBe(false);
+    expect(colorEnabled({ FORCE_COLOR: "1", NO_COLOR: "1" }, false)).toBe(true);
+  });
+});
+
+describe("markdown", () => {
+  test("snapshot: seed files", () => {
+    expect(renderMarkdown(seed)).toMatchSnapshot();
+  });
+  test("snapshot: schema-1 files", () => {
+    expect(renderMarkdown(schema1)).toMatchSnapshot();
+  });
+  test("escapes | and < and friends from input files", () => {
+    expect(escapeMarkdown("a|b<script>`x`")).toBe("a\\|b&lt;script&gt;\\`x\\`");
+    const base = fixture("seed_baseline.json");
+    const evil = { ...base, source: "x|<img src=y>.json" };
+    const text = renderMarkdown(buildComparison([evil, base]));
+    expect(text).not.toContain("<img");
+    expect(text).toContain("x\\|&lt;img");
+  });
+});
+
+describe("json", () => {
+  test("parses and carries every verdict", () => {
+    const parsed = JSON.parse(renderJson(schema1));
+    expect(parsed.formatVersion).toBe(1);
+    expect(parsed.candidates.map((c: { measurements: { verdict: string }[] }) => c.measurements.map((m) => m.verdict))).toEqual([
+      ["faster", "no-change"],
+      ["slower", "slower"],
+    ]);
+    expect(parsed.candidates[0].measurements[0]).toHaveProperty("pValue");
+    expect(parsed.candidates[0].measurements[0]).toHaveProperty("ci");
+    expect(parsed.candidates[0].measurements[0]).toHaveProperty("mdeMs");
+    expect(parsed.regression).toBe(true);
+  });
+  test("snapshot: seed files", () => {
+    expect(renderJson(seed)).toMatchSnapshot();
+  });
+});
+
+describe("renderComparisonReport", () => {
+  test("renders each format from loaded results", () => {
+    const results = [fixture("seed_baseline.json"), fixture("seed_optimized.json")];
+    expect(renderComparisonReport(results).text).toBe(renderTerminal(seed));
+    expect(renderComparisonReport(results, { format: "markdown" }).text).toBe(renderMarkdown(seed));
+    expect(renderComparisonReport(results, { format: "json" }).comparison.regression).toBe(false);
+  });
+});
