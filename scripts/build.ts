@@ -15,8 +15,8 @@ export const ENTRIES: readonly { script: string; binary: string }[] = [
   { script: "scripts/test_cold_start.ts", binary: "coldstart-test" },
 ];
 
-/** Builds the named binaries (default: all); returns the number of failed builds. */
-export async function build(only?: readonly string[]): Promise<number> {
+/** Builds the named binaries (default: all) into `outDir`; returns the number of failed builds. */
+export async function build(only?: readonly string[], outDir: string = ROOT): Promise<number> {
   let failed = 0;
   for (const entry of ENTRIES) {
     if (only && !only.includes(entry.binary)) continue;
@@ -24,14 +24,14 @@ export async function build(only?: readonly string[]): Promise<number> {
       process.stdout.write(`skip ${entry.binary}: ${entry.script} does not exist yet\n`);
       continue;
     }
-    const child = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry.script, "--outfile", entry.binary], {
+    const child = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry.script, "--outfile", join(outDir, entry.binary)], {
       cwd: ROOT,
       stdout: "pipe",
       stderr: "pipe",
     });
     const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
     if (code === 0) {
-      process.stdout.write(`built ./${entry.binary} from ${entry.script}\n`);
+      process.stdout.write(`built ${outDir === ROOT ? `./${entry.binary}` : join(outDir, entry.binary)} from ${entry.script}\n`);
     } else {
       failed += 1;
       process.stderr.write(`build: ${entry.binary} failed (exit ${code}):\n${stderr.trim()}\n`);
