@@ -1,0 +1,74 @@
+#!/usr/bin/env bun
+/**
+ * `bun run demo`: a throwaway git repository of a small Python package (fixtures in
+ * test/fixtures/demo/): `main` imports heavy standard-library modules eagerly, `lazy`
+ * defers them. Runs the two-ref benchmark `main lazy` on it, prints the comparison, keeps
+ * the result files in ./benchmark_results/ and removes the repository.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const DEMO_FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "demo");
+
+/** Git for throwaway repos: a fixed identity, no hooks, no signing, no user config surprises. */
+async function git(cwd: string, args: string[]): Promise<void> {
+  const { $ } = await import("zx");
+  const identity = ["-c", "user.name=coldstart demo", "-c", "user.email=demo@coldstart.invalid", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"];
+  await $({ cwd, quiet: true })`git ${identity} ${args}`;
+}
+
+/**
+ * Builds the demo repository in `dir` (created if needed): branch `main` (eager) with one
+ * commit, branch `lazy` (deferred imports) one commit on top; `main` is checked out.
+ * Returns the two commits.
+ */
+export async function buildDemoRepo(dir: string): Promise<{ main: string; lazy: string }> {
+  cpSync(join(DEMO_FIXTURES, "main"), dir, { recursive: true });
+  await git(dir, ["init", "--quiet", "--initial-branch=main"]);
+  await git(dir, ["add", "--all"]);
+  await git(dir, ["commit", "--quiet", "-m", "demopkg: import everything up front"]);
+  await git(dir, ["switch", "--quiet", "-c", "lazy"]);
+  cpSync(join(DEMO_FIXTURES, "lazy"), dir, { recursive: true });
+  await git(dir, ["add", "--all"]);
+  await git(dir, ["commit", "--quiet", "-m", "demopkg: import heavy modules where they are used"]);
+  await git(dir, ["switch", "--quiet", "main"]);
+  const { $ } = await import("zx");
+  const main = (await $({ cwd: dir, quiet: true })`git rev-parse main`).stdout.trim();
+  const lazy = (await $({ cwd: dir, quiet: true })`git rev-parse lazy`).stdout.trim();
+  return { main, lazy };
+}
+
+if (import.meta.main) {
+  const { runMain } = await import("./lib/errors.ts");
+  await runMain("coldstart-demo", async () => {
+    const { VERSION } = await import("./lib/cli.ts");
+    const { runBenchmark } = await import("./lib/bench.ts");
+    const out = resolve(process.cwd(), "benchmark_results");
+    const repo = mkdtempSync(join(tmpdir(), "coldstart-demo-"));
+    const removeRepo = () => rmSync(repo, { recursive: true, force: true });
+    process.on("exit", removeRepo);
+    try {
+      console.log(`Demo: building a throwaway repository of "demopkg" in ${repo}`);
+      const commits = await buildDemoRepo(repo);
+      console.log(`  main ${commits.main.slice(0, 9)}: imports asyncio, email, http.client, xml, decimal, urllib, logging.handlers, json up front`);
+      console.log(`  lazy ${commits.lazy.slice(0, 9)}: the same functions, each importing what it needs when called`);
+      console.log(`Benchmarking main vs lazy (results go to ${out})\n`);
+      const outcome = await runBenchmark(
+        {
+          flags: { repo, out, configFile: undefined, json: false, quiet: false, settings: {} },
+          refs: ["main", "lazy"],
+          aa: null,
+          dropCaches: false,
+        },
+        VERSION,
+      );
+      console.log(`\nDemo result files (kept; the demo repository is removed):`);
+      for (const file of outcome.files) console.log(`  ${file}`);
+      console.log(`Compare them again with: bun scripts/compare_benchmarks.ts ${outcome.files.join(" ")}`);
+      return outcome.exitCode;
+    } finally {
+      removeRepo();
+    }
+  });
+}
