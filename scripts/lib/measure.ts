@@ -7,7 +7,7 @@
  * interpreter baseline (`pass`) once, in a shuffled order, so drift in machine speed falls
  * on every tree and on the baseline alike.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config, ImportSpec } from "./config.ts";
@@ -42,6 +42,26 @@ export interface MeasureOptions {
   random?: () => number;
   /** Checked between runs; when it returns true, measuring stops with exit 130. */
   stopped?: () => boolean;
+  /** Drop the OS page cache before every run (Linux, root): disk-cold starts. */
+  dropCaches?: boolean;
+}
+
+const DROP_CACHES = "/proc/sys/vm/drop_caches";
+
+/** Fails with one line unless the page cache can be dropped here. */
+export function checkDropCaches(): void {
+  if (process.platform !== "linux") throw new UserError("--drop-caches works on Linux only");
+  if (process.getuid?.() !== 0) throw new UserError("--drop-caches needs root (it writes /proc/sys/vm/drop_caches); run with sudo or leave it out");
+  try {
+    accessSync(DROP_CACHES, constants.W_OK);
+  } catch {
+    throw new UserError(`--drop-caches: ${DROP_CACHES} is not writable here (a container?); leave the flag out`);
+  }
+}
+
+function dropPageCache(): void {
+  Bun.spawnSync(["sync"]);
+  writeFileSync(DROP_CACHES, "3\n");
 }
 
 interface TreeState {
@@ -49,6 +69,8 @@ interface TreeState {
   python: PythonInfo;
   env: ChildEnvironment;
   measurements: Record<string, { samples: number[]; process: number[]; warmup: number[]; statement: string }>;
+  /** Every Python process this tree needed, and their summed wall time (ms). */
+  runs: { processes: number; child_ms: number };
   failures: Record<string, Failure>;
   /** Module snapshot of the last successful run of each statement. */
   snapshots: Map<string, { modules: string[]; loaded: string[] }>;
@@ -100,11 +122,13 @@ export async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeS
     snapshots: new Map(),
     baseline: [],
     importtime: {},
+    runs: { processes: 0, child_ms: 0 },
   };
 }
 
 export async function measureTrees(trees: TreeSpec[], options: MeasureOptions): Promise<ResultFile[]> {
   const { config } = options;
+  if (options.dropCaches) checkDropCaches();
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
   const states: TreeState[] = [];
@@ -125,8 +149,11 @@ export async function measureTrees(trees: TreeSpec[], options: MeasureOptions): 
       env = { ...env, PYTHONPYCACHEPREFIX: cacheDir };
     }
     try {
+      if (options.dropCaches) dropPageCache();
       const result = await runChild(argv, { cwd: state.spec.dir, env, timeoutMs });
       durations.push(result.wallMs);
+      state.runs.processes += 1;
+      state.runs.child_ms += result.wallMs;
       return result;
     } finally {
       if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
@@ -305,5 +332,6 @@ function buildResult(state: TreeState, options: MeasureOptions, timestamp: numbe
     modules: { after, package: config.package, loaded },
     importtime,
     failures: state.failures,
+    runs: { processes: state.runs.processes, child_ms: round2(state.runs.child_ms) },
   };
 }

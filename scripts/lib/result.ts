@@ -101,6 +101,8 @@ export interface ResultFile {
   modules?: { after: string; package: string; loaded: string[] };
   importtime?: Record<string, ImportTimeRow[]>;
   failures?: Record<string, Failure>;
+  /** Every Python process the measurement needed (timed, warm-up, baseline, importtime) and their summed wall time, ms. */
+  runs?: { processes: number; child_ms: number };
   /** Seed-style top-level booleans, one per lazy check key (e.g. paramiko_eagerly_loaded). */
   [lazyKey: string]: unknown;
 }
@@ -108,7 +110,7 @@ export interface ResultFile {
 /** Keys of the result file that are not seed-style lazy booleans. */
 const KNOWN_KEYS = new Set([
   "timestamp", "python_version", "measurements", "module_counts", "schema_version", "tool",
-  "git", "environment", "interpreter", "lazy_checks", "modules", "importtime", "failures",
+  "git", "environment", "interpreter", "lazy_checks", "modules", "importtime", "failures", "runs",
 ]);
 
 /** Labels the seed's comparer printed for its two lazy keys. */
