@@ -1,0 +1,184 @@
+/**
+ * End to end: `bun scripts/benchmark_cold_start.ts` on the demo repository (real git,
+ * real python3): refs in worktrees, result files naming ref and commit, the comparison,
+ * --aa, the working tree, the dependency step, and one-line errors for bad input.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDemoRepo } from "../scripts/demo.ts";
+import { readResult } from "../scripts/lib/result.ts";
+import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
+
+let repo = "";
+let commits = { main: "", lazy: "" };
+
+beforeAll(async () => {
+  repo = tempDir("coldstart-benchrepo-");
+  commits = await buildDemoRepo(repo);
+});
+afterAll(cleanupTempDirs);
+
+function worktreeCount(dir: string): number {
+  return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
+}
+
+function ourTempFolders(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith("coldstart-wt-"));
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
+
+function resultFiles(out: string): string[] {
+  return existsSync(out) ? readdirSync(out).filter((name) => /^cold_start_.*\.json$/.test(name)).sort() : [];
+}
+
+test("main lazy: one file per ref with its commit, and the comparison shows the lazy change", async () => {
+  const out = tempDir("coldstart-out-");
+  const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "main", "lazy"], { cwd: repo });
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  const files = resultFiles(out);
+  const main = files.find((name) => /^cold_start_main_\d+\.json$/.test(name));
+  const lazy = files.find((name) => /^cold_start_lazy_\d+\.json$/.test(name));
+  expect(main).toBeDefined();
+  expect(lazy).toBeDefined();
+  expect(files).toContain("cold_start_latest.json");
+  const a = (await readResult(join(out, main!))).data;
+  const b = (await readResult(join(out, lazy!))).data;
+  expect(a.git).toEqual({ ref: "main", commit: commits.main, dirty: false });
+  expect(b.git).toEqual({ ref: "lazy", commit: commits.lazy, dirty: false });
+  expect(a.asyncio_eagerly_loaded).toBe(true);
+  expect(b.asyncio_eagerly_loaded).toBe(false);
+  expect(a.module_counts.total).toBeGreaterThan(b.module_counts.total + 50);
+  expect(a.measurements.demopkg_total!.samples).toHaveLength(3);
+  // The latest file is the candidate's.
+  expect(JSON.parse(readFileSync(join(out, "cold_start_latest.json"), "utf8")).git.ref).toBe("lazy");
+  for (const text of ["COLD START BENCHMARK COMPARISON", "IMPORT TIME COMPARISON", "MODULE LOAD COMPARISON", "LAZY LOADING STATUS", "SUMMARY"]) {
+    expect(run.stdout).toContain(text);
+  }
+  expect(run.stdout).toMatch(/asyncio\s+Baseline: LOADED\s+Optimized: NOT LOADED\s+✓ NOW LAZY/);
+  expect(run.stdout).toMatch(/No longer loaded:[\s\S]*- asyncio/);
+  expect(run.stdout).toContain("main: ");
+  expect(run.stdout).toContain("Dependencies for lazy: none");
+  // Runs were interleaved: both trees progress in one measurement.
+  expect(run.stdout).toMatch(/Measuring 'import demopkg'...\n {2}main: Mean: .*\n {2}lazy: Mean: /);
+  expect(worktreeCount(repo)).toBe(1);
+  expect(ourTempFolders().filter((name) => existsSync(join(tmpdir(), name, "tree")))).toEqual([]);
+});
+
+test("--aa REF measures one commit in two worktrees and compares them", async () => {
+  const out = tempDir("coldstart-out-");
+  const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--aa", "lazy"], { cwd: repo });
+  expect(run.code).toBe(0);
+  const files = resultFiles(out).filter((name) => name !== "cold_start_latest.json");
+  expect(files.map((name) => name.replace(/\d+/, "T"))).toEqual(["cold_start_lazy_A_T.json", "cold_start_lazy_B_T.json"]);
+  for (const name of files) expect((await readResult(join(out, name))).data.git?.commit).toBe(commits.lazy);
+  expect(run.stdout).toContain("lazy [A]");
+  expect(run.stdout).toContain("COLD START BENCHMARK COMPARISON");
+  expect(worktreeCount(repo)).toBe(1);
+});
+
+test("'lazy .' compares a ref with the working tree and its uncommitted changes, in place", async () => {
+  const work = tempDir("coldstart-benchrepo-");
+  await buildDemoRepo(work);
+  // Make the working tree lazy too, without committing: only tasks.py stays eager.
+  const lazyNet = readFileSync(join(import.meta.dir, "fixtures", "demo", "lazy", "demopkg", "net.py"));
+  writeFileSync(join(work, "demopkg", "net.py"), lazyNet);
+  const out = tempDir("coldstart-out-");
+  const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "lazy", "."], { cwd: work });
+  expect(run.code).toBe(0);
+  const files = resultFiles(out).filter((name) => name !== "cold_start_latest.json");
+  expect(files).toHaveLength(2);
+  const working = files.find((name) => /^cold_start_\d+\.json$/.test(name));
+  expect(working).toBeDefined();
+  const data = (await readResult(join(out, working!))).data;
+  expect(data.git).toEqual({ ref: "main", commit: sh(work, ["git", "rev-parse", "HEAD"]).stdout.trim(), dirty: true });
+  expect(data.asyncio_eagerly_loaded).toBe(true);
+  expect(run.stdout).toMatch(/asyncio\s+Baseline: NOT LOADED\s+Optimized: LOADED\s+✗ NOW EAGER/);
+  expect(sh(work, ["git", "status", "--porcelain"]).stdout).toBe(" M demopkg/net.py\n");
+});
+
+describe("the dependency step", () => {
+  test("runs the configured install in each worktree and logs it", async () => {
+    const out = tempDir("coldstart-out-");
+    const config = join(tempDir("coldstart-cfg-"), "bench.json");
+    writeFileSync(config, JSON.stringify({ install: "echo installing in $(basename $(dirname $PWD)) && echo 'INSTALLED = True' > demopkg/_installed.py" }));
+    const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--config", config, "main"], { cwd: repo });
+    expect(run.code).toBe(0);
+    const logs = readdirSync(out).filter((name) => name.startsWith("install_main_") && name.endsWith(".log"));
+    expect(logs).toHaveLength(1);
+    expect(readFileSync(join(out, logs[0]!), "utf8")).toMatch(/^installing in coldstart-wt-\d+-/);
+    expect(run.stdout).toContain(`(log: ${join(out, logs[0]!)})`);
+    const result = (await readResult(join(out, resultFiles(out).find((name) => name.startsWith("cold_start_main_"))!))).data;
+    expect(result.modules?.loaded).not.toContain("demopkg._installed"); // written, but not imported by demopkg
+    expect(existsSync(join(repo, "demopkg", "_installed.py"))).toBe(false);
+    expect(worktreeCount(repo)).toBe(1);
+  });
+
+  test("a failing install shows its tail, stops with exit 2, and leaves no worktree or result", async () => {
+    const out = tempDir("coldstart-out-");
+    const config = join(tempDir("coldstart-cfg-"), "bench.json");
+    writeFileSync(config, JSON.stringify({ install: "echo resolving; echo 'error: no such package: nonexistent-pkg' >&2; exit 3" }));
+    const before = ourTempFolders();
+    const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--config", config, "main", "lazy"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("    error: no such package: nonexistent-pkg");
+    expect(run.stderr).toMatch(/coldstart-bench: error: dependency step for main failed \(exit 3\): .*; full log: .*install_main_\d+\.log/);
+    expect(resultFiles(out)).toEqual([]);
+    expect(worktreeCount(repo)).toBe(1);
+    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+  });
+});
+
+describe("bad input: one line, exit 2, nothing created or executed", () => {
+  test.each([
+    [["main;touch x"], /invalid ref "main;touch x"/],
+    [["$(touch x)"], /invalid ref "\$\(touch x\)"/],
+    [["`touch x`"], /invalid ref/],
+    [["main", "x y"], /invalid ref "x y"/],
+    [["no-such-branch"], /unknown ref "no-such-branch"/],
+    [["main", "lazy", "feature/nope"], /unknown ref "feature\/nope"/],
+    [["main..lazy"], /invalid ref "main..lazy": contains '\.\.'/],
+    [["--aa", "."], /--aa needs a ref/],
+    [["--aa", "main", "lazy"], /--aa REF measures one ref against itself/],
+    [["--iterations", "zero", "main"], /--iterations must be a whole number/],
+    [["--bogus"], /Unknown option '--bogus'/],
+  ])("%p", async (args, message) => {
+    const out = tempDir("coldstart-out-");
+    const before = ourTempFolders();
+    const run = await runScript("benchmark_cold_start.ts", ["--out", out, ...args], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(oneLine(run.stderr)).toMatch(message);
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(repo, "x"))).toBe(false);
+    expect(existsSync(join(out, "x"))).toBe(false);
+    expect(resultFiles(out)).toEqual([]);
+    expect(worktreeCount(repo)).toBe(1);
+    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+  });
+
+  test("-i without a terminal (or in CI) says so in one line and exits 2", async () => {
+    const run = await runScript("benchmark_cold_start.ts", ["-i"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(oneLine(run.stderr)).toMatch(/--interactive needs a terminal/);
+  });
+
+  test("outside a git repository", async () => {
+    const run = await runScript("benchmark_cold_start.ts", ["main"], { cwd: tempDir("coldstart-nogit-") });
+    expect(run.code).toBe(2);
+    expect(oneLine(run.stderr)).toMatch(/not inside a git repository/);
+  });
+
+  test("--help lists the benchmark options", async () => {
+    const run = await runScript("benchmark_cold_start.ts", ["--help"], { cwd: repo });
+    expect(run.code).toBe(0);
+    for (const text of ["--aa REF", "--interactive", "--drop-caches", "WORKTREE", "--iterations"]) expect(run.stdout).toContain(text);
+  });
+});
