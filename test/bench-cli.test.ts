@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
+import { planInstall } from "../scripts/lib/install.ts";
 import { readResult } from "../scripts/lib/result.ts";
 import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
 
@@ -106,6 +107,18 @@ test("'lazy .' compares a ref with the working tree and its uncommitted changes,
 });
 
 describe("the dependency step", () => {
+  test("plan: configured install (via sh), else uv sync with uv.lock and uv on PATH, else PYTHONPATH", () => {
+    const tree = tempDir("coldstart-plan-");
+    const noUv = () => null;
+    const uv = (name: string) => (name === "uv" ? "/opt/bin/uv" : null);
+    expect(planInstall(tree, "pip install -e . && echo ok", uv)).toEqual({ kind: "config", argv: ["/bin/sh", "-c", "pip install -e . && echo ok"], description: "pip install -e . && echo ok" });
+    expect(planInstall(tree, null, uv).kind).toBe("none");
+    writeFileSync(join(tree, "uv.lock"), "version = 1\n");
+    expect(planInstall(tree, null, uv)).toEqual({ kind: "uv", argv: ["/opt/bin/uv", "sync"], description: "uv sync" });
+    expect(planInstall(tree, null, noUv)).toMatchObject({ kind: "none", argv: null });
+    expect(planInstall(tree, null, noUv).description).toContain("uv is not on PATH");
+  });
+
   test("runs the configured install in each worktree and logs it", async () => {
     const out = tempDir("coldstart-out-");
     const config = join(tempDir("coldstart-cfg-"), "bench.json");
