@@ -183,6 +183,20 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     expect(oneLine(run.stderr)).toMatch(/--interactive needs a terminal/);
   });
 
+  const canDropPrivileges = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
+  test.skipIf(!canDropPrivileges)("--drop-caches as a non-root user: one clear line, exit 2, nothing created", async () => {
+    const out = join(tempDir("coldstart-out-"), "results");
+    const before = ourTempFolders();
+    const script = join(import.meta.dir, "..", "scripts", "benchmark_cold_start.ts");
+    const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", script, "--drop-caches", "--out", out, "lazy"];
+    // The repo belongs to root: let the unprivileged git read it anyway.
+    const run = sh(repo, nobody, { HOME: tmpdir(), CI: "true", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*" });
+    expect(run.code).toBe(2);
+    expect(oneLine(run.stderr)).toMatch(/--drop-caches needs root/);
+    expect(existsSync(out)).toBe(false);
+    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+  });
+
   test("outside a git repository", async () => {
     const run = await runScript("benchmark_cold_start.ts", ["main"], { cwd: tempDir("coldstart-nogit-") });
     expect(run.code).toBe(2);

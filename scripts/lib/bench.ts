@@ -7,7 +7,7 @@
  * across trees (measureTrees) -> one result file per tree -> the comparison, first tree
  * as the baseline. Worktrees are removed on every exit path (see git.ts).
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { MeasureFlags } from "./cli.ts";
 import { stdoutPalette } from "./color.ts";
@@ -20,7 +20,7 @@ import {
   isDirty, pruneStaleWorktrees, repoTopLevel, resolveCommit, validateRefSyntax, WORKTREE_WORDS,
 } from "./git.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
-import { measureTrees, type TreeSpec } from "./measure.ts";
+import { checkDropCaches, measureTrees, type TreeSpec } from "./measure.ts";
 import { createReporter, type Reporter } from "./progress.ts";
 import { renderComparisonReport } from "./report.ts";
 import { readResult, type ResultFile } from "./result.ts";
@@ -66,26 +66,6 @@ export function planTargets(refs: string[], aa: string | null): Target[] {
     const fileRef = working ? (count > 1 ? `worktree_${count}` : null) : count > 1 ? `${ref}_${count}` : ref;
     return { label, ref: working ? null : ref, fileRef };
   });
-}
-
-const DROP_CACHES = "/proc/sys/vm/drop_caches";
-
-/** Flushes dirty pages and drops the page cache, dentries and inodes (Linux, root). */
-export function dropPageCache(): void {
-  Bun.spawnSync(["sync"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-  writeFileSync(DROP_CACHES, "3\n");
-}
-
-/** Checks that --drop-caches can work here, by dropping the caches once. */
-export function checkDropCaches(): void {
-  if (process.platform !== "linux") throw new UserError("--drop-caches works on Linux only; run without it");
-  if (process.getuid?.() !== 0) throw new UserError("--drop-caches needs root (it writes /proc/sys/vm/drop_caches); run with sudo or without it");
-  try {
-    dropPageCache();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw new UserError(`--drop-caches: cannot write ${DROP_CACHES} (${code || "error"}; a container's /proc/sys is often read-only); run without it`);
-  }
 }
 
 function short(commit: string | null): string {
@@ -178,12 +158,8 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
         config,
         toolVersion,
         onEvent: (event) => reporter.event(event),
-        // Polled before every run: the place to drop the page cache until measure.ts has a hook.
-        stopped: () => {
-          if (interrupted()) return true;
-          if (request.dropCaches) dropPageCache();
-          return false;
-        },
+        stopped: interrupted,
+        dropCaches: request.dropCaches,
       });
     } catch (error) {
       if (interrupted()) throw new UserError("interrupted", interruptExitCode());
