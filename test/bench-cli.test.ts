@@ -4,7 +4,7 @@
  * --aa, the working tree, the dependency step, and one-line errors for bad input.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
@@ -189,7 +189,8 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     const before = ourTempFolders();
     const script = join(import.meta.dir, "..", "scripts", "benchmark_cold_start.ts");
     const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", script, "--drop-caches", "--out", out, "lazy"];
-    // The repo belongs to root: let the unprivileged git read it anyway.
+    // The repo belongs to root (in a 0700 temp folder): let the unprivileged user read it.
+    chmodSync(repo, 0o755);
     const run = sh(repo, nobody, { HOME: tmpdir(), CI: "true", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*" });
     expect(run.code).toBe(2);
     expect(oneLine(run.stderr)).toMatch(/--drop-caches needs root/);
