@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { createPalette } from "../scripts/lib/color.ts";
-import { column, sharedAxis, sketch, sketchLines } from "../scripts/lib/render/sketch.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { column, comparisonSketch, sharedAxis, sketch, sketchLines } from "../scripts/lib/render/sketch.ts";
+import { parseResult } from "../scripts/lib/result.ts";
+
+const RESULTS = join(import.meta.dir, "fixtures", "results");
+const fixture = (name: string) => parseResult(readFileSync(join(RESULTS, name), "utf8"), name);
 
 const plain = createPalette(false);
 const colour = createPalette(true);
@@ -62,5 +68,18 @@ describe("sketch", () => {
     const sketchStart = (line: string): number => line.indexOf(" ", 4) + 1;
     expect(sketchStart(lines[0]!)).toBe(sketchStart(lines[1]!));
     expect(sketchLines([{ label: "x", samples: [], tone: "plain" }], plain)).toEqual([]);
+  });
+});
+
+describe("comparisonSketch", () => {
+  test("baseline and candidate named by ref, on one axis, pinned", () => {
+    const lines = comparisonSketch("pkg_total", fixture("schema1_base.json"), fixture("schema1_faster.json"), "good", plain, 30);
+    expect(lines).toEqual([
+      "    main           ├███┃██────────────┤  91.5 … 111.6 ms  median 95.6",
+      "    lazy ├─██┃█████─────────────┤        81.7 … 105.7 ms  median 86.2",
+    ]);
+  });
+  test("seed files (no samples): no lines", () => {
+    expect(comparisonSketch("runpod_total", fixture("seed_baseline.json"), fixture("seed_optimized.json"), "good", plain)).toEqual([]);
   });
 });

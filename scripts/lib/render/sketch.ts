@@ -9,7 +9,9 @@
  * Pure: samples and axis in, text out; colour only through the palette given.
  */
 import type { Palette } from "../color.ts";
+import type { Tone } from "../compare.ts";
 import { printable } from "../errors.ts";
+import type { LoadedResult } from "../result.ts";
 import { boxStats } from "./svg.ts";
 
 /** The value range every sketch of one measurement is drawn on. */
@@ -134,4 +136,33 @@ export function sketchLines(
     const range = `${fixed(stats.min)} … ${fixed(stats.max)} ms  median ${fixed(stats.median)}`;
     return `${indent}${shown} ${sketch(side.samples, axis, palette, side.tone, width)}  ${palette ? palette.dim(range) : range}`;
   });
+}
+
+/**
+ * The sketch lines the terminal report prints under one measurement row: the baseline's
+ * and the candidate's samples on one axis, the candidate painted in the row's tone. Named
+ * by git ref when both files record different refs, else "baseline" / "optimized".
+ * Returns [] when neither file has samples for `name` (seed files): nothing is printed.
+ */
+export function comparisonSketch(
+  name: string,
+  baseline: LoadedResult,
+  candidate: LoadedResult,
+  tone: Tone,
+  palette?: Palette,
+  width = SKETCH_WIDTH,
+): string[] {
+  const samplesOf = (result: LoadedResult): readonly number[] =>
+    result.data.failures?.[name] ? [] : result.data.measurements[name]?.samples ?? [];
+  const baseRef = baseline.data.git?.ref ?? null;
+  const candRef = candidate.data.git?.ref ?? null;
+  const named = baseRef !== null && candRef !== null && baseRef !== candRef;
+  return sketchLines(
+    [
+      { label: named ? baseRef : "baseline", samples: samplesOf(baseline), tone: "plain" },
+      { label: named ? candRef : "optimized", samples: samplesOf(candidate), tone },
+    ],
+    palette,
+    { width },
+  );
 }

@@ -150,7 +150,7 @@ export function stripPlot(lanes: readonly Lane[], options: StripPlotOptions): st
   const width = options.width ?? 800;
   const laneHeight = options.laneHeight ?? 44;
   const labelWidth = options.labelWidth ?? 150;
-  const verdictWidth = options.verdictWidth ?? 210;
+  const verdictWidth = options.verdictWidth ?? 230;
   const top = 8;
   const axisHeight = 30;
   const height = top + lanes.length * laneHeight + axisHeight;
@@ -205,7 +205,7 @@ export function stripPlot(lanes: readonly Lane[], options: StripPlotOptions): st
     } else {
       out.push(`<text class="missing" x="${num((x.range[0] + x.range[1]) / 2)}" y="${num(mid + 4)}" text-anchor="middle">not measured</text>`);
     }
-    out.push(`<text class="verdict" x="${num(width - verdictWidth + 4)}" y="${num(mid + 4)}">${escapeXml(truncate(lane.verdict, 30))}<title>${escapeXml(lane.verdict)}</title></text>`);
+    out.push(`<text class="verdict" x="${num(width - verdictWidth + 4)}" y="${num(mid + 4)}">${escapeXml(truncate(lane.verdict, 36))}<title>${escapeXml(lane.verdict)}</title></text>`);
     out.push("</g>");
   });
   out.push("</svg>");
