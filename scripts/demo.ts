@@ -7,7 +7,7 @@
  */
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 export const DEMO_FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "demo");
 
@@ -64,8 +64,10 @@ if (import.meta.main) {
         VERSION,
       );
       console.log(`\nDemo result files (kept; the demo repository is removed):`);
-      for (const file of outcome.files) console.log(`  ${file}`);
-      console.log(`Compare them again with: bun scripts/compare_benchmarks.ts ${outcome.files.join(" ")}`);
+      const shown = outcome.files.map((file) => relative(process.cwd(), file) || file);
+      for (const file of shown) console.log(`  ${file}`);
+      const compare = relative(process.cwd(), join(import.meta.dir, "compare_benchmarks.ts"));
+      console.log(`Compare them again with: bun ${compare} ${shown.join(" ")}`);
       return outcome.exitCode;
     } finally {
       removeRepo();

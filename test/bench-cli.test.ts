@@ -3,7 +3,7 @@
  * real python3): refs in worktrees, result files naming ref and commit, the comparison,
  * --aa, the working tree, the dependency step, and one-line errors for bad input.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,9 @@ import { buildDemoRepo } from "../scripts/demo.ts";
 import { planInstall } from "../scripts/lib/install.ts";
 import { readResult } from "../scripts/lib/result.ts";
 import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
+
+// Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
+setDefaultTimeout(60_000);
 
 let repo = "";
 let commits = { main: "", lazy: "" };
@@ -105,6 +108,28 @@ test("'lazy .' compares a ref with the working tree and its uncommitted changes,
   expect(run.stdout).toMatch(/asyncio\s+Baseline: NOT LOADED\s+Optimized: LOADED\s+✗ NOW EAGER/);
   expect(sh(work, ["git", "status", "--porcelain"]).stdout).toBe(" M demopkg/net.py\n");
 });
+
+test("bun run demo: builds the throwaway repo, benchmarks main vs lazy, keeps the results, removes the repo", async () => {
+  const cwd = tempDir("coldstart-democwd-");
+  const demos = () => readdirSync(tmpdir()).filter((name) => name.startsWith("coldstart-demo-"));
+  const before = demos();
+  const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "scripts", "demo.ts")], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/asyncio\s+Baseline: LOADED\s+Optimized: NOT LOADED\s+✓ NOW LAZY/);
+  expect(stdout).toContain("Demo result files (kept; the demo repository is removed):");
+  const files = resultFiles(join(cwd, "benchmark_results"));
+  expect(files.filter((name) => /^cold_start_(main|lazy)_\d+\.json$/.test(name))).toHaveLength(2);
+  expect(stdout).toContain(join("benchmark_results", files.find((name) => name.startsWith("cold_start_main_"))!));
+  expect(demos().filter((name) => !before.includes(name))).toEqual([]);
+  expect(ourTempFolders().filter((name) => existsSync(join(tmpdir(), name, "tree")))).toEqual([]);
+}, 90_000);
 
 describe("the dependency step", () => {
   test("plan: configured install (via sh), else uv sync with uv.lock and uv on PATH, else PYTHONPATH", () => {

@@ -2,7 +2,7 @@
  * scripts/lib/git.ts on real repositories: ref validation, resolving, our worktrees and
  * their cleanup, and pruning what a killed run left behind.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,6 +14,9 @@ import {
 } from "../scripts/lib/git.ts";
 import { planTargets } from "../scripts/lib/bench.ts";
 import { cleanupTempDirs, sh, tempDir } from "./helpers.ts";
+
+// Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
+setDefaultTimeout(60_000);
 
 let repo = "";
 let commits = { main: "", lazy: "" };

@@ -5,13 +5,16 @@
  * and every file's bytes — and compared after a full run, after runs stopped by SIGINT and
  * SIGTERM at several moments, and after a SIGKILLed run plus the next run's pruning.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
 import { FAST, ROOT, cleanupTempDirs, sh, tempDir } from "./helpers.ts";
+
+// Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
+setDefaultTimeout(60_000);
 
 let repo = "";
 let snapshot = "";
