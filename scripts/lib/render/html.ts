@@ -26,6 +26,9 @@ export interface HtmlOptions {
   highlightCount?: number;
 }
 
+/** Packages listed one per line in the module diff; the rest share one line. */
+const PACKAGE_LIST_LIMIT = 8;
+
 const MARK: Record<Tone, string> = { good: "✓", bad: "✗", same: "=", base: "" };
 
 const STYLE = `
@@ -237,8 +240,16 @@ function modulesSection(comparison: Comparison, results: readonly LoadedResult[]
     if (!diff || (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0)) return;
     out.push(`<h3>Top-level packages: ${esc(labels[index + 1]!)} vs ${esc(labels[0]!)}</h3><ul>`);
     const plural = (n: number): string => `${n} module${n === 1 ? "" : "s"}`;
-    for (const row of diff.newlyLoaded) out.push(`<li class="bad">+ newly loaded <code>${esc(row.package)}</code> (${plural(row.modules)})</li>`);
-    for (const row of diff.noLongerLoaded) out.push(`<li class="good">− no longer loaded <code>${esc(row.package)}</code> (${plural(row.modules)})</li>`);
+    const list = (rows: { package: string; modules: number }[], tone: string, words: string): void => {
+      for (const row of rows.slice(0, PACKAGE_LIST_LIMIT)) out.push(`<li class="${tone}">${words} <code>${esc(row.package)}</code> (${plural(row.modules)})</li>`);
+      const rest = rows.slice(PACKAGE_LIST_LIMIT);
+      if (rest.length) {
+        const modules = rest.reduce((sum, row) => sum + row.modules, 0);
+        out.push(`<li class="${tone}">… and ${rest.length} more package${rest.length === 1 ? "" : "s"} (${plural(modules)}): <code>${esc(rest.map((row) => row.package).join(", "))}</code></li>`);
+      }
+    };
+    list(diff.newlyLoaded, "bad", "+ newly loaded");
+    list(diff.noLongerLoaded, "good", "− no longer loaded");
     out.push("</ul>");
   });
   out.push("</section>");
