@@ -28,6 +28,8 @@ Benchmark options:
   --aa REF              measure REF against itself (two worktrees): this machine's noise
   -i, --interactive     choose refs and iterations with prompts (needs a terminal, not CI)
   --drop-caches         drop the OS page cache before every run (Linux, root only)
+  --html FILE           with two or more refs: also write the comparison as a self-contained HTML page
+  --no-chart            no distribution sketches in the terminal comparison
 
 ${MEASURE_FLAGS_HELP}
 
@@ -39,6 +41,8 @@ const FLAGS = {
   aa: { type: "string" },
   interactive: { type: "boolean", short: "i" },
   "drop-caches": { type: "boolean" },
+  html: { type: "string" },
+  "no-chart": { type: "boolean" },
 } as const;
 
 /**
@@ -110,7 +114,10 @@ await runMain("coldstart-bench", async () => {
   }
   const { runBenchmark } = await import("./lib/bench.ts");
   const outcome = await runBenchmark(
-    { flags, refs, aa: values.aa ?? null, dropCaches: values["drop-caches"] === true },
+    {
+      flags, refs, aa: values.aa ?? null, dropCaches: values["drop-caches"] === true,
+      html: values.html ?? null, chart: values["no-chart"] !== true,
+    },
     VERSION,
   );
   return outcome.exitCode;

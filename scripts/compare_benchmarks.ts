@@ -11,6 +11,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { stdoutPalette } from "./lib/color.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { writeFileAtomic } from "./lib/files.ts";
+import { render as renderHtml } from "./lib/render/html.ts";
 import { renderComparison, REPORT_FORMATS, type ReportFormat, renderComparisonReport } from "./lib/report.ts";
 import { readResult } from "./lib/result.ts";
 
@@ -24,6 +25,8 @@ compared with it. Reads coldstart schema-1 files and the original Python tool's 
 Options:
   --format terminal|markdown|json   report format (default: terminal)
   --output FILE                     write the report to FILE (atomically) instead of stdout
+  --html FILE                       also write a self-contained HTML report (charts, no network)
+  --no-chart                        no distribution sketches in the terminal report
   --primary NAME                    measurement the summary speaks from (default: the first)
   --fail-on-regression[=PCT]        exit 1 when a measurement is significantly slower by at
                                     least PCT % (default 0), or a lazy module became eager
@@ -41,6 +44,8 @@ interface CompareOptions {
   files: string[];
   format: ReportFormat;
   output: string | null;
+  html: string | null;
+  chart: boolean;
   primary: string | undefined;
   failOnRegressionPct: number | undefined;
   github: boolean;
@@ -60,6 +65,8 @@ function parseOptions(argv: string[]): CompareOptions {
       options: {
         format: { type: "string" },
         output: { type: "string", short: "o" },
+        html: { type: "string" },
+        "no-chart": { type: "boolean" },
         primary: { type: "string" },
         "fail-on-regression": { type: "string" },
         github: { type: "boolean" },
@@ -87,6 +94,8 @@ function parseOptions(argv: string[]): CompareOptions {
     files: positionals,
     format,
     output: values.output ?? null,
+    html: values.html ?? null,
+    chart: values["no-chart"] !== true,
     primary: values.primary,
     failOnRegressionPct,
     github: values.github ?? false,
@@ -109,13 +118,19 @@ async function main(): Promise<number> {
     throw new UserError(`give at least two result files: ${TOOL} <baseline.json> <candidate.json> (see --help)`);
   }
   const results = await Promise.all(options.files.map((file) => readResult(file)));
-  const palette = options.output === null && options.format === "terminal" ? stdoutPalette() : undefined;
+  const toTerminal = options.output === null && options.format === "terminal";
+  const palette = toTerminal ? stdoutPalette() : undefined;
   const { text, comparison } = renderComparisonReport(results, {
     format: options.format,
     palette,
+    charts: toTerminal && options.chart && process.stdout.isTTY === true,
     primary: options.primary,
     failOnRegressionPct: options.failOnRegressionPct,
   });
+  if (options.html !== null) {
+    writeFileAtomic(options.html, renderHtml(comparison, results));
+    process.stderr.write(`${TOOL}: wrote ${options.html}\n`);
+  }
   if (options.output !== null) {
     writeFileAtomic(options.output, text);
     process.stderr.write(`${TOOL}: wrote ${options.output}\n`);

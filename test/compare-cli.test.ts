@@ -51,6 +51,19 @@ describe("coldstart-compare", () => {
     const parsed = JSON.parse(json.stdout);
     expect(parsed.candidates.map((c: { summary: { verdict: string } }) => c.summary.verdict)).toEqual(["faster", "no-change"]);
   });
+  test("--html writes one self-contained page beside the terminal report; --no-chart is accepted", () => {
+    const result = run(["schema1_base.json", "schema1_slower.json", "--html", "report.html", "--no-chart"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("IMPORT TIME COMPARISON");
+    expect(result.stderr).toContain("report.html");
+    const page = readFileSync(join(dir, "report.html"), "utf8");
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).not.toMatch(/(src|href)\s*=\s*["']?https?:/i);
+    expect(page.match(/<svg class="dist"/g)?.length).toBe(2);
+  });
+  test("--html into a folder that does not exist: one line, exit 2", () => {
+    expectOneLineError(run(["schema1_base.json", "schema1_slower.json", "--html", "no/such/dir/report.html"]), "no/such/dir/report.html");
+  });
   test("--fail-on-regression: 1 on a significant slowdown or now-eager, 0 otherwise", () => {
     expect(run(["schema1_base.json", "schema1_slower.json", "--fail-on-regression"]).code).toBe(1);
     expect(run(["schema1_base.json", "schema1_slower.json"]).code).toBe(0);

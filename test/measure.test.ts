@@ -1,13 +1,14 @@
 /**
  * Integration: real python3 processes on fixture packages in temp folders.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../scripts/lib/config.ts";
 import { isPackageModule, measureTrees } from "../scripts/lib/measure.ts";
 import { cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
 
+setDefaultTimeout(120_000);
 afterAll(cleanupTempDirs);
 
 const PYPROJECT = `[project]
@@ -156,6 +157,8 @@ describe("measuring a fixture package with real interpreters", async () => {
     expect(env.python).not.toContain("shims");
     expect(env.env.PYTHONPATH!.startsWith(dir)).toBe(true);
     expect(env.pyc).toBe("warm");
+    // The bytecode cache lives in a temporary folder: nothing is written into the tree.
+    expect(existsSync(join(dir, "pkg", "__pycache__"))).toBe(false);
     expect(result!.schema_version).toBe(1);
   });
 });

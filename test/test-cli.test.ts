@@ -1,12 +1,13 @@
 /**
  * End to end: `bun scripts/test_cold_start.ts` on real fixture repos.
  */
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readResult } from "../scripts/lib/result.ts";
 import { FAST, cleanupTempDirs, gitRepo, runScript, tempDir, writeTree } from "./helpers.ts";
 
+setDefaultTimeout(120_000);
 afterAll(cleanupTempDirs);
 
 const PACKAGE = {

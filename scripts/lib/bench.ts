@@ -13,7 +13,8 @@ import type { MeasureFlags } from "./cli.ts";
 import { stdoutPalette } from "./color.ts";
 import { loadConfig, type Config } from "./config.ts";
 import { UserError } from "./errors.ts";
-import { saveResult } from "./files.ts";
+import { saveResult, writeFileAtomic } from "./files.ts";
+import { render as renderHtml } from "./render/html.ts";
 import { resolveTarget } from "./gitinfo.ts";
 import {
   addWorktree, cleanupWorktrees, currentBranch, headCommit, installCleanupHandlers, interrupted, interruptExitCode,
@@ -32,6 +33,10 @@ export interface BenchRequest {
   /** --aa REF: the same commit in two worktrees. */
   aa: string | null;
   dropCaches: boolean;
+  /** --html FILE: also write the comparison as a self-contained HTML page (null: no). */
+  html?: string | null;
+  /** False with --no-chart: no distribution sketches in the terminal comparison. */
+  chart?: boolean;
 }
 
 /** One tree to measure, before anything is created. */
@@ -188,7 +193,12 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
     if (results.length >= 2) {
       const loaded = await Promise.all(files.map((path) => readResult(path)));
       const palette = flags.json ? undefined : stdoutPalette();
-      const report = renderComparisonReport(loaded, { format: flags.json ? "json" : "terminal", palette });
+      const charts = !flags.json && request.chart !== false && process.stdout.isTTY === true;
+      const report = renderComparisonReport(loaded, { format: flags.json ? "json" : "terminal", palette, charts });
+      if (request.html) {
+        writeFileAtomic(request.html, renderHtml(report.comparison, loaded));
+        reporter.line(`HTML report written to ${request.html}`);
+      }
       comparison = report.text;
       process.stdout.write(comparison.endsWith("\n") ? comparison : `${comparison}\n`);
     } else if (flags.json) {

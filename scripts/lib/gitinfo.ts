@@ -8,7 +8,8 @@ import { UserError } from "./errors.ts";
 
 function git(cwd: string, args: string[]): { ok: boolean; out: string } {
   try {
-    const proc = Bun.spawnSync(["git", ...args], { cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    // --no-optional-locks: `git status` must not refresh (rewrite) the user's index.
+    const proc = Bun.spawnSync(["git", "--no-optional-locks", ...args], { cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     return { ok: proc.exitCode === 0, out: proc.stdout.toString().trim() };
   } catch {
     return { ok: false, out: "" };

@@ -76,6 +76,11 @@ interface TreeState {
   snapshots: Map<string, { modules: string[]; loaded: string[] }>;
   baseline: number[];
   importtime: Record<string, ImportTimeRow[][]>;
+  /**
+   * Bytecode cache of this tree (pyc "warm"): a temporary PYTHONPYCACHEPREFIX, so no run
+   * writes __pycache__ into the user's tree and every tree starts from the same state.
+   */
+  pycache: string;
 }
 
 const BASELINE = "pass";
@@ -123,16 +128,41 @@ export async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeS
     baseline: [],
     importtime: {},
     runs: { processes: 0, child_ms: 0 },
+    pycache: temporaryCacheDir(),
   };
+}
+
+/** Bytecode caches still on disk; removed at exit too, since a signal skips `finally`. */
+const cacheDirs = new Set<string>();
+
+function temporaryCacheDir(): string {
+  if (cacheDirs.size === 0) process.once("exit", () => cacheDirs.forEach(removeCacheDir));
+  const dir = mkdtempSync(join(tmpdir(), "coldstart-pyc-"));
+  cacheDirs.add(dir);
+  return dir;
+}
+
+function removeCacheDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  cacheDirs.delete(dir);
 }
 
 export async function measureTrees(trees: TreeSpec[], options: MeasureOptions): Promise<ResultFile[]> {
   const { config } = options;
   if (options.dropCaches) checkDropCaches();
+  const states: TreeState[] = [];
+  try {
+    for (const spec of trees) states.push(await prepareTree(spec, config));
+    return await measurePrepared(states, options);
+  } finally {
+    for (const state of states) removeCacheDir(state.pycache);
+  }
+}
+
+async function measurePrepared(states: TreeState[], options: MeasureOptions): Promise<ResultFile[]> {
+  const { config } = options;
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
-  const states: TreeState[] = [];
-  for (const spec of trees) states.push(await prepareTree(spec, config));
   const checks = [...new Set(config.lazy.map((lazy) => lazy.module))].join(",");
   const timeoutMs = config.timeout * 1000;
   const durations: number[] = [];
@@ -142,12 +172,8 @@ export async function measureTrees(trees: TreeSpec[], options: MeasureOptions): 
     const argv = [state.python.executable];
     if (importtime) argv.push("-X", state.python.versionInfo[1] >= 14 || state.python.versionInfo[0] > 3 ? "importtime=2" : "importtime");
     argv.push("-c", HARNESS, statement, checks);
-    let env = state.env.env;
-    let cacheDir: string | null = null;
-    if (config.pyc === "cold") {
-      cacheDir = mkdtempSync(join(tmpdir(), "coldstart-pyc-"));
-      env = { ...env, PYTHONPYCACHEPREFIX: cacheDir };
-    }
+    const cacheDir = config.pyc === "cold" ? temporaryCacheDir() : null;
+    const env = { ...state.env.env, PYTHONPYCACHEPREFIX: cacheDir ?? state.pycache };
     try {
       if (options.dropCaches) dropPageCache();
       const result = await runChild(argv, { cwd: state.spec.dir, env, timeoutMs });
@@ -156,7 +182,7 @@ export async function measureTrees(trees: TreeSpec[], options: MeasureOptions): 
       state.runs.child_ms += result.wallMs;
       return result;
     } finally {
-      if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+      if (cacheDir) removeCacheDir(cacheDir);
     }
   };
 
@@ -303,8 +329,10 @@ function buildResult(state: TreeState, options: MeasureOptions, timestamp: numbe
   }
   const importtime: Record<string, ImportTimeRow[]> = {};
   for (const [name, runs] of Object.entries(state.importtime)) importtime[name] = aggregateImportTime(runs);
-  const env: Record<string, string | null> = { ...state.env.changes };
-  if (config.pyc === "cold") env.PYTHONPYCACHEPREFIX = "<fresh empty folder per run>";
+  const env: Record<string, string | null> = {
+    ...state.env.changes,
+    PYTHONPYCACHEPREFIX: config.pyc === "cold" ? "<fresh empty folder per run>" : "<temporary folder per tree, kept across its runs>",
+  };
 
   return {
     timestamp,

@@ -17,12 +17,19 @@ export interface ReportOptions extends ComparisonOptions {
   format?: ReportFormat;
   /** Colours for the terminal format (default: none). Use stdoutPalette() for stdout. */
   palette?: Palette;
+  /** Terminal format: a distribution sketch under each measurement (default: none). */
+  charts?: boolean;
 }
 
 /** Renders a built comparison in one format. */
-export function renderComparison(comparison: Comparison, format: ReportFormat = "terminal", palette: Palette = plainPalette): string {
+export function renderComparison(
+  comparison: Comparison,
+  format: ReportFormat = "terminal",
+  palette: Palette = plainPalette,
+  charts?: readonly LoadedResult[],
+): string {
   const renderers: Record<ReportFormat, () => string> = {
-    terminal: () => renderTerminal(comparison, palette),
+    terminal: () => renderTerminal(comparison, palette, charts),
     markdown: () => renderMarkdown(comparison),
     json: () => renderJson(comparison),
   };
@@ -39,5 +46,6 @@ export function renderComparisonReport(
   options: ReportOptions = {},
 ): { text: string; comparison: Comparison } {
   const comparison = buildComparison(results, { primary: options.primary, failOnRegressionPct: options.failOnRegressionPct });
-  return { text: renderComparison(comparison, options.format ?? "terminal", options.palette), comparison };
+  const charts = options.charts ? results : undefined;
+  return { text: renderComparison(comparison, options.format ?? "terminal", options.palette, charts), comparison };
 }

@@ -10,6 +10,8 @@ import {
 } from "../compare.ts";
 import { plainPalette, type Palette } from "../color.ts";
 import { printable } from "../errors.ts";
+import type { LoadedResult } from "../result.ts";
+import { comparisonSketch } from "./sketch.ts";
 
 const WIDTH = 70;
 const RULE = "=".repeat(WIDTH);
@@ -49,7 +51,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   return lines;
 }
 
-function candidateReport(c: CandidateComparison, comparison: Comparison, palette: Palette): string[] {
+function candidateReport(c: CandidateComparison, comparison: Comparison, palette: Palette, pair: [LoadedResult, LoadedResult] | null): string[] {
   const out: string[] = [RULE, palette.bold("COLD START BENCHMARK COMPARISON"), RULE];
   out.push(`Baseline:  ${printable(describeSide(c.baseline))}`);
   out.push(`Optimized: ${printable(describeSide(c.candidate))}`);
@@ -61,7 +63,10 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
   out.push("", palette.bold("IMPORT TIME COMPARISON"), LINE);
   out.push(`${"Metric".padEnd(30)}${"Baseline".padStart(8)}${"Optimized".padStart(13)}${"Δ ms".padStart(11)}${"Δ %".padStart(9)}`);
   out.push(LINE);
-  for (const row of c.measurements) out.push(...measurementLines(row, palette));
+  for (const row of c.measurements) {
+    out.push(...measurementLines(row, palette));
+    if (pair) out.push(...comparisonSketch(row.name, pair[0], pair[1], rowTone(row), palette));
+  }
   if (c.arithmeticOnly) {
     out.push(palette.dim("Note: no samples in these files: Δ is the seed's arithmetic on means; significance needs samples."));
   }
@@ -129,8 +134,15 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
   return out;
 }
 
-/** The whole terminal report, one block per candidate; `palette` decides colour. */
-export function render(comparison: Comparison, palette: Palette = plainPalette): string {
-  const blocks = comparison.candidates.map((c) => candidateReport(c, comparison, palette).join("\n"));
+/**
+ * The whole terminal report, one block per candidate; `palette` decides colour. With
+ * `charts` (the loaded results, baseline first), each measurement row gets a one-line
+ * distribution sketch per side.
+ */
+export function render(comparison: Comparison, palette: Palette = plainPalette, charts?: readonly LoadedResult[]): string {
+  const blocks = comparison.candidates.map((c, index) => {
+    const pair: [LoadedResult, LoadedResult] | null = charts && charts[0] && charts[index + 1] ? [charts[0], charts[index + 1]!] : null;
+    return candidateReport(c, comparison, palette, pair).join("\n");
+  });
   return `${blocks.join("\n\n")}\n`;
 }
