@@ -32,7 +32,7 @@ Options:
                                     least PCT % (default 0), or a lazy module became eager
   --github                          also append the markdown report to $GITHUB_STEP_SUMMARY
   -h, --help                        show this help
-  -v, --version                     show the version
+  -V, --version                     show the version
 
 Verdicts come from a two-sided Mann–Whitney U test on the samples (alpha 0.05), with the
 Hodges–Lehmann shift, its 95% confidence interval, and the smallest effect the samples
@@ -71,7 +71,7 @@ function parseOptions(argv: string[]): CompareOptions {
         "fail-on-regression": { type: "string" },
         github: { type: "boolean" },
         help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
+        version: { type: "boolean", short: "V" },
       },
     });
   } catch (error) {

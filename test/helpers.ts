@@ -67,4 +67,4 @@ export async function runScript(
 }
 
 /** Fast settings for integration tests: few runs, no importtime unless asked. */
-export const FAST = ["--iterations", "3", "--warmup", "0", "--importtime-runs", "0"];
+export const FAST = ["--iterations", "3", "--max-iterations", "3", "--warmup", "0", "--importtime-runs", "0"];

@@ -172,3 +172,31 @@ test("pyc cold mode gives every run a fresh empty bytecode cache", async () => {
   // Nothing was written beside the sources: bytecode went to the throwaway prefix.
   expect(existsSync(join(dir, "coldpkg", "__pycache__"))).toBe(false);
 });
+
+describe("comparing trees goes on while the noise hides a change of `precision` percent", () => {
+  const files = { "pyproject.toml": '[project]\nname = "quick"\n', "quick/__init__.py": "import json\n" };
+  const trees = () => [writeTree(tempDir(), files), writeTree(tempDir(), files)].map((dir, i) => ({
+    label: `t${i}`, dir, git: { ref: null, commit: null, dirty: false },
+  }));
+
+  test("an unreachable precision extends the runs to max_iterations, in batches", async () => {
+    const specs = trees();
+    const config = loadConfig(specs[0]!.dir, undefined, { iterations: 3, max_iterations: 9, precision: 0.0001, warmup: 0, importtime_runs: 0 });
+    const messages: string[] = [];
+    const results = await measureTrees(specs, {
+      config, toolVersion: "t", onEvent: (event) => event.kind === "phase" && messages.push(event.message),
+    });
+    expect(results.map((result) => result.measurements.quick_total!.iterations)).toEqual([9, 9]);
+    expect(messages.join("\n")).toContain("going on, up to 9 runs");
+  });
+
+  test("a precision already met stops at iterations; one tree never extends", async () => {
+    const specs = trees();
+    const loose = loadConfig(specs[0]!.dir, undefined, { iterations: 4, max_iterations: 20, precision: 99, warmup: 0, importtime_runs: 0 });
+    const pair = await measureTrees(specs, { config: loose, toolVersion: "t" });
+    expect(pair.map((result) => result.measurements.quick_total!.iterations)).toEqual([4, 4]);
+    const strict = { ...loose, precision: 0.0001 };
+    const [single] = await measureTrees(specs.slice(0, 1), { config: strict, toolVersion: "t" });
+    expect(single!.measurements.quick_total!.iterations).toBe(4);
+  });
+});

@@ -20,6 +20,8 @@ export const MEASURE_FLAGS = {
   timeout: { type: "string" },
   pyc: { type: "string" },
   "importtime-runs": { type: "string" },
+  "max-iterations": { type: "string" },
+  precision: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -38,6 +40,9 @@ Measurement (override [tool.coldstart] in pyproject.toml):
   --timeout SECONDS     per Python process (default 10)
   --pyc warm|cold       cold: a fresh empty bytecode cache for every run (default warm)
   --importtime-runs N   -X importtime runs per measurement, 0 to skip (default 3)
+  --max-iterations N    comparing refs: go on up to N counted runs while noise hides
+                        a change of --precision percent (default 30)
+  --precision PCT       change a comparison must be able to detect, % (default 5)
 Output:
   --json                print the whole result as JSON on stdout instead of progress
   -q, --quiet           no progress output
@@ -94,6 +99,14 @@ export function measureFlags(values: Record<string, string | boolean | undefined
   if (warmup !== undefined) settings.warmup = warmup;
   const importtimeRuns = integer("importtime-runs", str("importtime-runs"), 0);
   if (importtimeRuns !== undefined) settings.importtime_runs = importtimeRuns;
+  const maxIterations = integer("max-iterations", str("max-iterations"), 1);
+  if (maxIterations !== undefined) settings.max_iterations = maxIterations;
+  const precision = str("precision");
+  if (precision !== undefined) {
+    const pct = Number(precision);
+    if (precision.trim() === "" || !(pct > 0 && pct < 100)) throw new UserError(`--precision must be a percentage between 0 and 100 (got "${precision}")`);
+    settings.precision = pct;
+  }
   const timeout = str("timeout");
   if (timeout !== undefined) {
     const seconds = Number(timeout);

@@ -45,6 +45,13 @@ export interface Config {
   pyc: PycMode;
   /** `-X importtime` runs per measurement, aggregated by median. 0 turns them off. */
   importtime_runs: number;
+  /**
+   * Comparing trees: counted runs go on past `iterations`, up to this many, while a change
+   * of `precision` percent would not yet be detected (noise decides, never the difference).
+   */
+  max_iterations: number;
+  /** Percent of the baseline median a comparison must be able to detect (power 0.8). */
+  precision: number;
   imports: ImportSpec[];
   lazy: LazySpec[];
   budgets: Budgets;
@@ -63,6 +70,8 @@ export const DEFAULTS = {
   timeout: 10,
   pyc: "warm" as PycMode,
   importtime_runs: 3,
+  max_iterations: 30,
+  precision: 5,
 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -134,6 +143,13 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
       case "importtime_runs":
         out.importtime_runs = positiveInt(key, value, 0);
         break;
+      case "max_iterations":
+        out.max_iterations = positiveInt(key, value, 1);
+        break;
+      case "precision":
+        if (typeof value !== "number" || !(value > 0) || !(value < 100)) fail(key, `must be a percentage between 0 and 100 (got ${JSON.stringify(value)})`);
+        out.precision = value as number;
+        break;
       case "timeout":
         if (typeof value !== "number" || !(value > 0)) fail(key, `must be a number of seconds > 0 (got ${JSON.stringify(value)})`);
         out.timeout = value as number;
@@ -176,7 +192,7 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
         break;
       }
       default:
-        fail(key, "is not a known key (known: package, python, install, iterations, warmup, timeout, pyc, importtime_runs, imports, lazy, budgets)");
+        fail(key, "is not a known key (known: package, python, install, iterations, warmup, timeout, pyc, importtime_runs, max_iterations, precision, imports, lazy, budgets)");
     }
   }
   return out;
@@ -296,6 +312,8 @@ export function resolveConfig(tree: string, sources: ConfigInput[], projectPacka
     timeout: merged.timeout ?? DEFAULTS.timeout,
     pyc: merged.pyc ?? DEFAULTS.pyc,
     importtime_runs: merged.importtime_runs ?? DEFAULTS.importtime_runs,
+    max_iterations: merged.max_iterations ?? DEFAULTS.max_iterations,
+    precision: merged.precision ?? DEFAULTS.precision,
     imports,
     lazy,
     budgets,

@@ -19,7 +19,8 @@ import {
   SCHEMA_VERSION, type Failure, type ImportTimeRow, type LazyCheck, type Measurement, type ResultFile, type SampleStats,
 } from "./result.ts";
 import { runChild, stderrTail, type ChildRun } from "./spawn.ts";
-import { isSamples, outlierIndices, round2, summarize } from "./stats.ts";
+import { MIN_SAMPLES, minimumDetectableEffect } from "./significance.ts";
+import { isSamples, median, outlierIndices, round2, summarize } from "./stats.ts";
 
 export interface TreeSpec {
   /** How the tree is named in progress and reports: a ref, or "working tree". */
@@ -84,6 +85,27 @@ interface TreeState {
 }
 
 const BASELINE = "pass";
+/** Counted rounds added at a time while a comparison is too noisy to be conclusive. */
+const EXTRA_ROUNDS = 5;
+
+/**
+ * The largest minimum detectable effect (percent of the baseline median) between the
+ * first tree and each other one; null when there is nothing to compare. It depends on
+ * the spread of the samples only, not on their difference, so going on while it is too
+ * large does not bias the verdict the way stopping at the first significant result would.
+ */
+function worstPrecision(targets: TreeState[], name: string): number | null {
+  const baseline = targets[0]?.measurements[name]?.samples ?? [];
+  if (targets.length < 2 || baseline.length < MIN_SAMPLES || targets[0]!.failures[name]) return null;
+  let worst: number | null = null;
+  for (const state of targets.slice(1)) {
+    const samples = state.measurements[name]?.samples ?? [];
+    if (state.failures[name] || samples.length < MIN_SAMPLES) continue;
+    const pct = (minimumDetectableEffect(baseline, samples) / median(baseline)) * 100;
+    if (Number.isFinite(pct)) worst = Math.max(worst ?? 0, pct);
+  }
+  return worst;
+}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const copy = [...items];
@@ -117,7 +139,11 @@ function describeFailure(statement: string, run: ChildRun, timeoutS: number): Fa
 }
 
 export async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeState> {
-  const python = await resolvePython(config.python ?? defaultPython(spec.dir), spec.dir);
+  const runs = { processes: 0, child_ms: 0 };
+  const python = await resolvePython(config.python ?? defaultPython(spec.dir), spec.dir, (wallMs) => {
+    runs.processes += 1;
+    runs.child_ms += wallMs;
+  });
   return {
     spec,
     python,
@@ -127,7 +153,7 @@ export async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeS
     snapshots: new Map(),
     baseline: [],
     importtime: {},
-    runs: { processes: 0, child_ms: 0 },
+    runs,
     pycache: temporaryCacheDir(),
   };
 }
@@ -193,8 +219,9 @@ async function measurePrepared(states: TreeState[], options: MeasureOptions): Pr
   };
 
   const measure = async (spec: ImportSpec, targets: TreeState[]) => {
-    const rounds = config.warmup + config.iterations;
-    const total = rounds * targets.length * 2;
+    let rounds = config.warmup + config.iterations;
+    const maxRounds = config.warmup + Math.max(config.iterations, config.max_iterations);
+    let total = rounds * targets.length * 2;
     let done = 0;
     emit({ kind: "measurement-start", name: spec.name, statement: spec.statement, runs: total });
     for (const state of targets) state.measurements[spec.name] = { samples: [], process: [], warmup: [], statement: spec.statement };
@@ -223,6 +250,20 @@ async function measurePrepared(states: TreeState[], options: MeasureOptions): Pr
           series.warmup.push(output.import_ms);
         }
         state.snapshots.set(spec.statement, { modules: output.modules, loaded: output.loaded });
+      }
+      if (round === rounds - 1 && rounds < maxRounds) {
+        const worst = worstPrecision(targets, spec.name);
+        if (worst !== null && worst > config.precision) {
+          const extra = Math.min(EXTRA_ROUNDS, maxRounds - rounds);
+          if (rounds === config.warmup + config.iterations) {
+            emit({
+              kind: "phase",
+              message: `  noisy: a ${config.precision}% change would not be detected yet (could detect ±${worst.toFixed(1)}%); going on, up to ${config.max_iterations} runs`,
+            });
+          }
+          rounds += extra;
+          total += extra * targets.length * 2;
+        }
       }
     }
     emit({
@@ -352,6 +393,8 @@ function buildResult(state: TreeState, options: MeasureOptions, timestamp: numbe
       pyc: config.pyc,
       env,
       iterations: config.iterations,
+      max_iterations: config.max_iterations,
+      precision_pct: config.precision,
       warmup: config.warmup,
       timeout_s: config.timeout,
     },

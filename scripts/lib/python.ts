@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve as resolvePath } from "node:path";
 import { UserError } from "./errors.ts";
 import { PROBE } from "./harness.ts";
 
@@ -41,7 +41,26 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? "unknown";
 }
 
-export async function resolvePython(requested: string, cwd: string): Promise<PythonInfo> {
+/** Interpreters already asked, by the path or name requested: each is probed once per run. */
+const probed = new Map<string, Promise<PythonInfo>>();
+
+/**
+ * Resolves an interpreter to its real executable and facts. `spawned` reports the wall
+ * time of the probe process when one was needed (0 when answered from the cache), so the
+ * caller can account for every Python process it started.
+ */
+export async function resolvePython(requested: string, cwd: string, spawned?: (wallMs: number) => void): Promise<PythonInfo> {
+  const key = requested.includes("/") ? resolvePath(cwd, requested) : requested;
+  const known = probed.get(key);
+  if (known) return known;
+  const started = performance.now();
+  const info = probePython(requested, cwd);
+  probed.set(key, info);
+  info.then(() => spawned?.(performance.now() - started), () => probed.delete(key));
+  return info;
+}
+
+async function probePython(requested: string, cwd: string): Promise<PythonInfo> {
   const command = requested.includes("/") ? (existsSync(requested) ? requested : null) : Bun.which(requested) ? requested : null;
   if (!command) {
     throw new UserError(`python interpreter "${requested}" not found; set --python or [tool.coldstart] python`);

@@ -81,7 +81,11 @@ export interface Environment {
   pyc: "warm" | "cold";
   /** Every variable the tool set or removed for the child (removed ones map to null). */
   env: Record<string, string | null>;
+  /** Counted runs asked for; a comparison may go on up to max_iterations while too noisy. */
   iterations?: number;
+  max_iterations?: number;
+  /** Percent change a comparison had to be able to detect before stopping early. */
+  precision_pct?: number;
   warmup?: number;
   timeout_s?: number;
 }
