@@ -13,7 +13,7 @@ import type { MeasureFlags } from "./cli.ts";
 import { stdoutPalette } from "./color.ts";
 import { loadConfig, type Config } from "./config.ts";
 import { UserError } from "./errors.ts";
-import { saveResult, writeFileAtomic } from "./files.ts";
+import { ensureWritableDir, saveResult, writeFileAtomic } from "./files.ts";
 import { render as renderHtml } from "./render/html.ts";
 import { resolveTarget } from "./gitinfo.ts";
 import {
@@ -100,6 +100,7 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
   const subdir = relative(top, target);
   const config: Config = loadConfig(target, flags.configFile, flags.settings);
   const outDir = resolve(flags.out ?? join(target, "benchmark_results"));
+  ensureWritableDir(outDir);
   if (request.dropCaches) checkDropCaches();
   const reporter = reporterIn ?? createReporter({
     quiet: flags.quiet,

@@ -2,8 +2,8 @@
  * Writing output files so that nothing is ever half-written: a temporary file in the same
  * folder, then rename (atomic on one filesystem). Failures become one-line UserErrors.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { accessSync, constants, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 import { resultFileName, type ResultFile } from "./result.ts";
 
@@ -30,32 +30,95 @@ export function ensureDir(dir: string): void {
   }
 }
 
-export function writeFileAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+/**
+ * Checks up front that results can be written to `dir`, so no measuring is wasted. A
+ * missing folder is not created yet (a run that fails later leaves nothing behind): its
+ * nearest existing parent must be writable.
+ */
+export function ensureWritableDir(dir: string): void {
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const fail = (error: unknown): never => {
+    throw new UserError(`cannot write to output folder ${dir}: ${explain(error)}; choose another with --out`);
+  };
+  if (!statSync(existing).isDirectory()) fail(new Error(`${existing} is not a folder`));
+  if (existing !== resolve(dir)) {
+    try {
+      accessSync(existing, constants.W_OK);
+    } catch (error) {
+      fail(error);
+    }
+    return;
+  }
+  const probe = temporaryName(join(dir, "write-check"));
+  try {
+    writeFileSync(probe, "coldstart write check\n");
+  } catch (error) {
+    fail(error);
+  } finally {
+    removeQuietly(probe);
+  }
+}
+
+/** Removes a temporary file; on a read-only or vanished folder there is nothing to remove. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was written there
+  }
+}
+
+function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
+/** Writes a temporary file beside `path` and hands it to `place`; the temporary never stays. */
+function viaTemporary<T>(path: string, text: string, place: (temporary: string) => T): T {
+  const temporary = temporaryName(path);
   try {
     writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    return place(temporary);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot write ${path}: ${explain(error)}; choose another folder with --out`);
+  } finally {
+    removeQuietly(temporary);
   }
+}
+
+/** Replaces `path` in one step: readers see the old file or the new one, never a part. */
+export function writeFileAtomic(path: string, text: string): void {
+  viaTemporary(path, text, (temporary) => renameSync(temporary, path));
+}
+
+/**
+ * Creates a new file at `path`, or at `<name>-2.json`, `-3`... when the name is taken:
+ * link() refuses an existing name, so two runs finishing in the same second never
+ * overwrite each other's file. Returns the path used.
+ */
+function createFileAtomic(path: string, text: string): string {
+  return viaTemporary(path, text, (temporary) => {
+    for (let n = 1; ; n += 1) {
+      const candidate = n === 1 ? path : path.replace(/\.json$/, `-${n}.json`);
+      try {
+        linkSync(temporary, candidate);
+        return candidate;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
+  });
 }
 
 /**
  * Saves a result as `cold_start_<seconds>.json` (or `cold_start_<ref>_<seconds>.json`) and
- * as `cold_start_latest.json`. Never overwrites an existing timestamped file: a second run
- * within the same second gets a `-2` suffix. Returns the timestamped path.
+ * as `cold_start_latest.json`, both atomically. Returns the timestamped path.
  */
 export function saveResult(outDir: string, result: ResultFile, ref?: string | null): string {
   ensureDir(outDir);
   const text = `${JSON.stringify(result, null, 2)}\n`;
-  const name = resultFileName(result.timestamp, ref);
-  let path = join(outDir, name);
-  for (let n = 2; existsSync(path); n += 1) {
-    path = join(outDir, name.replace(/\.json$/, `-${n}.json`));
-  }
-  writeFileAtomic(path, text);
+  const path = createFileAtomic(join(outDir, resultFileName(result.timestamp, ref)), text);
   writeFileAtomic(join(outDir, "cold_start_latest.json"), text);
   return path;
 }
-

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { budgetFailed, checkBudgets, formatBudget } from "./budgets.ts";
 import type { MeasureFlags } from "./cli.ts";
 import { loadConfig } from "./config.ts";
-import { saveResult } from "./files.ts";
+import { ensureWritableDir, saveResult } from "./files.ts";
 import { describeWorkingTree, resolveTarget } from "./gitinfo.ts";
 import { topOffenders } from "./importtime.ts";
 import { measureTrees } from "./measure.ts";
@@ -28,6 +28,7 @@ export async function runSingle(flags: MeasureFlags, toolVersion: string): Promi
   const target = resolveTarget(flags.repo);
   const config = loadConfig(target, flags.configFile, flags.settings);
   const outDir = flags.out ?? join(target, "benchmark_results");
+  ensureWritableDir(outDir);
   // With --json, stdout carries only the result; progress moves to stderr.
   const reporter = createReporter({
     quiet: flags.quiet,

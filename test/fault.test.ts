@@ -1,0 +1,120 @@
+/**
+ * Fault suite: the branch runner stopped by SIGINT/SIGTERM at random moments, two runs at
+ * once in one repository, and an output folder that is full or read-only.
+ */
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { readResult } from "../scripts/lib/result.ts";
+import { leftovers, makeDirtyRepo, startBench, type DirtyRepo } from "./dirty-repo.ts";
+import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
+
+setDefaultTimeout(180_000);
+
+let dirty: DirtyRepo;
+beforeAll(async () => {
+  dirty = await makeDirtyRepo();
+});
+afterAll(cleanupTempDirs);
+
+/** Every file in `out` is a whole, valid result (or a log); no temporary file is left. */
+async function expectWholeFiles(out: string): Promise<void> {
+  if (!existsSync(out)) return;
+  for (const name of readdirSync(out)) {
+    expect(name).not.toMatch(/\.tmp$/);
+    if (name.endsWith(".json")) await readResult(join(out, name));
+  }
+}
+
+/** A small deterministic generator, so a failing moment can be replayed. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+test("SIGINT and SIGTERM at twelve random moments of a two-ref run on a dirty repo", async () => {
+  // How long a whole run takes here sets the window the signals fall into.
+  const started = Date.now();
+  const full = startBench(dirty.dir, [...FAST, "--out", tempDir("coldstart-out-"), "main", "lazy"]);
+  expect(await full.proc.exited).toBe(0);
+  const duration = Date.now() - started;
+  dirty.expectUntouched();
+
+  const random = seeded(20261126);
+  const before = leftovers();
+  for (let moment = 0; moment < 12; moment += 1) {
+    const signal = moment % 2 === 0 ? "SIGINT" : "SIGTERM";
+    const delay = Math.round(random() * duration * 0.95);
+    const out = tempDir("coldstart-out-");
+    const run = startBench(dirty.dir, [...FAST, "--out", out, "main", "lazy"]);
+    await Bun.sleep(delay);
+    const stillRunning = run.proc.exitCode === null;
+    run.proc.kill(signal);
+    const code = await run.proc.exited;
+    const where = `${signal} after ${delay} ms of a ${duration} ms run`;
+    if (stillRunning) {
+      // Stopped by our handler (130/143) or, before it was installed, by the signal itself.
+      expect({ where, stopped: code !== 0 || run.proc.signalCode !== null }).toEqual({ where, stopped: true });
+    }
+    dirty.expectUntouched();
+    expect({ where, left: leftovers().filter((name) => !before.includes(name)) }).toEqual({ where, left: [] });
+    await expectWholeFiles(out);
+  }
+});
+
+test("two runs at once in the same repository both finish, and neither overwrites the other's files", async () => {
+  const out = tempDir("coldstart-out-");
+  const first = startBench(dirty.dir, [...FAST, "--out", out, "main", "lazy"]);
+  const second = startBench(dirty.dir, [...FAST, "--out", out, "main", "lazy"]);
+  expect(await Promise.all([first.proc.exited, second.proc.exited])).toEqual([0, 0]);
+  for (const run of [first, second]) expect(run.output()).toContain("COLD START BENCHMARK COMPARISON");
+  const files = readdirSync(out).filter((name) => /^cold_start_(main|lazy)_/.test(name));
+  expect(files).toHaveLength(4);
+  await expectWholeFiles(out);
+  dirty.expectUntouched();
+});
+
+/** Mounts a small tmpfs (root only); null where this machine does not allow it. */
+function tmpfs(options: string): string | null {
+  const dir = tempDir("coldstart-mnt-");
+  const mounted = sh(dir, ["mount", "-t", "tmpfs", "-o", options, "tmpfs", dir]);
+  if (mounted.code !== 0) {
+    console.log(`skipped: cannot mount a tmpfs here (${mounted.stderr.trim() || "not root"})`);
+    return null;
+  }
+  afterAll(() => void sh(dir, ["umount", "-l", dir]));
+  return dir;
+}
+
+function expectOneLine(run: { code: number; stderr: string }, text: string): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  expect(run.stderr).toContain(text);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+test("a read-only output folder: one clear line, exit 2, before anything is measured", async () => {
+  const readOnly = tmpfs("size=64k,ro");
+  if (!readOnly) return;
+  const bench = await runScript("benchmark_cold_start.ts", [...FAST, "--out", join(readOnly, "results"), "main", "lazy"], { cwd: dirty.dir });
+  expectOneLine(bench, "the file system is read-only");
+  expect(bench.stdout).not.toContain("Measuring");
+  const single = await runScript("test_cold_start.ts", [...FAST, "--out", readOnly], { cwd: dirty.dir });
+  expectOneLine(single, "the file system is read-only");
+  dirty.expectUntouched();
+});
+
+test("a full disk: one clear line, exit 2, no partial file", async () => {
+  const full = tmpfs("size=8k");
+  if (!full) return;
+  // Leave room for the write check, not for a result file.
+  const filler = join(full, "filler");
+  mkdirSync(filler);
+  sh(full, ["dd", "if=/dev/zero", `of=${join(filler, "zeros")}`, "bs=1024", "count=6"]);
+  const single = await runScript("test_cold_start.ts", [...FAST, "--out", full], { cwd: dirty.dir });
+  expectOneLine(single, "the disk is full");
+  await expectWholeFiles(full);
+  dirty.expectUntouched();
+});
