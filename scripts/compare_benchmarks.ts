@@ -34,9 +34,9 @@ Options:
   -h, --help                        show this help
   -V, --version                     show the version
 
-Verdicts come from a two-sided Mann–Whitney U test on the samples (alpha 0.05), with the
-Hodges–Lehmann shift, its 95% confidence interval, and the smallest effect the samples
-could detect (power 0.8). Files without samples get the arithmetic on means only.
+Verdicts compare the fastest run of each side (machine noise only adds time) with a
+two-sided permutation test (alpha 0.05), with that difference, its 95% confidence
+interval, and the smallest effect the samples could detect (power 0.8). Files without samples get the arithmetic on means only.
 Δ = baseline − candidate: ↓ faster, ↑ slower. Colour: NO_COLOR, FORCE_COLOR, terminal only.
 Exit codes: 0 ok, 1 regression (with --fail-on-regression), 2 usage or input error.`;
 

@@ -63,7 +63,8 @@ describe("schema-1 files with samples", () => {
   test("--primary picks the measurement the summary speaks from", () => {
     const c = buildComparison([base, fixture("schema1_faster.json")], { primary: "pkg_sub" }).candidates[0]!;
     expect(c.summary.measurement).toBe("pkg_sub");
-    expect(c.summary.verdict).toBe("no-change");
+    // pkg_sub's fastest runs are 1.7 ms slower in this file, though its total got faster.
+    expect(c.summary.verdict).toBe("slower");
     expect(() => buildComparison([base, base], { primary: "nope" })).toThrow("--primary nope");
     expect(() => buildComparison([base, base], { primary: "toString" })).toThrow("no such measurement");
   });

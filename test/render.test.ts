@@ -100,8 +100,8 @@ describe("json", () => {
     const parsed = JSON.parse(renderJson(schema1));
     expect(parsed.formatVersion).toBe(1);
     expect(parsed.candidates.map((c: { measurements: { verdict: string }[] }) => c.measurements.map((m) => m.verdict))).toEqual([
-      ["faster", "no-change"],
-      ["slower", "slower"],
+      ["faster", "slower"],
+      ["slower", "no-change"],
     ]);
     expect(parsed.candidates[0].measurements[0]).toHaveProperty("pValue");
     expect(parsed.candidates[0].measurements[0]).toHaveProperty("ci");

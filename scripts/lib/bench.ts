@@ -100,8 +100,8 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
   const subdir = relative(top, target);
   const config: Config = loadConfig(target, flags.configFile, flags.settings);
   const outDir = resolve(flags.out ?? join(target, "benchmark_results"));
-  ensureWritableDir(outDir);
   if (request.dropCaches) checkDropCaches();
+  ensureWritableDir(outDir);
   const reporter = reporterIn ?? createReporter({
     quiet: flags.quiet,
     streams: flags.json ? { out: process.stderr, err: process.stderr } : undefined,

@@ -12,7 +12,6 @@
 import type { ImportTimeRow, LoadedResult, Measurement } from "./result.ts";
 import { UserError } from "./errors.ts";
 import { compareSamples, DEFAULT_ALPHA, DEFAULT_POWER, type Verdict } from "./significance.ts";
-import { median } from "./stats.ts";
 
 export type { Verdict } from "./significance.ts";
 
@@ -63,13 +62,13 @@ export interface MeasurementRow {
    * "unknown" when either file has no samples (the seed's files) or too few.
    */
   verdict: Verdict;
-  /** Two-sided Mann–Whitney U p-value. */
+  /** Two-sided permutation p-value of the difference of the fastest runs. */
   pValue: number | null;
-  /** Hodges–Lehmann shift of the samples, baseline − candidate, ms. */
+  /** Difference of the fastest runs, baseline − candidate, ms (> 0: candidate faster). */
   shiftMs: number | null;
-  /** shiftMs / baseline.median × 100: the size used by --fail-on-regression. */
+  /** shiftMs / the baseline's fastest run × 100: the size used by --fail-on-regression. */
   shiftPct: number | null;
-  /** Moses confidence interval of the shift, ms, at `confidence`. */
+  /** Confidence interval of the shift (the test inverted), ms, at `confidence`. */
   ci: { low: number; high: number } | null;
   confidence: number;
   /** Minimum detectable effect at these sample sizes, ms (±), alpha 0.05, power 0.8. */
@@ -298,8 +297,8 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
   row.verdict = significance.verdict;
   row.pValue = finiteOrNull(significance.pValue);
   row.shiftMs = finiteOrNull(significance.shiftMs);
-  const baseMedian = base.samples?.length ? median(base.samples) : base.median;
-  row.shiftPct = row.shiftMs !== null && baseMedian !== 0 ? (row.shiftMs / baseMedian) * 100 : null;
+  const baseFastest = base.samples?.length ? Math.min(...base.samples) : base.min;
+  row.shiftPct = row.shiftMs !== null && baseFastest !== 0 ? (row.shiftMs / baseFastest) * 100 : null;
   row.ci = significance.ci;
   row.confidence = significance.confidence;
   row.mdeMs = finiteOrNull(significance.mdeMs);

@@ -218,7 +218,7 @@ function measurementTable(name: string, results: readonly LoadedResult[], labels
     out.push(`<tr>${label}${cells}<td class="num ${toneClass(tone)}">${esc(delta)}</td><td>${verdict}</td><td class="num">${esc(shift)}</td><td class="num">${esc(row.pValue === null ? "—" : formatP(row.pValue))}</td><td class="num">${esc(row.mdeMs === null ? "—" : `±${formatMs(row.mdeMs)}`)}</td></tr>`);
   });
   out.push("</tbody></table></div>");
-  out.push('<p class="note">Δ = baseline − candidate (positive: faster). Shift: Hodges–Lehmann estimate of the same, with its confidence interval; p from a two-sided Mann–Whitney U test.</p>');
+  out.push('<p class="note">Δ = baseline − candidate (positive: faster). Shift: the difference of the fastest runs (noise only adds time, so the fastest run is the undisturbed cost), with its 95% confidence interval; p from a two-sided permutation test of that difference.</p>');
   return out;
 }
 

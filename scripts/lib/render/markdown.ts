@@ -80,7 +80,7 @@ function candidateReport(c: CandidateComparison, comparison: Comparison): string
     ["l", "r", "r", "r", "r", "l", "r", "r", "r"],
     c.measurements.map(measurementRow),
   ));
-  out.push("", "Δ = baseline − optimized (↓ faster, ↑ slower), on means. Verdicts: two-sided Mann–Whitney U on the samples; shift: Hodges–Lehmann with Moses' interval.");
+  out.push("", "Δ = baseline − optimized (↓ faster, ↑ slower), on means. Verdicts: two-sided permutation test on the fastest run of each side (noise only adds time); shift: the difference of the fastest runs, with its 95% interval.");
   if (c.arithmeticOnly) out.push("", "_No samples in these files: significance needs samples, so Δ is the seed's arithmetic on means._");
   out.push("");
 

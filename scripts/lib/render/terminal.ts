@@ -46,7 +46,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
     const confidence = Math.round(row.confidence * 100);
     const ci = row.ci ? ` (${confidence}% CI ${row.ci.low.toFixed(2)} to ${row.ci.high.toFixed(2)}ms)` : "";
     const mde = row.mdeMs !== null ? `, could detect ±${formatMs(row.mdeMs)}` : "";
-    lines.push(palette.dim(`    shift ${ms(row.shiftMs)}${ci}, ${formatP(row.pValue)}${mde}, n=${row.baseline?.sampleCount}/${row.candidate?.sampleCount}`));
+    lines.push(palette.dim(`    fastest run ${ms(row.shiftMs)}${ci}, ${formatP(row.pValue)}${mde}, n=${row.baseline?.sampleCount}/${row.candidate?.sampleCount}`));
   }
   return lines;
 }
