@@ -155,7 +155,7 @@ if (!ONLY || ONLY.has(3)) {
   const plain = "import time\nt = time.perf_counter()\nimport benchpkg\nprint((time.perf_counter() - t) * 1000)\n";
   const ours: number[] = [];
   const theirs: number[] = [];
-  for (let i = 0; i < (QUICK ? 10 : 40); i += 1) {
+  for (let i = 0; i < (QUICK ? 10 : 100); i += 1) {
     const a = await runChild([python.executable, "-c", HARNESS, "import benchpkg", ""], { cwd: base, env: env(base), timeoutMs: 30_000 });
     const b = await runChild([python.executable, "-c", plain], { cwd: base, env: env(base), timeoutMs: 30_000 });
     const parsed = parseHarnessOutput(a.stdout);

@@ -98,7 +98,7 @@ async function promptForRefs(flags: MeasureFlags): Promise<{ refs: string[]; ite
 await runMain("coldstart-bench", async () => {
   const { values, positionals } = parse(Bun.argv.slice(2), FLAGS, "coldstart-bench");
   if (values.help || values.version) {
-    console.log(values.help ? HELP : VERSION);
+    console.log(values.help ? HELP : `coldstart-bench ${VERSION}`);
     return 0;
   }
   const flags = measureFlags(values);

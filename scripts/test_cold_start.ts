@@ -24,7 +24,7 @@ Exit codes: 0 ok, 1 a budget limit was exceeded, 2 bad input or a failed measure
 await runMain("coldstart-test", async () => {
   const { values, positionals } = parse(Bun.argv.slice(2), MEASURE_FLAGS, "coldstart-test");
   if (values.help || values.version) {
-    console.log(values.help ? HELP : VERSION);
+    console.log(values.help ? HELP : `coldstart-test ${VERSION}`);
     return 0;
   }
   if (positionals.length) throw new UserError(`unexpected argument "${positionals[0]}"; coldstart-test takes only options (see --help)`);

@@ -45,9 +45,15 @@ function resultFiles(out: string): string[] {
 
 test("main lazy: one file per ref with its commit, and the comparison shows the lazy change", async () => {
   const out = tempDir("coldstart-out-");
-  const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "main", "lazy"], { cwd: repo });
+  const html = join(tempDir("coldstart-html-"), "report.html");
+  const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--html", html, "main", "lazy"], { cwd: repo });
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
+  // --html: one self-contained page naming both refs.
+  const page = readFileSync(html, "utf8");
+  expect(page).toMatch(/^<!doctype html>/i);
+  expect(page).toContain("<strong>main</strong>");
+  expect(page).toContain("<strong>lazy</strong>");
   const files = resultFiles(out);
   const main = files.find((name) => /^cold_start_main_\d+\.json$/.test(name));
   const lazy = files.find((name) => /^cold_start_lazy_\d+\.json$/.test(name));

@@ -119,5 +119,5 @@ test("--help and --version", async () => {
   expect(help.code).toBe(0);
   expect(help.stdout).toContain("Usage: coldstart-test");
   const version = await runScript("test_cold_start.ts", ["--version"]);
-  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(version.stdout.trim()).toMatch(/^coldstart-test \d+\.\d+\.\d+$/);
 });

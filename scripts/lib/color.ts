@@ -3,7 +3,8 @@
  * else NO_COLOR (set and non-empty) or TERM=dumb turns it off, else colour only when the
  * stream is a terminal. Only the terminal renderer colours; every palette has a plain twin.
  */
-import kleur from "kleur";
+import { fstatSync, statSync } from "node:fs";
+import type kleurType from "kleur";
 
 export interface Palette {
   enabled: boolean;
@@ -34,6 +35,9 @@ export function createPalette(enabled: boolean): Palette {
   if (!enabled) {
     return { enabled, good: identity, bad: identity, same: identity, warn: identity, bold: identity, dim: identity };
   }
+  // Loaded only when colouring: kleur looks at process.stdout when imported, and Bun
+  // builds that stream lazily at a cost of ~17 ms of start-up.
+  const kleur = require("kleur") as typeof kleurType;
   // kleur's own detection is bypassed: this module has decided.
   kleur.enabled = true;
   return {
@@ -47,9 +51,23 @@ export function createPalette(enabled: boolean): Palette {
   };
 }
 
+/**
+ * Whether file descriptor `fd` is a terminal, without touching process.stdout (whose lazy
+ * set-up costs more start-up than the whole comparison): a character device that is not
+ * /dev/null.
+ */
+export function isTerminal(fd: 1 | 2): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isCharacterDevice() && stat.rdev !== statSync("/dev/null").rdev;
+  } catch {
+    return false;
+  }
+}
+
 /** The palette for this process's stdout. */
 export function stdoutPalette(): Palette {
-  return createPalette(colorEnabled(process.env, process.stdout.isTTY));
+  return createPalette(colorEnabled(process.env, isTerminal(1)));
 }
 
 export const plainPalette: Palette = createPalette(false);

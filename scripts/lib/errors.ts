@@ -34,12 +34,12 @@ export async function runMain(tool: string, main: () => Promise<number>): Promis
     code = await main();
   } catch (error) {
     if (error instanceof UserError) {
-      process.stderr.write(`${tool}: error: ${printable(error.message)}\n`);
+      console.error(`${tool}: error: ${printable(error.message)}`);
       code = error.exitCode;
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`${tool}: internal error: ${printable(message)}\n`);
-      if (process.env.COLDSTART_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      console.error(`${tool}: internal error: ${printable(message)}`);
+      if (process.env.COLDSTART_DEBUG && error instanceof Error) console.error(error.stack);
       code = 2;
     }
   }

@@ -14,7 +14,7 @@ export function sortedCopy(values: readonly number[]): number[] {
 }
 
 /** Linear-interpolated quantile (type 7, as numpy and R default) of sorted values. */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const lower = Math.floor(position);
