@@ -89,10 +89,11 @@ const BASELINE = "pass";
 const EXTRA_ROUNDS = 5;
 
 /**
- * The largest minimum detectable effect (percent of the baseline median) between the
- * first tree and each other one; null when there is nothing to compare. It depends on
- * the spread of the samples only, not on their difference, so going on while it is too
- * large does not bias the verdict the way stopping at the first significant result would.
+ * The largest minimum detectable effect (percent of the pooled median) between the first
+ * tree and each other one; null when there is nothing to compare. It is a function of the
+ * pooled samples alone — not of which tree each run came from — so going on while it is
+ * too large leaves the permutation test's level exact, unlike stopping at the first
+ * significant result would.
  */
 function worstPrecision(targets: TreeState[], name: string): number | null {
   const baseline = targets[0]?.measurements[name]?.samples ?? [];
@@ -101,7 +102,7 @@ function worstPrecision(targets: TreeState[], name: string): number | null {
   for (const state of targets.slice(1)) {
     const samples = state.measurements[name]?.samples ?? [];
     if (state.failures[name] || samples.length < MIN_SAMPLES) continue;
-    const pct = (minimumDetectableEffect(baseline, samples) / median(baseline)) * 100;
+    const pct = (minimumDetectableEffect(baseline, samples) / median([...baseline, ...samples])) * 100;
     if (Number.isFinite(pct)) worst = Math.max(worst ?? 0, pct);
   }
   return worst;
