@@ -22,7 +22,7 @@ import {
 } from "./git.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
 import { checkDropCaches, measureTrees, type TreeSpec } from "./measure.ts";
-import { createReporter, type Reporter } from "./progress.ts";
+import { createReporter, describeFailure, type Reporter } from "./progress.ts";
 import { renderComparisonReport } from "./report.ts";
 import { readResult, type ResultFile } from "./result.ts";
 
@@ -185,8 +185,7 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
     for (const [index, result] of results.entries()) {
       for (const [name, failure] of Object.entries(result.failures ?? {})) {
         failed = true;
-        process.stderr.write(`coldstart-bench: ${trees[index]!.label}: ${name}: ${failure.message}\n`);
-        if (failure.stderr_tail) process.stderr.write(`${failure.stderr_tail.replace(/^/gm, "    ")}\n`);
+        process.stderr.write(describeFailure("coldstart-bench", `${trees[index]!.label}: ${name}`, failure));
       }
     }
 

@@ -3,7 +3,9 @@
  * ETA) redrawn on stderr, with the seed's lines printed above it. Otherwise: only the
  * seed's plain lines, one per measurement, so CI logs stay readable.
  */
+import { formatMs } from "./compare.ts";
 import type { MeasureEvent } from "./measure.ts";
+import type { Failure } from "./result.ts";
 
 export interface Reporter {
   event(event: MeasureEvent): void;
@@ -21,8 +23,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
 }
 
-export function formatMs(ms: number): string {
-  return `${ms.toFixed(2)}ms`;
+/** A failed measurement for stderr: one line naming it, then the child's stderr tail, indented. */
+export function describeFailure(tool: string, where: string, failure: Failure): string {
+  const tail = failure.stderr_tail ? `${failure.stderr_tail.replace(/^/gm, "    ")}\n` : "";
+  return `${tool}: ${where}: ${failure.message}\n${tail}`;
 }
 
 interface Streams {

@@ -11,7 +11,7 @@ import { ensureWritableDir, saveResult } from "./files.ts";
 import { describeWorkingTree, resolveTarget } from "./gitinfo.ts";
 import { topOffenders } from "./importtime.ts";
 import { measureTrees } from "./measure.ts";
-import { createReporter } from "./progress.ts";
+import { createReporter, describeFailure } from "./progress.ts";
 import type { ResultFile } from "./result.ts";
 import { killAllChildren } from "./spawn.ts";
 import { sampleWarnings } from "./warnings.ts";
@@ -92,10 +92,7 @@ export async function runSingle(flags: MeasureFlags, toolVersion: string): Promi
   }
 
   const failures = Object.entries(result.failures ?? {});
-  for (const [name, failure] of failures) {
-    process.stderr.write(`coldstart-test: ${name}: ${failure.message}\n`);
-    if (failure.stderr_tail) process.stderr.write(`${failure.stderr_tail.replace(/^/gm, "    ")}\n`);
-  }
+  for (const [name, failure] of failures) process.stderr.write(describeFailure("coldstart-test", name, failure));
 
   const path = saveResult(outDir, result, null);
   print(`Results saved to ${path}`);
