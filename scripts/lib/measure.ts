@@ -301,7 +301,8 @@ async function measurePrepared(states: TreeState[], options: MeasureOptions): Pr
   }
 
   if (config.importtime_runs > 0) {
-    emit({ kind: "phase", message: `Profiling imports (-X importtime, ${config.importtime_runs} runs each)...` });
+    const runs = `${config.importtime_runs} run${config.importtime_runs === 1 ? "" : "s"}`;
+    emit({ kind: "phase", message: `Profiling imports (-X importtime, ${runs} each)...` });
     const total = config.importtime_runs * config.imports.length * states.length;
     let done = 0;
     for (let round = 0; round < config.importtime_runs; round += 1) {

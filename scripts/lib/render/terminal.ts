@@ -39,7 +39,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
       ...(row.note ? [`    ${printable(row.note)}`] : [])];
   }
   const tone = rowTone(row);
-  const delta = `${arrow(row.deltaMs)}${formatMs(row.deltaMs).padStart(9)}${`${(row.deltaPct ?? 0).toFixed(2)}%`.padStart(8)}`;
+  const delta = `${arrow(row.deltaMs)}${formatMs(row.deltaMs).padStart(9)}${` ${(row.deltaPct ?? 0).toFixed(2)}%`.padStart(8)}`;
   const verdict = row.verdict === "unknown" ? "" : `  ${MARK[tone]} ${VERDICT_TEXT[row.verdict]}`;
   const lines = [`${name}${base}${cand} ${paint(palette, tone, delta + verdict)}`];
   if (row.verdict !== "unknown") {
