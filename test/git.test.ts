@@ -9,9 +9,10 @@ import { dirname, join } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
 import { UserError } from "../scripts/lib/errors.ts";
 import {
-  addWorktree, cleanupWorktrees, currentBranch, isDirty, localBranches, ownedWorktrees, pruneStaleWorktrees,
+  addWorktree, cleanupWorktrees, localBranches, ownedWorktrees, pruneStaleWorktrees,
   repoTopLevel, resolveCommit, validateRefSyntax, WORKTREE_PREFIX,
 } from "../scripts/lib/git.ts";
+import { describeWorkingTree } from "../scripts/lib/gitinfo.ts";
 import { planTargets } from "../scripts/lib/bench.ts";
 import { cleanupTempDirs, sh, tempDir } from "./helpers.ts";
 
@@ -76,11 +77,11 @@ describe("planTargets", () => {
 describe("on a real repository", () => {
   test("top level, branch, branches by recency, dirtiness", async () => {
     expect(await repoTopLevel(join(repo, "demopkg"))).toBe(sh(repo, ["git", "rev-parse", "--show-toplevel"]).stdout.trim());
-    expect(await currentBranch(repo)).toBe("main");
+    expect(describeWorkingTree(repo).ref).toBe("main");
     expect((await localBranches(repo)).sort()).toEqual(["lazy", "main"]);
-    expect(await isDirty(repo)).toBe(false);
+    expect(describeWorkingTree(repo).dirty).toBe(false);
     writeFileSync(join(repo, "untracked.txt"), "x");
-    expect(await isDirty(repo)).toBe(true);
+    expect(describeWorkingTree(repo).dirty).toBe(true);
     sh(repo, ["rm", "untracked.txt"]);
     await expect(repoTopLevel(tmpdir())).rejects.toThrow(UserError);
   });
@@ -109,7 +110,7 @@ describe("on a real repository", () => {
     cleanupWorktrees();
     expect(existsSync(a) || existsSync(b) || existsSync(dirname(a))).toBe(false);
     expect(worktreeList(repo)).toHaveLength(1);
-    expect(await currentBranch(repo)).toBe("main");
+    expect(describeWorkingTree(repo).ref).toBe("main");
   });
 
   test("prunes worktrees left by a killed run (dead owner pid), keeps live owners' folders", async () => {

@@ -15,10 +15,10 @@ import { loadConfig, type Config } from "./config.ts";
 import { UserError } from "./errors.ts";
 import { ensureWritableDir, saveResult, writeFileAtomic } from "./files.ts";
 import { render as renderHtml } from "./render/html.ts";
-import { resolveTarget } from "./gitinfo.ts";
+import { describeWorkingTree, resolveTarget } from "./gitinfo.ts";
 import {
-  addWorktree, cleanupWorktrees, currentBranch, headCommit, installCleanupHandlers, interrupted, interruptExitCode,
-  isDirty, pruneStaleWorktrees, repoTopLevel, resolveCommit, validateRefSyntax, WORKTREE_WORDS,
+  addWorktree, cleanupWorktrees, installCleanupHandlers, interrupted, interruptExitCode,
+  pruneStaleWorktrees, repoTopLevel, resolveCommit, validateRefSyntax, WORKTREE_WORDS,
 } from "./git.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
 import { checkDropCaches, measureTrees, type TreeSpec } from "./measure.ts";
@@ -121,7 +121,7 @@ export async function runBenchmark(request: BenchRequest, toolVersion: string, r
     for (const [index, item] of targets.entries()) {
       if (interrupted()) throw new UserError("interrupted", interruptExitCode());
       if (item.ref === null) {
-        const git = { ref: await currentBranch(top), commit: await headCommit(top), dirty: await isDirty(top) };
+        const git = describeWorkingTree(top);
         trees.push({ label: item.label, dir: target, git });
         reporter.line(`${item.label}: ${target} (${git.ref ?? "detached"} ${short(git.commit)}${git.dirty ? ", with uncommitted changes" : ""})`);
         continue;

@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
+import { gitEnvironment, gitSync, gitTopLevel } from "./gitinfo.ts";
 import { killAllChildren } from "./spawn.ts";
 
 /** Prefix of our temp folders; the owner's pid follows, so stale ones can be recognised. */
@@ -24,22 +25,6 @@ const OWNER_FILE = "coldstart-owner.json";
 
 /** The words that stand for the working tree with its uncommitted changes. */
 export const WORKTREE_WORDS = new Set([".", "WORKTREE"]);
-
-/** Git variables that would point our commands at another repository or index. */
-const GIT_LOCATION_VARIABLES = [
-  "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM",
-];
-
-/** The environment for every git command we run: the user's, minus repository overrides. */
-export function gitEnvironment(base: Record<string, string | undefined> = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined && !GIT_LOCATION_VARIABLES.includes(key)) env[key] = value;
-  // Never take optional locks (git status would otherwise refresh the user's index file).
-  env.GIT_OPTIONAL_LOCKS = "0";
-  env.GIT_TERMINAL_PROMPT = "0";
-  return env;
-}
 
 interface GitRun {
   exitCode: number | null;
@@ -54,15 +39,6 @@ export async function git(cwd: string, args: string[]): Promise<GitRun> {
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Synchronous git, for cleanup paths that must finish before the process exits. */
-function gitSync(cwd: string, args: string[]): number | null {
-  try {
-    const result = Bun.spawnSync(["git", ...args], { cwd, env: gitEnvironment(), stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-    return result.exitCode;
-  } catch {
-    return null;
-  }
-}
 
 function firstLine(text: string): string {
   return text.trim().split("\n").filter(Boolean).pop() ?? "";
@@ -96,9 +72,9 @@ export function validateRefSyntax(ref: string): void {
 /** The top level of the git repository containing `dir`. */
 export async function repoTopLevel(dir: string): Promise<string> {
   if (!existsSync(dir)) throw new UserError(`${dir}: no such folder (--repo)`);
-  const result = await git(dir, ["rev-parse", "--show-toplevel"]);
-  if (result.exitCode !== 0) throw new UserError(`${dir} is not inside a git repository; pass --repo DIR`);
-  return result.stdout.trim();
+  const top = gitTopLevel(dir);
+  if (!top) throw new UserError(`${dir} is not inside a git repository; pass --repo DIR`);
+  return top;
 }
 
 /** The full commit id a ref names; a ref that names no commit is a UserError. */
@@ -112,18 +88,7 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
   return commit;
 }
 
-/** HEAD's commit, or null in a repository without commits. */
-export async function headCommit(repo: string): Promise<string | null> {
-  const result = await git(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  return result.exitCode === 0 ? result.stdout.trim() : null;
-}
 
-/** True when the working tree has changes (tracked or untracked). Takes no locks. */
-export async function isDirty(repo: string): Promise<boolean> {
-  const result = await git(repo, ["--no-optional-locks", "status", "--porcelain", "--untracked-files=normal"]);
-  if (result.exitCode !== 0) throw new UserError(`git status failed in ${repo}: ${firstLine(result.stderr)}`);
-  return result.stdout.trim() !== "";
-}
 
 /** Local branches, most recently committed first. */
 export async function localBranches(repo: string): Promise<string[]> {
@@ -131,11 +96,6 @@ export async function localBranches(repo: string): Promise<string[]> {
   return result.exitCode === 0 ? result.stdout.split("\n").map((line) => line.trim()).filter(Boolean) : [];
 }
 
-/** The current branch's short name, or null when HEAD is detached. */
-export async function currentBranch(repo: string): Promise<string | null> {
-  const result = await git(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  return result.exitCode === 0 ? result.stdout.trim() : null;
-}
 
 // --- our worktrees -------------------------------------------------------------------
 
@@ -202,16 +162,10 @@ export function removeWorktree(folderOrDir: string): void {
 }
 
 function gitWorktreeRecords(repo: string): string[] {
-  try {
-    const result = Bun.spawnSync(["git", "worktree", "list", "--porcelain"], { cwd: repo, env: gitEnvironment(), stdout: "pipe", stderr: "ignore" });
-    return result.stdout
-      .toString()
-      .split("\n")
-      .filter((line) => line.startsWith("worktree "))
-      .map((line) => line.slice("worktree ".length));
-  } catch {
-    return [];
-  }
+  return gitSync(repo, ["worktree", "list", "--porcelain"])
+    .out.split("\n")
+    .filter((line) => line.startsWith("worktree "))
+    .map((line) => line.slice("worktree ".length));
 }
 
 /** The worktrees this process still owns (for tests and messages). */

@@ -6,10 +6,26 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "./errors.ts";
 
-function git(cwd: string, args: string[]): { ok: boolean; out: string } {
+/** Git variables that would point our commands at another repository or index. */
+const GIT_LOCATION_VARIABLES = [
+  "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+];
+
+/** The environment for every git command we run: the user's, minus repository overrides. */
+export function gitEnvironment(base: Record<string, string | undefined> = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined && !GIT_LOCATION_VARIABLES.includes(key)) env[key] = value;
+  // Never take optional locks (git status would otherwise refresh the user's index file).
+  env.GIT_OPTIONAL_LOCKS = "0";
+  env.GIT_TERMINAL_PROMPT = "0";
+  return env;
+}
+
+/** Runs `git <args>` synchronously (for start-up questions and cleanup on exit paths); never throws. */
+export function gitSync(cwd: string, args: string[]): { ok: boolean; out: string } {
   try {
-    // --no-optional-locks: `git status` must not refresh (rewrite) the user's index.
-    const proc = Bun.spawnSync(["git", "--no-optional-locks", ...args], { cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    const proc = Bun.spawnSync(["git", ...args], { cwd, env: gitEnvironment(), stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     return { ok: proc.exitCode === 0, out: proc.stdout.toString().trim() };
   } catch {
     return { ok: false, out: "" };
@@ -18,7 +34,7 @@ function git(cwd: string, args: string[]): { ok: boolean; out: string } {
 
 /** The git top level of `dir`, or null when it is not in a git repository. */
 export function gitTopLevel(dir: string): string | null {
-  const result = git(dir, ["rev-parse", "--show-toplevel"]);
+  const result = gitSync(dir, ["rev-parse", "--show-toplevel"]);
   return result.ok && result.out ? result.out : null;
 }
 
@@ -33,11 +49,14 @@ export function resolveTarget(repo: string | undefined, cwd = process.cwd()): st
   return top;
 }
 
-/** Ref, commit and dirtiness of a working tree; nulls outside git. */
+/**
+ * Branch, commit and dirtiness of a working tree; nulls outside git. Untracked files
+ * count as changes: a new module in the tree can change what an import loads.
+ */
 export function describeWorkingTree(dir: string): { ref: string | null; commit: string | null; dirty: boolean } {
-  const commit = git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
+  const commit = gitSync(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]);
   if (!commit.ok) return { ref: null, commit: null, dirty: false };
-  const ref = git(dir, ["rev-parse", "--abbrev-ref", "HEAD"]);
-  const status = git(dir, ["status", "--porcelain", "--untracked-files=no"]);
+  const ref = gitSync(dir, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  const status = gitSync(dir, ["status", "--porcelain", "--untracked-files=normal"]);
   return { ref: ref.ok && ref.out !== "HEAD" ? ref.out : null, commit: commit.out, dirty: status.out !== "" };
 }

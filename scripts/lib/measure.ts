@@ -139,7 +139,7 @@ function describeFailure(statement: string, run: ChildRun, timeoutS: number): Fa
   };
 }
 
-export async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeState> {
+async function prepareTree(spec: TreeSpec, config: Config): Promise<TreeState> {
   const runs = { processes: 0, child_ms: 0 };
   const python = await resolvePython(config.python ?? defaultPython(spec.dir), spec.dir, (wallMs) => {
     runs.processes += 1;
