@@ -4,12 +4,20 @@
  * runs interleaved across refs; write one result file per ref and print the comparison
  * (each ref against the first). The user's checkout is never touched.
  */
-import { MEASURE_FLAGS, MEASURE_FLAGS_HELP, VERSION, measureFlags, parse, type MeasureFlags } from "./lib/cli.ts";
+import { join } from "node:path";
+import type { Config } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
+import { repoTopLevel, resolveTarget, subdirectory } from "./lib/git/tree.ts";
+import type { Target } from "./lib/refs.ts";
+import { measureArgs, optionsHelp, parseArgs, reportArgs, VERSION, type MeasureArgs, type ParsedArgs } from "./lib/settings.ts";
 
-const HELP = `coldstart-bench ${VERSION}: benchmark the cold start of git refs, side by side
+const TOOL = "coldstart-bench";
 
-Usage: coldstart-bench [options] [REF...]
+const HELP = `${TOOL} ${VERSION}: benchmark the cold start of git refs, side by side
+
+Usage: ${TOOL} [options] [REF...]
+       ${TOOL} --bisect GOOD BAD [options]
+       ${TOOL} --history RANGE [options]
        bun scripts/benchmark_cold_start.ts [options] [REF...]
 
   (no ref)          the working tree as it is
@@ -22,58 +30,43 @@ Every ref is checked out with \`git worktree add --detach\` into a temporary fol
 removed afterwards, also on errors and Ctrl-C; your working tree, index, stash and branch
 are never touched. Per tree: the configured \`install\` command, else \`uv sync\` when
 uv.lock exists and uv is on PATH, else PYTHONPATH on the tree; its log goes to the
-output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json.
+output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json, all sharing one
+run_id, so the comparison pairs their runs round by round.
 
-Benchmark options:
-  --aa REF              measure REF against itself (two worktrees): this machine's noise
-  -i, --interactive     choose refs and iterations with prompts (needs a terminal, not CI)
-  --drop-caches         drop the OS page cache before every run (Linux, root only)
-  --html FILE           with two or more refs: also write the comparison as a self-contained HTML page
-  --no-chart            no distribution sketches in the terminal comparison
+${optionsHelp("bench")}
 
-${MEASURE_FLAGS_HELP}
-
-Exit codes: 0 ok, 2 bad input, a failed dependency step or a failed measurement,
-130/143 interrupted (SIGINT/SIGTERM).`;
-
-const FLAGS = {
-  ...MEASURE_FLAGS,
-  aa: { type: "string" },
-  interactive: { type: "boolean", short: "i" },
-  "drop-caches": { type: "boolean" },
-  html: { type: "string" },
-  "no-chart": { type: "boolean" },
-} as const;
+Exit codes: 0 ok, 1 regression (with --fail-on-regression) / bisect: not reproducible,
+2 bad input, a failed dependency step or a failed measurement, 3 inconclusive (with
+--fail-on-regression), 130/143 interrupted (SIGINT/SIGTERM).`;
 
 /**
  * Interactive mode: baseline, candidate and iteration count from prompts. Returns null
  * when the user cancels (Ctrl-C / Esc) — nothing has been created by then.
  */
-async function promptForRefs(flags: MeasureFlags): Promise<{ refs: string[]; iterations: number } | null> {
+async function promptForRefs(options: MeasureArgs): Promise<{ refs: string[]; iterations: number } | null> {
   if (process.env.CI || !process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError("--interactive needs a terminal and is never used in CI (CI is set or stdin is not a terminal); pass the refs as arguments");
   }
-  const { resolveTarget } = await import("./lib/gitinfo.ts");
-  const { localBranches, repoTopLevel } = await import("./lib/git.ts");
+  const { localBranches } = await import("./lib/git/refs.ts");
   const { loadConfig } = await import("./lib/config.ts");
-  const target = resolveTarget(flags.repo);
-  const branches = await localBranches(await repoTopLevel(target));
-  const configured = loadConfig(target, flags.configFile, flags.settings).iterations;
+  const target = resolveTarget(options.repo);
+  const branches = localBranches(repoTopLevel(target));
+  const configured = loadConfig(target, options.configFile, options.settings).iterations;
   const clack = await import("@clack/prompts");
   const cancelled = (value: unknown): boolean => {
     if (!clack.isCancel(value)) return false;
     clack.cancel("Operation cancelled.");
     return true;
   };
-  clack.intro("coldstart-bench");
+  clack.intro(TOOL);
   const worktree = { value: ".", label: "working tree", hint: "with uncommitted changes" };
-  const options = branches.map((name, index) => ({ value: name, label: name, hint: index === 0 ? "most recent" : undefined }));
-  const baseline = await clack.select({ message: "Baseline", options: [...options, worktree] });
+  const choices = branches.map((name, index) => ({ value: name, label: name.replace(/^refs\/heads\//, ""), hint: index === 0 ? "most recent" : undefined }));
+  const baseline = await clack.select({ message: "Baseline", options: [...choices, worktree] });
   if (cancelled(baseline)) return null;
   const candidate = await clack.select({
     message: "Compare with",
     options: [
-      ...options.filter((option) => option.value !== baseline),
+      ...choices.filter((choice) => choice.value !== baseline),
       ...(baseline === "." ? [] : [worktree]),
       { value: "", label: "nothing", hint: "measure the baseline alone" },
     ],
@@ -95,30 +88,85 @@ async function promptForRefs(flags: MeasureFlags): Promise<{ refs: string[]; ite
   return { refs, iterations: Number(count) };
 }
 
-await runMain("coldstart-bench", async () => {
-  const { values, positionals } = parse(Bun.argv.slice(2), FLAGS, "coldstart-bench");
-  if (values.help || values.version) {
-    console.log(values.help ? HELP : `coldstart-bench ${VERSION}`);
+/** The refs to measure: from the command line, or from prompts with -i. Null when the user cancelled. */
+async function chooseTargets(args: ParsedArgs, options: MeasureArgs): Promise<Target[] | null> {
+  const { planTargets } = await import("./lib/refs.ts");
+  const aa = typeof args.values.aa === "string" ? args.values.aa : null;
+  const targets = planTargets(args.positionals, aa); // every ref's syntax, before anything else happens
+  if (!args.values.interactive) return targets;
+  if (args.positionals.length || aa) throw new UserError("--interactive chooses the refs itself; give no refs (or drop -i)");
+  const chosen = await promptForRefs(options);
+  if (!chosen) return null;
+  options.settings.iterations = chosen.iterations;
+  return planTargets(chosen.refs, null);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, "bench", TOOL);
+  if (args.values.help || args.values.version) {
+    console.log(args.values.help ? HELP : `${TOOL} ${VERSION}`);
     return 0;
   }
-  const flags = measureFlags(values);
-  let refs = positionals;
-  const { planTargets } = await import("./lib/bench.ts");
-  planTargets(refs, values.aa ?? null); // every ref's syntax, before anything else happens
-  if (values.interactive) {
-    if (refs.length || values.aa) throw new UserError("--interactive chooses the refs itself; give no refs (or drop -i)");
-    const chosen = await promptForRefs(flags);
-    if (!chosen) return 130;
-    refs = chosen.refs;
-    flags.settings.iterations = chosen.iterations;
+  const options = measureArgs(args);
+  const report = reportArgs(args);
+  if (args.values.bisect || args.values.history) {
+    const { runOverTime } = await import("./lib/history/run.ts");
+    return runOverTime(args, options, report, TOOL);
   }
-  const { runBenchmark } = await import("./lib/bench.ts");
-  const outcome = await runBenchmark(
-    {
-      flags, refs, aa: values.aa ?? null, dropCaches: values["drop-caches"] === true,
-      html: values.html ?? null, chart: values["no-chart"] !== true,
-    },
-    VERSION,
-  );
-  return outcome.exitCode;
-});
+  const targets = await chooseTargets(args, options);
+  if (!targets) return 130;
+
+  // Everything that can be checked without creating anything comes first.
+  const { loadConfig } = await import("./lib/config.ts");
+  const target = resolveTarget(options.repo);
+  const top = repoTopLevel(target);
+  const config: Config = loadConfig(target, options.configFile, options.settings);
+  const outDir = options.out ?? join(target, "benchmark_results");
+  const { ensureWritableDir } = await import("./lib/result/files.ts");
+  const { checkReportPaths } = await import("./lib/render/emit.ts");
+  ensureWritableDir(outDir);
+  if (targets.length < 2) {
+    if (report.failOnRegressionPct !== undefined) throw new UserError("--fail-on-regression needs two or more refs to compare (e.g. main HEAD)");
+    for (const flag of report.given) process.stderr.write(`${TOOL}: note: --${flag} does nothing with one tree: there is nothing to compare\n`);
+  } else {
+    checkReportPaths(report);
+  }
+  const { checkInterpreters } = await import("./lib/measure/python.ts");
+  await checkInterpreters(options.settings.python ?? []);
+  if (args.values["drop-caches"]) (await import("./lib/measure/executor.ts")).checkDropCaches();
+
+  const { createReporter } = await import("./lib/render/progress.ts");
+  const { installSignalHandlers } = await import("./lib/process.ts");
+  const reporter = createReporter({ quiet: options.quiet, streams: options.json ? { out: process.stderr, err: process.stderr } : undefined });
+  installSignalHandlers((signal) => {
+    reporter.stop();
+    process.stderr.write(`${TOOL}: ${signal}: stopping; removing worktrees\n`);
+  });
+  const { measureRefs } = await import("./lib/refs.ts");
+  const run = await measureRefs(targets, {
+    top, subdir: subdirectory(top, target), target, config, outDir, reporter, tool: TOOL, toolVersion: VERSION,
+    dropCaches: args.values["drop-caches"] === true, runId: crypto.randomUUID(),
+  });
+  if (options.why !== undefined) {
+    const { whyReport } = await import("./lib/render/why.ts");
+    run.results.forEach((result, index) => {
+      reporter.line(`${targets[index]!.label}:`);
+      for (const line of whyReport(result, options.why!)) reporter.line(`  ${line}`);
+    });
+  }
+  if (run.results.length < 2) {
+    if (options.json) process.stdout.write(`${JSON.stringify(run.results[0], null, 2)}\n`);
+    return run.failed ? 2 : 0;
+  }
+
+  const { validateResult } = await import("./lib/result/read.ts");
+  const { buildComparison } = await import("./lib/compare/build.ts");
+  const { emitReport } = await import("./lib/render/emit.ts");
+  const loaded = run.results.map((result, index) => validateResult(result, run.files[index]!));
+  const comparison = buildComparison(loaded, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
+  await emitReport(comparison, options.json && !report.given.includes("format") ? { ...report, format: "json" } : report, TOOL);
+  if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;
+  return run.failed ? 2 : 0;
+}
+
+if (import.meta.main) await runMain(TOOL, () => main(Bun.argv.slice(2)));

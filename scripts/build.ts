@@ -1,46 +1,45 @@
 #!/usr/bin/env bun
 /**
- * `bun run build`: compiles each entry script into a standalone binary in the repository
- * root (git-ignored): ./coldstart-compare, ./coldstart-bench, ./coldstart-test.
- * An entry whose script does not exist yet is skipped with a note.
+ * `bun run build`: compiles the one standalone binary, ./coldstart, and links the three
+ * tool names to it (./coldstart-test, ./coldstart-bench, ./coldstart-compare, all
+ * git-ignored): a download is one file, and every name keeps working.
+ * `bun run build -- --target bun-linux-arm64` cross-compiles (see .github/workflows/release.yml).
  */
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "..");
 
-export const ENTRIES: readonly { script: string; binary: string }[] = [
-  { script: "scripts/compare_benchmarks.ts", binary: "coldstart-compare" },
-  { script: "scripts/benchmark_cold_start.ts", binary: "coldstart-bench" },
-  { script: "scripts/test_cold_start.ts", binary: "coldstart-test" },
-];
+export const BINARY = "coldstart";
+export const TOOL_NAMES: readonly string[] = ["coldstart-test", "coldstart-bench", "coldstart-compare"];
 
-/** Builds the named binaries (default: all) into `outDir`; returns the number of failed builds. */
-export async function build(only?: readonly string[], outDir: string = ROOT): Promise<number> {
-  let failed = 0;
-  for (const entry of ENTRIES) {
-    if (only && !only.includes(entry.binary)) continue;
-    if (!existsSync(join(ROOT, entry.script))) {
-      process.stdout.write(`skip ${entry.binary}: ${entry.script} does not exist yet\n`);
-      continue;
-    }
-    const child = Bun.spawn([process.execPath, "build", "--compile", "--minify", entry.script, "--outfile", join(outDir, entry.binary)], {
-      cwd: ROOT,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-    if (code === 0) {
-      process.stdout.write(`built ${outDir === ROOT ? `./${entry.binary}` : join(outDir, entry.binary)} from ${entry.script}\n`);
-    } else {
-      failed += 1;
-      process.stderr.write(`build: ${entry.binary} failed (exit ${code}):\n${stderr.trim()}\n`);
+/** Builds ./coldstart (or for `target`) into `outDir` and links the tool names to it; returns the number of failures. */
+export async function build(outDir: string = ROOT, target?: string): Promise<number> {
+  const outfile = join(outDir, BINARY);
+  const argv = [process.execPath, "build", "--compile", "--minify", "--sourcemap=none", join(ROOT, "scripts", "coldstart.ts"), "--outfile", outfile];
+  if (target) argv.push(`--target=${target}`);
+  const child = Bun.spawn(argv, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+  if (code !== 0) {
+    process.stderr.write(`build: ${BINARY} failed (exit ${code}):\n${stderr.trim()}\n`);
+    return 1;
+  }
+  for (const name of TOOL_NAMES) {
+    const link = join(outDir, name);
+    if (existsSync(link)) rmSync(link);
+    try {
+      linkSync(outfile, link);
+    } catch {
+      copyFileSync(outfile, link); // a file system without hard links
     }
   }
-  return failed;
+  process.stdout.write(`built ${outfile}${target ? ` (${target})` : ""}, linked as ${TOOL_NAMES.join(", ")}\n`);
+  return 0;
 }
 
 if (import.meta.main) {
-  const failed = await build(process.argv.slice(2).length ? process.argv.slice(2) : undefined);
-  process.exit(failed ? 1 : 0);
+  const args = process.argv.slice(2);
+  const targetIndex = args.indexOf("--target");
+  const target = targetIndex >= 0 ? args[targetIndex + 1] : args.find((arg) => arg.startsWith("--target="))?.slice(9);
+  process.exit((await build(ROOT, target)) ? 1 : 0);
 }

@@ -31,11 +31,13 @@ describe("measuring tools", () => {
     ["test_cold_start.ts", ["--iterations", "ten"], '(got "ten")'],
     ["benchmark_cold_start.ts", ["--iterations", "-1", "main"], "--iterations must be a whole number >= 1"],
     ["benchmark_cold_start.ts", ["--iterations", "ten", "main"], '(got "ten")'],
-    ["benchmark_cold_start.ts", ["--precision", "0", "main"], "--precision must be a percentage"],
-    ["test_cold_start.ts", ["--python", "/no/such/python3"], 'python interpreter "/no/such/python3" not found'],
-    ["benchmark_cold_start.ts", ["--python", "/no/such/python3", "main"], 'python interpreter "/no/such/python3" not found'],
-    ["test_cold_start.ts", ["--timeout", "soon"], "--timeout must be a number of seconds"],
-    ["test_cold_start.ts", ["--pyc", "lukewarm"], '--pyc must be "warm" or "cold"'],
+    ["benchmark_cold_start.ts", ["--precision", "0", "main"], "--precision must be a number between 0 and 100"],
+    ["test_cold_start.ts", ["--python", "/no/such/python3"], "--python /no/such/python3: no such file"],
+    ["benchmark_cold_start.ts", ["--python", "/no/such/python3", "main"], "--python /no/such/python3: no such file"],
+    ["test_cold_start.ts", ["--timeout", "soon"], '--timeout must be a number > 0 (got "soon")'],
+    ["test_cold_start.ts", ["--pyc", "lukewarm"], '--pyc must be one of "warm", "cold"'],
+    ["test_cold_start.ts", ["-n"], "-n needs a value (N: a whole number >= 1)"],
+    ["test_cold_start.ts", ["--metric", "cycles"], '--metric must be one of "time", "instructions"'],
   ] as const)("%s %p", async (script, args, message) => {
     const repo = gitRepo(PACKAGE);
     expectOneLine(await runScript(script, [...FAST, ...args], { cwd: repo }), message);

@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
 import { planInstall } from "../scripts/lib/install.ts";
-import { readResult } from "../scripts/lib/result.ts";
+import { readResult } from "../scripts/lib/result/read.ts";
 import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
 
 // Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
@@ -28,8 +27,9 @@ function worktreeCount(dir: string): number {
   return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
 }
 
-function ourTempFolders(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith("coldstart-wt-"));
+/** Worktree folders in a run's own TMPDIR (see runScript). */
+function ourTempFolders(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
 }
 
 function oneLine(stderr: string): string {
@@ -47,7 +47,7 @@ test("main lazy: one file per ref with its commit, and the comparison shows the 
   const out = tempDir("coldstart-out-");
   const html = join(tempDir("coldstart-html-"), "report.html");
   const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--html", html, "main", "lazy"], { cwd: repo });
-  expect(run.stderr).toBe("");
+  expect(run.stderr).toBe(`coldstart-bench: wrote ${html}\n`);
   expect(run.code).toBe(0);
   // --html: one self-contained page naming both refs.
   const page = readFileSync(html, "utf8");
@@ -63,6 +63,9 @@ test("main lazy: one file per ref with its commit, and the comparison shows the 
   const a = (await readResult(join(out, main!))).data;
   const b = (await readResult(join(out, lazy!))).data;
   expect(a.git).toEqual({ ref: "main", commit: commits.main, dirty: false });
+  // One invocation: one run_id, so the comparison pairs the rounds.
+  expect(a.run_id).toBeDefined();
+  expect(b.run_id).toBe(a.run_id);
   expect(b.git).toEqual({ ref: "lazy", commit: commits.lazy, dirty: false });
   expect(a.asyncio_eagerly_loaded).toBe(true);
   expect(b.asyncio_eagerly_loaded).toBe(false);
@@ -74,13 +77,14 @@ test("main lazy: one file per ref with its commit, and the comparison shows the 
     expect(run.stdout).toContain(text);
   }
   expect(run.stdout).toMatch(/asyncio\s+Baseline: LOADED\s+Optimized: NOT LOADED\s+✓ NOW LAZY/);
-  expect(run.stdout).toMatch(/No longer loaded:[\s\S]*- asyncio/);
+  expect(run.stdout).toMatch(/No longer loaded:[\s\S]*− asyncio \(\d+ modules, standard library\): import demopkg → demopkg\/__init__\.py:\d+ /);
   expect(run.stdout).toContain("main: ");
   expect(run.stdout).toContain("Dependencies for lazy: none");
   // Runs were interleaved: both trees progress in one measurement.
   expect(run.stdout).toMatch(/Measuring 'import demopkg'...\n {2}main: Mean: .*\n {2}lazy: Mean: /);
   expect(worktreeCount(repo)).toBe(1);
-  expect(ourTempFolders().filter((name) => existsSync(join(tmpdir(), name, "tree")))).toEqual([]);
+  expect(ourTempFolders(run.tmp)).toEqual([]);
+  expect(readdirSync(run.tmp).filter((name) => name.startsWith("coldstart-pyc-"))).toEqual([]);
 });
 
 test("--aa REF measures one commit in two worktrees and compares them", async () => {
@@ -109,7 +113,9 @@ test("'lazy .' compares a ref with the working tree and its uncommitted changes,
   const working = files.find((name) => /^cold_start_\d+\.json$/.test(name));
   expect(working).toBeDefined();
   const data = (await readResult(join(out, working!))).data;
-  expect(data.git).toEqual({ ref: "main", commit: sh(work, ["git", "rev-parse", "HEAD"]).stdout.trim(), dirty: true });
+  expect(data.git).toEqual({ ref: "main", commit: sh(work, ["git", "rev-parse", "HEAD"]).stdout.trim(), dirty: true, worktree: true });
+  // The working tree is named as such, never as the branch it is on.
+  expect(run.stdout).toContain("Optimized: working tree (main)");
   expect(data.asyncio_eagerly_loaded).toBe(true);
   expect(run.stdout).toMatch(/asyncio\s+Baseline: NOT LOADED\s+Optimized: LOADED\s+✗ NOW EAGER/);
   expect(sh(work, ["git", "status", "--porcelain"]).stdout).toBe(" M demopkg/net.py\n");
@@ -117,11 +123,11 @@ test("'lazy .' compares a ref with the working tree and its uncommitted changes,
 
 test("bun run demo: builds the throwaway repo, benchmarks main vs lazy, keeps the results, removes the repo", async () => {
   const cwd = tempDir("coldstart-democwd-");
-  const demos = () => readdirSync(tmpdir()).filter((name) => name.startsWith("coldstart-demo-"));
-  const before = demos();
+  const tmp = tempDir("coldstart-demotmp-");
+  const demos = () => readdirSync(tmp).filter((name) => name.startsWith("coldstart-demo-"));
   const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "scripts", "demo.ts")], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    env: { ...process.env, NO_COLOR: "1", CI: "true", TMPDIR: tmp },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -133,8 +139,8 @@ test("bun run demo: builds the throwaway repo, benchmarks main vs lazy, keeps th
   const files = resultFiles(join(cwd, "benchmark_results"));
   expect(files.filter((name) => /^cold_start_(main|lazy)_\d+\.json$/.test(name))).toHaveLength(2);
   expect(stdout).toContain(join("benchmark_results", files.find((name) => name.startsWith("cold_start_main_"))!));
-  expect(demos().filter((name) => !before.includes(name))).toEqual([]);
-  expect(ourTempFolders().filter((name) => existsSync(join(tmpdir(), name, "tree")))).toEqual([]);
+  expect(demos()).toEqual([]);
+  expect(ourTempFolders(tmp)).toEqual([]);
 }, 90_000);
 
 describe("the dependency step", () => {
@@ -170,14 +176,13 @@ describe("the dependency step", () => {
     const out = tempDir("coldstart-out-");
     const config = join(tempDir("coldstart-cfg-"), "bench.json");
     writeFileSync(config, JSON.stringify({ install: "echo resolving; echo 'error: no such package: nonexistent-pkg' >&2; exit 3" }));
-    const before = ourTempFolders();
     const run = await runScript("benchmark_cold_start.ts", [...FAST, "--out", out, "--config", config, "main", "lazy"], { cwd: repo });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("    error: no such package: nonexistent-pkg");
     expect(run.stderr).toMatch(/coldstart-bench: error: dependency step for main failed \(exit 3\): .*; full log: .*install_main_\d+\.log/);
     expect(resultFiles(out)).toEqual([]);
     expect(worktreeCount(repo)).toBe(1);
-    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+    expect(ourTempFolders(run.tmp)).toEqual([]);
   });
 });
 
@@ -193,10 +198,12 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     [["--aa", "."], /--aa needs a ref/],
     [["--aa", "main", "lazy"], /--aa REF measures one ref against itself/],
     [["--iterations", "zero", "main"], /--iterations must be a whole number/],
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /unknown option "--bogus"; see coldstart-bench --help/],
+    [["--fail-on-regression", "main"], /--fail-on-regression needs two or more refs/],
+    [["--html", "/no/such/dir/r.html", "main", "lazy"], /--html \/no\/such\/dir\/r\.html: the folder \/no\/such\/dir does not exist; choose another path for --html/],
+    [["--output", "/no/such/dir/r.md", "main", "lazy"], /--output \/no\/such\/dir\/r\.md: the folder .* does not exist; choose another path for --output/],
   ])("%p", async (args, message) => {
     const out = tempDir("coldstart-out-");
-    const before = ourTempFolders();
     const run = await runScript("benchmark_cold_start.ts", ["--out", out, ...args], { cwd: repo });
     expect(run.code).toBe(2);
     expect(oneLine(run.stderr)).toMatch(message);
@@ -205,7 +212,7 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     expect(existsSync(join(out, "x"))).toBe(false);
     expect(resultFiles(out)).toEqual([]);
     expect(worktreeCount(repo)).toBe(1);
-    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+    expect(ourTempFolders(run.tmp)).toEqual([]);
   });
 
   test("-i without a terminal (or in CI) says so in one line and exits 2", async () => {
@@ -216,17 +223,24 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
 
   const canDropPrivileges = process.getuid?.() === 0 && Bun.which("setpriv") !== null;
   test.skipIf(!canDropPrivileges)("--drop-caches as a non-root user: one clear line, exit 2, nothing created", async () => {
-    const out = join(tempDir("coldstart-out-"), "results");
-    const before = ourTempFolders();
-    const script = join(import.meta.dir, "..", "scripts", "benchmark_cold_start.ts");
-    const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", script, "--drop-caches", "--out", out, "lazy"];
-    // The repo belongs to root (in a 0700 temp folder): let the unprivileged user read it.
+    // The unprivileged user may not be able to read this checkout (a 0700 clone): it runs a
+    // bundle of the script from a folder it can read, on a repository it can read.
+    const shared = tempDir("coldstart-nobody-");
+    chmodSync(shared, 0o777);
+    const bundle = join(shared, "bench.js");
+    const built = sh(shared, ["bun", "build", join(import.meta.dir, "..", "scripts", "benchmark_cold_start.ts"), "--target=bun", "--outfile", bundle]);
+    expect(built.code).toBe(0);
+    chmodSync(bundle, 0o644);
     chmodSync(repo, 0o755);
-    const run = sh(repo, nobody, { HOME: tmpdir(), CI: "true", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*" });
+    const out = join(shared, "results");
+    const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", bundle, "--drop-caches", "--out", out, "lazy"];
+    const run = sh(repo, nobody, {
+      HOME: shared, TMPDIR: shared, CI: "true", GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*",
+    });
     expect(run.code).toBe(2);
     expect(oneLine(run.stderr)).toMatch(/--drop-caches needs root/);
     expect(existsSync(out)).toBe(false);
-    expect(ourTempFolders().filter((name) => !before.includes(name))).toEqual([]);
+    expect(ourTempFolders(shared)).toEqual([]);
   });
 
   test("outside a git repository", async () => {

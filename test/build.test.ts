@@ -1,10 +1,10 @@
 /**
- * The standalone binaries: built with `bun build --compile`, run with neither Bun nor Node
- * on PATH (only python3 and git, which the measuring tools need), with their harness and
- * templates bundled in.
+ * The standalone binary: built with `bun build --compile`, linked under the three tool
+ * names, run with neither Bun nor Node on PATH (only python3 and git, which the measuring
+ * tools need), with its harness and templates bundled in.
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../scripts/build.ts";
@@ -29,11 +29,29 @@ function barePath(): string {
   return bin;
 }
 
-test("bun run build makes the three binaries", async () => {
-  expect(await build(undefined, dir)).toBe(0);
-  expect(readdirSync(dir).filter((name) => name.startsWith("coldstart-")).sort()).toEqual([
-    "coldstart-bench", "coldstart-compare", "coldstart-test",
+test("bun run build makes one binary, under the three tool names", async () => {
+  expect(await build(dir)).toBe(0);
+  expect(readdirSync(dir).filter((name) => name.startsWith("coldstart")).sort()).toEqual([
+    "coldstart", "coldstart-bench", "coldstart-compare", "coldstart-test",
   ]);
+  // One file on disk: the names are links to it, so a download is one binary.
+  const inode = statSync(join(dir, "coldstart")).ino;
+  for (const name of ["coldstart-bench", "coldstart-compare", "coldstart-test"]) expect(statSync(join(dir, name)).ino).toBe(inode);
+});
+
+test("coldstart <tool> dispatches by subcommand too; a symlink by another name works", () => {
+  const env = { PATH: barePath() };
+  const help = Bun.spawnSync([join(dir, "coldstart"), "compare", "--help"], { env });
+  expect(help.exitCode).toBe(0);
+  expect(help.stdout.toString()).toContain("Usage: coldstart-compare");
+  const top = Bun.spawnSync([join(dir, "coldstart"), "--help"], { env });
+  expect(top.stdout.toString()).toContain("coldstart <tool>");
+  const unknown = Bun.spawnSync([join(dir, "coldstart"), "frobnicate"], { env });
+  expect(unknown.exitCode).toBe(2);
+  expect(unknown.stderr.toString().trim().split("\n")).toHaveLength(1);
+  const link = join(dir, "bare-bin", "coldstart-compare");
+  if (!existsSync(link)) symlinkSync(join(dir, "coldstart"), link);
+  expect(Bun.spawnSync([link, "--version"], { env }).stdout.toString()).toMatch(/^coldstart-compare \d/);
 });
 
 test.each(["coldstart-compare", "coldstart-bench", "coldstart-test"])("%s runs without bun or node: --help and --version", (name) => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readResult } from "../scripts/lib/result.ts";
+import { readResult } from "../scripts/lib/result/read.ts";
 import { leftovers, makeDirtyRepo, startBench, type DirtyRepo } from "./dirty-repo.ts";
 import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
 

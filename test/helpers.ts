@@ -1,9 +1,20 @@
 /** Shared test helpers: temp folders, fixture trees, real git repos, running the scripts. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dir, "..");
+
+/**
+ * The suite's own temporary folder: every test's files and, through TMPDIR, every child
+ * process's (worktrees, bytecode caches) go under it, so the suite never looks at another
+ * coldstart run's files and passes while one runs beside it.
+ */
+export const TEST_TMP = mkdtempSync(join(tmpdir(), "coldstart-suite-"));
+// Others may pass through (a test runs a bundle as an unprivileged user), not list it.
+chmodSync(TEST_TMP, 0o711);
+process.env.TMPDIR = TEST_TMP;
+process.on("exit", () => rmSync(TEST_TMP, { recursive: true, force: true }));
 
 const made: string[] = [];
 
@@ -49,21 +60,25 @@ export function gitRepo(files: Record<string, string>): string {
   return dir;
 }
 
-/** Runs one of the entry scripts with bun, as a user would. */
+/**
+ * Runs one of the entry scripts with bun, as a user would, with a TMPDIR of its own
+ * (returned as `tmp`): whatever the run leaves in its temporary folder is its own.
+ */
 export async function runScript(
   script: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+  options: { cwd?: string; env?: Record<string, string>; tmp?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string; tmp: string }> {
+  const tmp = options.tmp ?? tempDir("coldstart-runtmp-");
   const proc = Bun.spawn(["bun", join(ROOT, "scripts", script), ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", CI: "true", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", CI: "true", TMPDIR: tmp, ...options.env },
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, tmp };
 }
 
 /** Fast settings for integration tests: few runs, no importtime unless asked. */

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
-import { buildComparison } from "../scripts/lib/compare.ts";
+import { buildComparison } from "../scripts/lib/compare/build.ts";
 import { render } from "../scripts/lib/render/html.ts";
-import { type LoadedResult, parseResult } from "../scripts/lib/result.ts";
+import { type LoadedResult, parseResult } from "../scripts/lib/result/read.ts";
 import { cleanupTempDirs, tempDir } from "./helpers.ts";
 
 const CHROMIUM = ["chromium", "chromium-browser", "google-chrome"].map((name) => Bun.which(name)).find((path) => path !== null) ?? null;
@@ -156,7 +156,7 @@ describe("html report in a browser", () => {
     const dir = tempDir("coldstart-html-");
     const results = [load("base.json"), load("candidate.json"), load("evil.json")];
     const htmlPath = join(dir, "report.html");
-    writeFileSync(htmlPath, render(buildComparison(results), results));
+    writeFileSync(htmlPath, render(buildComparison(results)));
     const blankPath = join(dir, "blank.html");
     writeFileSync(blankPath, "<!DOCTYPE html><html><body></body></html>");
 

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildComparison } from "../scripts/lib/compare.ts";
-import { refLabels, render } from "../scripts/lib/render/html.ts";
-import {
-  boxStats, escapeXml, icicle, importTree, linearScale, niceTicks, paddedDomain, stripPlot,
-} from "../scripts/lib/render/svg.ts";
-import { type ImportTimeRow, type LoadedResult, parseResult } from "../scripts/lib/result.ts";
+import { buildComparison } from "../scripts/lib/compare/build.ts";
+import { sideLabels } from "../scripts/lib/compare/build.ts";
+import { render } from "../scripts/lib/render/html.ts";
+import { escapeXml, icicle, importTree, linearScale, niceTicks, paddedDomain, stripPlot } from "../scripts/lib/render/svg.ts";
+import { type LoadedResult, parseResult } from "../scripts/lib/result/read.ts";
+import type { ImportTimeRow } from "../scripts/lib/result/schema.ts";
 
 const HTML = join(import.meta.dir, "fixtures", "html");
 const RESULTS = join(import.meta.dir, "fixtures", "results");
@@ -14,7 +14,7 @@ function load(dir: string, name: string): LoadedResult {
   return parseResult(readFileSync(join(dir, name), "utf8"), name);
 }
 function page(results: LoadedResult[]): string {
-  return render(buildComparison(results), results);
+  return render(buildComparison(results));
 }
 function count(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].length;
@@ -36,10 +36,6 @@ describe("svg helpers", () => {
     expect(niceTicks(33.2, 47.9, 3)).toEqual([35, 40, 45]);
     expect(paddedDomain([10, 20], 0.1)).toEqual([9, 21]);
     expect(paddedDomain([7, 7])).toEqual([6, 8]);
-  });
-  test("box statistics use type-7 quartiles", () => {
-    expect(boxStats([4, 1, 3, 2])).toEqual({ n: 4, min: 1, q1: 1.75, median: 2.5, q3: 3.25, max: 4, mean: 2.5 });
-    expect(boxStats([])).toBeNull();
   });
   test("import tree from post-order rows (-X importtime order)", () => {
     const rows: ImportTimeRow[] = [
@@ -118,7 +114,7 @@ describe("html report", () => {
     for (const name of names) expect(html).toContain(`data-measurement="${escapeXml(name)}"`);
     const svgs = html.match(/<svg class="dist"[\s\S]*?<\/svg>/g)!;
     for (const svg of svgs) {
-      for (const label of refLabels([base, candidate, evil])) expect(svg).toContain(escapeXml(label));
+      for (const label of sideLabels([base, candidate, evil])) expect(svg).toContain(escapeXml(label));
       expect(count(svg, /<g class="lane /g)).toBe(3);
     }
     // 20 samples per ref, every ref: 60 dots in app_total.
@@ -127,8 +123,8 @@ describe("html report", () => {
 
   test("verdicts beside the lanes", () => {
     const first = html.match(/<svg class="dist"[\s\S]*?<\/svg>/)![0];
-    expect(first).toMatch(/class="lane tone-good"[\s\S]*faster by/);
-    expect(first).toMatch(/class="lane tone-bad"[\s\S]*slower by/);
+    expect(first).toMatch(/class="lane tone-good"[\s\S]*% faster/);
+    expect(first).toMatch(/class="lane tone-bad"[\s\S]*% slower/);
     expect(first).toContain(">baseline<");
   });
 
@@ -154,6 +150,16 @@ describe("html report", () => {
     const reversed = page([evil, base]);
     expect(reversed).toContain("&lt;i&gt;Heavy&lt;/i&gt;");
     expect(reversed).not.toMatch(/<(script|img|i|b)[\s>]/);
+  });
+
+  test("the tables hold the same figures as the other formats, in at most 7 columns (fits 1280 px and scrolls on a phone)", () => {
+    const comparison = buildComparison([base, candidate]);
+    const row = comparison.candidates[0]!.measurements[0]!;
+    const text = render(comparison);
+    expect(text).toContain(`${Math.abs(row.estimatePct!).toFixed(1)}%`);
+    const headers = text.match(/<table class="stats">\s*<thead><tr>([\s\S]*?)<\/tr>/)![1]!;
+    expect(count(headers, /<th/g)).toBeLessThanOrEqual(7);
+    expect(text).toMatch(/<div class="scroll"><table class="stats">/);
   });
 
   test("deterministic", () => {

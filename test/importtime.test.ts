@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { BEGIN_MARKER, END_MARKER } from "../scripts/lib/harness.ts";
-import { aggregateImportTime, parseImportTime, topOffenders } from "../scripts/lib/importtime.ts";
+import { BEGIN_MARKER, END_MARKER } from "../scripts/lib/measure/harness.ts";
+import { aggregateImportTime, parseImportTime, topOffenders } from "../scripts/lib/measure/importtime.ts";
 
 const STDERR = `import time: self [us] | cumulative | imported package
 import time:       100 |        100 | zipimport

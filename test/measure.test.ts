@@ -5,7 +5,8 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../scripts/lib/config.ts";
-import { isPackageModule, measureTrees } from "../scripts/lib/measure.ts";
+import { measureTrees } from "../scripts/lib/measure/trees.ts";
+import { isPackageModule } from "../scripts/lib/result/build.ts";
 import { cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(120_000);
@@ -85,6 +86,7 @@ describe("measuring a fixture package with real interpreters", async () => {
   const [result] = await measureTrees([{ label: "working tree", dir, git: { ref: null, commit: null, dirty: false } }], {
     config,
     toolVersion: "test",
+    runId: "run-1",
   });
 
   test("module counts and the module list equal an independent python3 -c", () => {
@@ -166,7 +168,7 @@ describe("measuring a fixture package with real interpreters", async () => {
 test("pyc cold mode gives every run a fresh empty bytecode cache", async () => {
   const dir = writeTree(tempDir(), { "pyproject.toml": '[project]\nname = "coldpkg"\n', "coldpkg/__init__.py": "import email.mime.text\n" });
   const config = loadConfig(dir, undefined, { iterations: 2, warmup: 0, importtime_runs: 0, pyc: "cold" });
-  const [result] = await measureTrees([{ label: "t", dir, git: { ref: null, commit: null, dirty: false } }], { config, toolVersion: "t" });
+  const [result] = await measureTrees([{ label: "t", dir, git: { ref: null, commit: null, dirty: false } }], { config, toolVersion: "t", runId: "r" });
   expect(result!.environment!.pyc).toBe("cold");
   expect(result!.environment!.env.PYTHONPYCACHEPREFIX).toBe("<fresh empty folder per run>");
   // Nothing was written beside the sources: bytecode went to the throwaway prefix.
@@ -174,7 +176,7 @@ test("pyc cold mode gives every run a fresh empty bytecode cache", async () => {
 });
 
 describe("comparing trees goes on while the noise hides a change of `precision` percent", () => {
-  const files = { "pyproject.toml": '[project]\nname = "quick"\n', "quick/__init__.py": "import json\n" };
+  const files = { "pyproject.toml": '[project]\nname = "quick"\n', "quick/__init__.py": "import json, email.parser, http.client\n" };
   const trees = () => [writeTree(tempDir(), files), writeTree(tempDir(), files)].map((dir, i) => ({
     label: `t${i}`, dir, git: { ref: null, commit: null, dirty: false },
   }));
@@ -182,21 +184,32 @@ describe("comparing trees goes on while the noise hides a change of `precision` 
   test("an unreachable precision extends the runs to max_iterations, in batches", async () => {
     const specs = trees();
     const config = loadConfig(specs[0]!.dir, undefined, { iterations: 3, max_iterations: 9, precision: 0.0001, warmup: 0, importtime_runs: 0 });
-    const messages: string[] = [];
+    const noisy: number[] = [];
     const results = await measureTrees(specs, {
-      config, toolVersion: "t", onEvent: (event) => event.kind === "phase" && messages.push(event.message),
+      config, toolVersion: "t", runId: "r", onEvent: (event) => event.kind === "noisy" && noisy.push(event.maxIterations),
     });
     expect(results.map((result) => result.measurements.quick_total!.iterations)).toEqual([9, 9]);
-    expect(messages.join("\n")).toContain("going on, up to 9 runs");
+    expect(noisy).toEqual([9]);
+    // Every tree's samples[i] is round i: the same run_id marks them as one invocation.
+    expect(results.map((result) => result.run_id)).toEqual(["r", "r"]);
   });
 
   test("a precision already met stops at iterations; one tree never extends", async () => {
     const specs = trees();
-    const loose = loadConfig(specs[0]!.dir, undefined, { iterations: 4, max_iterations: 20, precision: 99, warmup: 0, importtime_runs: 0 });
-    const pair = await measureTrees(specs, { config: loose, toolVersion: "t" });
-    expect(pair.map((result) => result.measurements.quick_total!.iterations)).toEqual([4, 4]);
+    // Six paired rounds are the fewest at which the signed-rank test can detect anything; with
+    // eight, one burst of noise cannot make a 99% change undetectable.
+    const loose = loadConfig(specs[0]!.dir, undefined, { iterations: 8, max_iterations: 20, precision: 99, warmup: 1, importtime_runs: 0 });
+    const pair = await measureTrees(specs, { config: loose, toolVersion: "t", runId: "r" });
+    expect(pair.map((result) => result.measurements.quick_total!.iterations)).toEqual([8, 8]);
     const strict = { ...loose, precision: 0.0001 };
-    const [single] = await measureTrees(specs.slice(0, 1), { config: strict, toolVersion: "t" });
-    expect(single!.measurements.quick_total!.iterations).toBe(4);
+    const [single] = await measureTrees(specs.slice(0, 1), { config: strict, toolVersion: "t", runId: "r" });
+    expect(single!.measurements.quick_total!.iterations).toBe(8);
+  });
+
+  test("too few rounds to detect anything go on, even when the precision is loose", async () => {
+    const specs = trees();
+    const config = loadConfig(specs[0]!.dir, undefined, { iterations: 3, max_iterations: 8, precision: 99, warmup: 0, importtime_runs: 0 });
+    const pair = await measureTrees(specs, { config, toolVersion: "t", runId: "r" });
+    expect(pair.map((result) => result.measurements.quick_total!.iterations)).toEqual([8, 8]);
   });
 });

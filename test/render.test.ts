@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { colorEnabled, createPalette } from "../scripts/lib/color.ts";
-import { buildComparison } from "../scripts/lib/compare.ts";
+import { colorEnabled, createPalette } from "../scripts/lib/render/color.ts";
+import { buildComparison } from "../scripts/lib/compare/build.ts";
 import { render as renderJson } from "../scripts/lib/render/json.ts";
 import { escapeMarkdown, render as renderMarkdown } from "../scripts/lib/render/markdown.ts";
 import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
-import { renderComparisonReport } from "../scripts/lib/report.ts";
-import { parseResult, type LoadedResult } from "../scripts/lib/result.ts";
+import { renderReport } from "../scripts/lib/render/index.ts";
+import { parseResult, type LoadedResult } from "../scripts/lib/result/read.ts";
 
 const DIR = join(import.meta.dir, "fixtures", "results");
 function fixture(name: string): LoadedResult {
@@ -34,14 +34,14 @@ describe("terminal", () => {
       "Paramiko             Baseline: LOADED       Optimized: NOT LOADED   ✓ NOW LAZY",
       "SSH CLI              Baseline: LOADED       Optimized: NOT LOADED   ✓ NOW LAZY",
       "SUMMARY",
-      "✓ Cold start improved by 12.35ms",
       "✓ That's a 4.3% improvement over baseline",
-      "✓ Baseline: 285.64ms → Optimized: 273.29ms",
+      "✓ Baseline: 285.64ms → Optimized: 273.29ms (means)",
     ]) {
       expect(text.split("\n")).toContain(line);
     }
     const order = ["IMPORT TIME COMPARISON", "MODULE LOAD COMPARISON", "LAZY LOADING STATUS", "SUMMARY"].map((s) => text.indexOf(s));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain("✓ Cold start improved by 12.35ms (no samples in these files, so no significance");
     expect(text).toContain("significance needs samples");
     expect(text).not.toContain("\u001b[");
   });
@@ -52,7 +52,7 @@ describe("terminal", () => {
     expect(renderTerminal(schema1)).toMatchSnapshot();
   });
   test("colours: green better, red worse, only when enabled", () => {
-    const text = renderTerminal(schema1, createPalette(true));
+    const text = renderTerminal(schema1, { palette: createPalette(true) });
     expect(text).toContain("\u001b[32m"); // green
     expect(text).toContain("\u001b[31m"); // red
     expect(text.replace(/\u001b\[[0-9;]*m/g, "")).toBe(renderTerminal(schema1));
@@ -60,7 +60,9 @@ describe("terminal", () => {
   test("names from input files cannot inject terminal escapes", () => {
     const base = fixture("seed_baseline.json");
     const evil = { ...base, source: "evil\u001b]0;pwned\u0007.json" };
-    expect(renderTerminal(buildComparison([evil, base]))).not.toContain("\u001b");
+    const text = renderTerminal(buildComparison([evil, base]));
+    expect(text).toContain("evil");
+    expect(text).not.toContain("\u001b");
   });
 });
 
@@ -96,28 +98,33 @@ describe("markdown", () => {
 });
 
 describe("json", () => {
-  test("parses and carries every verdict", () => {
+  test("parses and carries every verdict with its one estimate, interval, could-detect, test and best case", () => {
     const parsed = JSON.parse(renderJson(schema1));
-    expect(parsed.formatVersion).toBe(1);
-    expect(parsed.candidates.map((c: { measurements: { verdict: string }[] }) => c.measurements.map((m) => m.verdict))).toEqual([
-      ["faster", "slower"],
-      ["slower", "no-change"],
-    ]);
-    expect(parsed.candidates[0].measurements[0]).toHaveProperty("pValue");
-    expect(parsed.candidates[0].measurements[0]).toHaveProperty("ci");
-    expect(parsed.candidates[0].measurements[0]).toHaveProperty("mdeMs");
-    expect(parsed.regression).toBe(true);
+    expect(parsed.formatVersion).toBe(2);
+    const verdicts = parsed.candidates.map((c: { measurements: { verdict: string }[] }) => c.measurements.map((m) => m.verdict));
+    expect(verdicts[0][0]).toBe("faster");
+    expect(verdicts[1][0]).toBe("slower");
+    const row = parsed.candidates[0].measurements[0];
+    for (const key of ["verdict", "estimatePct", "ciPct", "mdePct", "pValue", "test", "paired", "bestCase"]) expect(row).toHaveProperty(key);
+    expect(row.ciPct.low).toBeLessThanOrEqual(row.estimatePct);
+    expect(row.bestCase.test).toBe("minimum-permutation");
+    expect(parsed.gate.exitCode).toBe(1);
   });
   test("snapshot: seed files", () => {
     expect(renderJson(seed)).toMatchSnapshot();
   });
 });
 
-describe("renderComparisonReport", () => {
-  test("renders each format from loaded results", () => {
-    const results = [fixture("seed_baseline.json"), fixture("seed_optimized.json")];
-    expect(renderComparisonReport(results).text).toBe(renderTerminal(seed));
-    expect(renderComparisonReport(results, { format: "markdown" }).text).toBe(renderMarkdown(seed));
-    expect(renderComparisonReport(results, { format: "json" }).comparison.regression).toBe(false);
+describe("one report input, one renderer per format", () => {
+  test("renderReport picks the renderer of the format; every format reads the same model", () => {
+    expect(renderReport(seed, "terminal")).toBe(renderTerminal(seed));
+    expect(renderReport(seed, "markdown")).toBe(renderMarkdown(seed));
+    expect(JSON.parse(renderReport(seed, "json"))).toEqual(JSON.parse(JSON.stringify(seed)));
+    expect(renderReport(seed, "html")).toStartWith("<!DOCTYPE html>");
+  });
+  test("the terminal, markdown and html reports say the same verdict words and figures", () => {
+    const row = schema1.candidates[0]!.measurements[0]!;
+    const figure = `${Math.abs(row.estimatePct!).toFixed(1)}% faster`;
+    for (const format of ["terminal", "markdown", "html"] as const) expect(renderReport(schema1, format)).toContain(figure);
   });
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { parseResult, resultFileName } from "../scripts/lib/result.ts";
+import { parseResult } from "../scripts/lib/result/read.ts";
+import { resultFileName } from "../scripts/lib/result/schema.ts";
 
 /** The JSON structure shown in the original tool's README, verbatim. */
 const SEED_FILE = `{

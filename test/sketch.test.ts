@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { createPalette } from "../scripts/lib/color.ts";
+import { createPalette } from "../scripts/lib/render/color.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { column, comparisonSketch, sharedAxis, sketch, sketchLines } from "../scripts/lib/render/sketch.ts";
-import { parseResult } from "../scripts/lib/result.ts";
+import { column, sharedAxis, sketch, sketchLines } from "../scripts/lib/render/sketch.ts";
+import { buildComparison } from "../scripts/lib/compare/build.ts";
+import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
+import { parseResult } from "../scripts/lib/result/read.ts";
 
 const RESULTS = join(import.meta.dir, "fixtures", "results");
 const fixture = (name: string) => parseResult(readFileSync(join(RESULTS, name), "utf8"), name);
@@ -71,15 +73,20 @@ describe("sketch", () => {
   });
 });
 
-describe("comparisonSketch", () => {
-  test("baseline and candidate named by ref, on one axis, pinned", () => {
-    const lines = comparisonSketch("pkg_total", fixture("schema1_base.json"), fixture("schema1_faster.json"), "good", plain, 30);
-    expect(lines).toEqual([
-      "    main           ├███┃██────────────┤  91.5 … 111.6 ms  median 95.6",
-      "    lazy ├─██┃█████─────────────┤        81.7 … 105.7 ms  median 86.2",
-    ]);
+describe("sketches in the terminal report, drawn from the comparison model", () => {
+  test("baseline and candidate named by ref, on one axis, under their row", () => {
+    const comparison = buildComparison([fixture("schema1_base.json"), fixture("schema1_faster.json")]);
+    const lines = renderTerminal(comparison, { palette: plain, charts: true }).split("\n");
+    const row = lines.findIndex((line) => line.startsWith("pkg_total"));
+    const sketches = lines.slice(row).filter((line) => /^    (main|lazy) /.test(line));
+    expect(sketches[0]).toContain("91.5 … 111.6 ms  median 95.6");
+    expect(sketches[1]).toContain("81.7 … 105.7 ms  median 86.2");
+    // One axis: the faster candidate's median is drawn left of the baseline's.
+    expect(sketches[1]!.indexOf("┃")).toBeLessThan(sketches[0]!.indexOf("┃"));
+    expect(renderTerminal(comparison, { palette: plain })).not.toContain("┃");
   });
-  test("seed files (no samples): no lines", () => {
-    expect(comparisonSketch("runpod_total", fixture("seed_baseline.json"), fixture("seed_optimized.json"), "good", plain)).toEqual([]);
+  test("seed files (no samples): no sketch lines", () => {
+    const comparison = buildComparison([fixture("seed_baseline.json"), fixture("seed_optimized.json")]);
+    expect(renderTerminal(comparison, { palette: plain, charts: true })).not.toContain("┃");
   });
 });

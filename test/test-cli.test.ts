@@ -4,7 +4,7 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readResult } from "../scripts/lib/result.ts";
+import { readResult } from "../scripts/lib/result/read.ts";
 import { FAST, cleanupTempDirs, gitRepo, runScript, tempDir, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(120_000);
@@ -94,9 +94,10 @@ test.each([
   [["--iterations", "ten"], '--iterations must be a whole number >= 1 (got "ten")'],
   [["--iterations", "0"], "--iterations must be a whole number >= 1"],
   [["--iterations", "-1"], "--iterations must be a whole number >= 1"],
-  [["--python", "/nonexistent/python9"], 'python interpreter "/nonexistent/python9" not found'],
-  [["--python", "no-such-python-anywhere"], 'python interpreter "no-such-python-anywhere" not found'],
-  [["--bogus"], "Unknown option '--bogus'"],
+  [["--python", "/nonexistent/python9"], "--python /nonexistent/python9: no such file"],
+  [["--python", "no-such-python-anywhere"], 'python interpreter "no-such-python-anywhere": not found'],
+  [["--python", "3.99"], 'python interpreter "3.99": no python3.99 on PATH, in pyenv or in uv'],
+  [["--bogus"], 'unknown option "--bogus"; see coldstart-test --help'],
 ])("bad input %p: one line, exit 2, no stack", async (args, message) => {
   const repo = gitRepo(PACKAGE);
   const run = await runScript("test_cold_start.ts", [...FAST, ...args], { cwd: repo });
@@ -106,12 +107,21 @@ test.each([
   expect(readdirSync(repo)).not.toContain("benchmark_results");
 });
 
-test("outside a git repository without --repo: one line, exit 2", async () => {
-  const dir = writeTree(tempDir(), PACKAGE);
+test("outside a git repository and any Python project, without --repo: one line, exit 2", async () => {
+  const dir = tempDir();
   const run = await runScript("test_cold_start.ts", FAST, { cwd: dir });
   expect(run.code).toBe(2);
-  expect(run.stderr).toContain("is not inside a git repository");
+  expect(run.stderr).toContain("is not inside a git repository or a Python project");
   noStack(run.stderr);
+});
+
+test("a Python project outside git is measured where it is (the nearest pyproject.toml), with git null", async () => {
+  const dir = writeTree(tempDir(), PACKAGE);
+  const run = await runScript("test_cold_start.ts", FAST, { cwd: join(dir, "shop") });
+  expect(run.code).toBe(0);
+  const result = await readResult(join(dir, "benchmark_results", "cold_start_latest.json"));
+  expect(result.data.git).toBeUndefined();
+  expect(result.data.measurements.shop_total!.iterations).toBe(3);
 });
 
 test("--help and --version", async () => {

@@ -1,11 +1,16 @@
 /**
  * Configuration, later wins: built-in defaults < `[tool.coldstart]` in the target's
- * pyproject.toml < `--config FILE` < command-line flags. Every value is validated here,
- * once; an unknown key or a wrong type is a UserError naming the key and the file.
+ * pyproject.toml < `--config FILE` < command-line flags. Scalar keys are validated by the
+ * settings table (settings.ts), the structured ones (imports, lazy, budgets) here; an
+ * unknown key or a wrong value is a UserError naming the key and the file.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import { UserError } from "./errors.ts";
+import { BUDGET_STATS, isQuantityKey } from "./quantities.ts";
+import { RESULT_KEYS } from "./result/schema.ts";
+import { coerce, DEFAULTS, OPTIONS, type ScalarSettings, settingSpec } from "./settings.ts";
 
 export interface ImportSpec {
   /** Key in the result's `measurements`, e.g. "runpod_total". */
@@ -25,56 +30,27 @@ export interface LazySpec {
 }
 
 export interface Budgets {
-  /** "<measurement>.<stat>" or "modules.total" / "modules.filtered" -> threshold; exceeded warns. */
+  /** "<measurement>[.<quantity>].<stat>" or "modules.total" / "modules.filtered" -> threshold; exceeded warns. */
   targets: Record<string, number>;
   /** Same keys; exceeded fails the run (exit 1). */
   limits: Record<string, number>;
 }
 
-export type PycMode = "warm" | "cold";
-
-export interface Config {
-  package: string;
-  /** Interpreter as configured (resolved to its real executable before timing), or null for the default. */
-  python: string | null;
-  install: string | null;
-  iterations: number;
-  warmup: number;
-  /** Seconds per Python process. */
-  timeout: number;
-  pyc: PycMode;
-  /** `-X importtime` runs per measurement, aggregated by median. 0 turns them off. */
-  importtime_runs: number;
-  /**
-   * Comparing trees: counted runs go on past `iterations`, up to this many, while a change
-   * of `precision` percent would not yet be detected (noise decides, never the difference).
-   */
-  max_iterations: number;
-  /** Percent of the baseline median a comparison must be able to detect (power 0.8). */
-  precision: number;
+export interface Config extends ScalarSettings {
   imports: ImportSpec[];
   lazy: LazySpec[];
   budgets: Budgets;
 }
 
-/** Values a user may set, in any source. */
-export type ConfigInput = Partial<Omit<Config, "imports" | "lazy" | "budgets">> & {
+/** Values one source sets. */
+export type ConfigInput = Partial<ScalarSettings> & {
   imports?: ImportSpec[];
   lazy?: LazySpec[];
   budgets?: Partial<Budgets>;
 };
 
-export const DEFAULTS = {
-  iterations: 10,
-  warmup: 1,
-  timeout: 10,
-  pyc: "warm" as PycMode,
-  importtime_runs: 3,
-  max_iterations: 30,
-  precision: 5,
-};
-
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const STRUCTURED = ["install", "imports", "lazy", "budgets"];
 
 type Raw = Record<string, unknown>;
 
@@ -87,30 +63,9 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
   const fail = (key: string, problem: string): never => {
     throw new UserError(`${where}: ${key} ${problem}`);
   };
-  const out: ConfigInput = {};
-  const positiveInt = (key: string, value: unknown, min: number): number => {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      fail(key, `must be an integer >= ${min} (got ${JSON.stringify(value)})`);
-    }
-    return value as number;
-  };
   const text = (key: string, value: unknown): string => {
     if (typeof value !== "string" || value.trim() === "") fail(key, `must be a non-empty string (got ${JSON.stringify(value)})`);
     return value as string;
-  };
-  const numberTable = (key: string, value: unknown): Record<string, number> => {
-    if (!isTable(value)) return fail(key, "must be a table of name = number");
-    const result: Record<string, number> = {};
-    for (const [name, threshold] of Object.entries(value)) {
-      if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold <= 0) {
-        fail(`${key}."${name}"`, "must be a positive number");
-      }
-      if (!/^[^.]+\.(min|max|mean|median)$/.test(name) && name !== "modules.total" && name !== "modules.filtered") {
-        fail(`${key}."${name}"`, 'must be "<measurement>.<min|max|mean|median>", "modules.total" or "modules.filtered"');
-      }
-      result[name] = threshold as number;
-    }
-    return result;
   };
   const listOf = (key: string, value: unknown): Raw[] => {
     if (!Array.isArray(value) || !value.every(isTable)) fail(key, "must be a list of tables ([[...]] in TOML)");
@@ -121,42 +76,31 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
       if (!allowed.includes(name)) fail(`${key}.${name}`, `is not a known key (known: ${allowed.join(", ")})`);
     }
   };
+  const thresholds = (key: string, value: unknown): Record<string, number> => {
+    if (!isTable(value)) return fail(key, "must be a table of name = number");
+    const result: Record<string, number> = {};
+    for (const [name, threshold] of Object.entries(value)) {
+      if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold <= 0) fail(`${key}."${name}"`, "must be a positive number");
+      if (!parseBudgetKey(name)) {
+        fail(`${key}."${name}"`, `must be "<measurement>.<${BUDGET_STATS.join("|")}>", "<measurement>.<quantity>.<stat>", "modules.total" or "modules.filtered"`);
+      }
+      result[name] = threshold as number;
+    }
+    return result;
+  };
 
+  const out: ConfigInput = {};
   for (const [key, value] of Object.entries(table)) {
+    const spec = settingSpec(key);
+    if (spec) {
+      const result = coerce(spec, value);
+      if ("problem" in result) fail(key, result.problem);
+      else (out as Record<string, unknown>)[key] = result.value;
+      continue;
+    }
     switch (key) {
-      case "package":
-        out.package = text(key, value);
-        if (!IDENTIFIER.test(out.package)) fail(key, `must be an importable module name (got ${JSON.stringify(value)})`);
-        break;
-      case "python":
-        out.python = text(key, value);
-        break;
       case "install":
         out.install = text(key, value);
-        break;
-      case "iterations":
-        out.iterations = positiveInt(key, value, 1);
-        break;
-      case "warmup":
-        out.warmup = positiveInt(key, value, 0);
-        break;
-      case "importtime_runs":
-        out.importtime_runs = positiveInt(key, value, 0);
-        break;
-      case "max_iterations":
-        out.max_iterations = positiveInt(key, value, 1);
-        break;
-      case "precision":
-        if (typeof value !== "number" || !(value > 0) || !(value < 100)) fail(key, `must be a percentage between 0 and 100 (got ${JSON.stringify(value)})`);
-        out.precision = value as number;
-        break;
-      case "timeout":
-        if (typeof value !== "number" || !(value > 0)) fail(key, `must be a number of seconds > 0 (got ${JSON.stringify(value)})`);
-        out.timeout = value as number;
-        break;
-      case "pyc":
-        if (value !== "warm" && value !== "cold") fail(key, `must be "warm" or "cold" (got ${JSON.stringify(value)})`);
-        out.pyc = value as PycMode;
         break;
       case "imports":
         out.imports = listOf(key, value).map((entry, index) => {
@@ -170,11 +114,13 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
           only(at, entry, ["key", "label", "module", "after", "measure_if_loaded"]);
           const module = text(`${at}.module`, entry.module);
           if (!IDENTIFIER.test(module)) fail(`${at}.module`, `must be a module name (got ${JSON.stringify(module)})`);
-          if (entry.measure_if_loaded !== undefined && typeof entry.measure_if_loaded !== "boolean") {
-            fail(`${at}.measure_if_loaded`, "must be true or false");
+          const lazyKey = text(`${at}.key`, entry.key);
+          if (RESULT_KEYS.includes(lazyKey)) {
+            fail(`${at}.key`, `"${lazyKey}" is a key of the result file itself; choose another name (e.g. "${module.replace(/\./g, "_")}_loaded")`);
           }
+          if (entry.measure_if_loaded !== undefined && typeof entry.measure_if_loaded !== "boolean") fail(`${at}.measure_if_loaded`, "must be true or false");
           return {
-            key: text(`${at}.key`, entry.key),
+            key: lazyKey,
             label: entry.label === undefined ? module : text(`${at}.label`, entry.label),
             module,
             after: entry.after === undefined ? "" : text(`${at}.after`, entry.after),
@@ -186,16 +132,38 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
         if (!isTable(value)) fail(key, "must be a table with targets and/or limits");
         only(key, value as Raw, ["targets", "limits"]);
         const budgets: Partial<Budgets> = {};
-        if ((value as Raw).targets !== undefined) budgets.targets = numberTable("budgets.targets", (value as Raw).targets);
-        if ((value as Raw).limits !== undefined) budgets.limits = numberTable("budgets.limits", (value as Raw).limits);
+        if ((value as Raw).targets !== undefined) budgets.targets = thresholds("budgets.targets", (value as Raw).targets);
+        if ((value as Raw).limits !== undefined) budgets.limits = thresholds("budgets.limits", (value as Raw).limits);
         out.budgets = budgets;
         break;
       }
-      default:
-        fail(key, "is not a known key (known: package, python, install, iterations, warmup, timeout, pyc, importtime_runs, max_iterations, precision, imports, lazy, budgets)");
+      default: {
+        const known = [...OPTIONS.flatMap((option) => (option.key ? [option.key] : [])), ...STRUCTURED];
+        fail(key, `is not a known key (known: ${known.join(", ")})`);
+      }
     }
   }
   return out;
+}
+
+export interface BudgetKey {
+  /** null for "modules.total" / "modules.filtered". */
+  measurement: string | null;
+  quantity: string;
+  stat: string;
+}
+
+/** "<measurement>.<stat>" (import time), "<measurement>.<quantity>.<stat>", or "modules.<total|filtered>". */
+export function parseBudgetKey(key: string): BudgetKey | null {
+  if (key === "modules.total" || key === "modules.filtered") return { measurement: null, quantity: "modules", stat: key.slice(8) };
+  const parts = key.split(".");
+  const stat = parts.pop()!;
+  if (!(BUDGET_STATS as readonly string[]).includes(stat) || parts.length === 0) return null;
+  if (parts.length >= 2 && isQuantityKey(parts[parts.length - 1]!)) {
+    const quantity = parts.pop()!;
+    return { measurement: parts.join("."), quantity, stat };
+  }
+  return { measurement: parts.join("."), quantity: "import_ms", stat };
 }
 
 function parseToml(text: string, file: string): Raw {
@@ -206,17 +174,19 @@ function parseToml(text: string, file: string): Raw {
   }
 }
 
-function readText(file: string): string {
+function readText(file: string, what: string): string {
   try {
+    if (statSync(file).isDirectory()) throw new UserError(`${file} is a folder, not a ${what}`);
     return readFileSync(file, "utf8");
-  } catch {
-    throw new UserError(`${file}: cannot read the config file (does it exist?)`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${file}: cannot read the ${what} (does it exist?)`);
   }
 }
 
 /** Reads a `--config` file: TOML or JSON with the keys at top level, or a pyproject.toml. */
 export function readConfigFile(file: string): ConfigInput {
-  const text = readText(file);
+  const text = readText(file, "config file");
   if (file.endsWith(".json")) {
     let value: unknown;
     try {
@@ -238,25 +208,33 @@ export function readConfigFile(file: string): ConfigInput {
 export interface ProjectInfo {
   /** `[tool.coldstart]` settings found in pyproject.toml. */
   settings: ConfigInput;
-  /** Import name derived from `[project].name`, if any. */
-  projectPackage: string | null;
+  /** `[project].name`, as written, if any. */
+  projectName: string | null;
 }
 
 export function readPyproject(tree: string): ProjectInfo {
   const file = join(tree, "pyproject.toml");
-  if (!existsSync(file)) return { settings: {}, projectPackage: null };
-  const table = parseToml(readText(file), file);
+  if (!existsSync(file)) return { settings: {}, projectName: null };
+  const table = parseToml(readText(file, "pyproject.toml"), file);
   const section = (table.tool as Raw | undefined)?.coldstart;
   if (section !== undefined && !isTable(section)) throw new UserError(`${file}: [tool.coldstart] must be a table`);
   const settings = section ? validateConfigTable(section, `${file} [tool.coldstart]`) : {};
-  const name = (table.project as Raw | undefined)?.name;
-  const projectPackage = typeof name === "string" ? name.trim().toLowerCase().replace(/[-.]+/g, "_") : null;
-  return { settings, projectPackage };
+  const project = table.project;
+  const name = isTable(project) ? project.name : undefined;
+  if (name !== undefined && typeof name !== "string") {
+    throw new UserError(`${file}: [project] name must be a string (got ${JSON.stringify(name)})`);
+  }
+  if (typeof name === "string" && !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name.trim())) {
+    throw new UserError(`${file}: [project] name ${JSON.stringify(name)} is not a valid project name (letters, digits, ., _ and -)`);
+  }
+  return { settings, projectName: typeof name === "string" ? name.trim() : null };
 }
 
-/** Finds the single importable package at the top of the tree or under src/. */
-export function detectPackage(tree: string): string | null {
-  const candidates: string[] = [];
+const NOT_PACKAGES = new Set(["test", "tests", "docs", "doc", "scripts", "examples", "benchmark_results", "build", "dist"]);
+
+/** Importable top-level packages (folders with __init__.py) at the top of the tree and under src/. */
+export function packageFolders(tree: string): string[] {
+  const found: string[] = [];
   for (const root of [tree, join(tree, "src")]) {
     let names: string[];
     try {
@@ -265,37 +243,64 @@ export function detectPackage(tree: string): string | null {
       continue;
     }
     for (const name of names) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || ["test", "tests", "docs", "scripts", "benchmark_results"].includes(name)) continue;
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || NOT_PACKAGES.has(name)) continue;
       try {
-        if (statSync(join(root, name)).isDirectory() && existsSync(join(root, name, "__init__.py"))) candidates.push(name);
+        if (statSync(join(root, name)).isDirectory() && existsSync(join(root, name, "__init__.py"))) found.push(name);
       } catch {
         // unreadable entries are not packages
       }
     }
   }
-  return candidates.length === 1 ? candidates[0]! : null;
+  return found;
+}
+
+function importableHere(tree: string, name: string): boolean {
+  return [tree, join(tree, "src")].some((root) => existsSync(join(root, name, "__init__.py")) || existsSync(join(root, `${name}.py`)));
+}
+
+/**
+ * The package to measure when none is configured: the import name of `[project].name`
+ * when the tree has it (or no single package folder says otherwise), else the single
+ * package folder (`python-foo` with a folder `foo/`).
+ */
+export function defaultPackage(tree: string, projectName: string | null): string {
+  const folders = packageFolders(tree);
+  const fromName = projectName ? projectName.toLowerCase().replace(/[-.]+/g, "_") : null;
+  const valid = fromName !== null && IDENTIFIER.test(fromName);
+  if (valid && importableHere(tree, fromName)) return fromName;
+  if (folders.length === 1) return folders[0]!;
+  // Not in the tree, and no folder to prefer: the package may come from the environment.
+  if (valid && folders.length === 0) return fromName;
+  const named = projectName ? `[project] name ${JSON.stringify(projectName)} is not importable here; ` : "no [project].name in pyproject.toml; ";
+  const found = folders.length ? `package folders found: ${[...folders].sort().join(", ")}` : "no package folder found";
+  throw new UserError(`no package found in ${tree}: ${named}${found}; set [tool.coldstart] package = "name" or pass --package NAME`);
+}
+
+/** One source of settings and where it comes from (named in messages). */
+export interface ConfigSource {
+  input: ConfigInput;
+  where: string;
 }
 
 /**
  * Merges the sources over the defaults and fills in what depends on the package.
  * `sources` are applied in order, later wins.
  */
-export function resolveConfig(tree: string, sources: ConfigInput[], projectPackage: string | null): Config {
+export function resolveConfig(tree: string, sources: ConfigSource[], projectName: string | null): Config {
   const merged: ConfigInput = {};
   const budgets: Budgets = { targets: {}, limits: {} };
-  for (const source of sources) {
-    const { budgets: sourceBudgets, ...rest } = source;
+  const budgetOrigin = new Map<string, string>();
+  for (const { input, where } of sources) {
+    const { budgets: sourceBudgets, ...rest } = input;
     Object.assign(merged, Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)));
-    if (sourceBudgets?.targets) Object.assign(budgets.targets, sourceBudgets.targets);
-    if (sourceBudgets?.limits) Object.assign(budgets.limits, sourceBudgets.limits);
+    for (const kind of ["targets", "limits"] as const) {
+      for (const [key, value] of Object.entries(sourceBudgets?.[kind] ?? {})) {
+        budgets[kind][key] = value;
+        budgetOrigin.set(`${kind}\0${key}`, where);
+      }
+    }
   }
-  const pkg = merged.package ?? projectPackage ?? detectPackage(tree);
-  if (!pkg) {
-    throw new UserError(
-      `no package found in ${tree}: no [project].name in pyproject.toml and no single package folder; ` +
-        'set [tool.coldstart] package = "name" or pass --package NAME',
-    );
-  }
+  const pkg = merged.package ?? defaultPackage(tree, projectName);
   const imports = merged.imports?.length ? merged.imports : [{ name: `${pkg.replace(/\./g, "_")}_total`, statement: `import ${pkg}` }];
   const names = new Set<string>();
   for (const spec of imports) {
@@ -303,9 +308,25 @@ export function resolveConfig(tree: string, sources: ConfigInput[], projectPacka
     names.add(spec.name);
   }
   const lazy = (merged.lazy ?? []).map((spec) => ({ ...spec, after: spec.after || `import ${pkg}` }));
+  const lazyKeys = new Set<string>();
+  for (const spec of lazy) {
+    if (lazyKeys.has(spec.key)) throw new UserError(`lazy: the key "${spec.key}" is used twice`);
+    lazyKeys.add(spec.key);
+  }
+  // A budget must name something that is measured: an import, or a lazy module timed when eager.
+  const measured = new Set([...names, ...lazy.filter((spec) => spec.measure_if_loaded).map((spec) => spec.module)]);
+  for (const [kind, table] of [["targets", budgets.targets], ["limits", budgets.limits]] as const) {
+    for (const key of Object.keys(table)) {
+      const parsed = parseBudgetKey(key)!;
+      if (parsed.measurement !== null && !measured.has(parsed.measurement)) {
+        const where = budgetOrigin.get(`${kind}\0${key}`);
+        throw new UserError(`${where ? `${where}: ` : ""}budgets.${kind}."${key}": no measurement "${parsed.measurement}" (measured: ${[...measured].join(", ")})`);
+      }
+    }
+  }
   return {
     package: pkg,
-    python: merged.python ?? null,
+    python: merged.python ?? [],
     install: merged.install ?? null,
     iterations: merged.iterations ?? DEFAULTS.iterations,
     warmup: merged.warmup ?? DEFAULTS.warmup,
@@ -314,6 +335,8 @@ export function resolveConfig(tree: string, sources: ConfigInput[], projectPacka
     importtime_runs: merged.importtime_runs ?? DEFAULTS.importtime_runs,
     max_iterations: merged.max_iterations ?? DEFAULTS.max_iterations,
     precision: merged.precision ?? DEFAULTS.precision,
+    metric: merged.metric ?? DEFAULTS.metric,
+    jobs: merged.jobs ?? Math.max(1, cpus().length),
     imports,
     lazy,
     budgets,
@@ -323,6 +346,8 @@ export function resolveConfig(tree: string, sources: ConfigInput[], projectPacka
 /** Loads the whole configuration for a tree: pyproject, then `--config`, then flags. */
 export function loadConfig(tree: string, configFile: string | undefined, flags: ConfigInput): Config {
   const project = readPyproject(tree);
-  const fromFile = configFile ? readConfigFile(configFile) : {};
-  return resolveConfig(tree, [project.settings, fromFile, flags], project.projectPackage);
+  const sources: ConfigSource[] = [{ input: project.settings, where: `${join(tree, "pyproject.toml")} [tool.coldstart]` }];
+  if (configFile) sources.push({ input: readConfigFile(configFile), where: configFile });
+  sources.push({ input: flags, where: "command line" });
+  return resolveConfig(tree, sources, project.projectName);
 }

@@ -13,8 +13,8 @@
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
-import { ensureDir } from "./files.ts";
-import { onInterrupt } from "./git.ts";
+import { trackChild, untrackChild } from "./process.ts";
+import { ensureDir } from "./result/files.ts";
 
 export type InstallKind = "config" | "uv" | "none";
 
@@ -86,18 +86,13 @@ export async function runInstall(dir: string, plan: InstallPlan, logDir: string,
     const reason = error instanceof Error ? error.message : String(error);
     throw new InstallError(`dependency step for ${label} could not start (${plan.description}): ${reason}`, "", log);
   }
-  const unregister = onInterrupt(() => {
-    try {
-      process.kill(-proc.pid, "SIGKILL");
-    } catch {
-      proc.kill("SIGKILL");
-    }
-  });
+  // A signal kills the step's whole process group (process.ts).
+  trackChild(proc.pid);
   let code: number;
   try {
     code = await proc.exited;
   } finally {
-    unregister();
+    untrackChild(proc.pid);
     closeSync(fd);
   }
   if (code !== 0) {

@@ -1,12 +1,15 @@
 /**
  * The markdown report, fit for a pull request comment or $GITHUB_STEP_SUMMARY: the same
- * sections as the terminal report, as GitHub-flavoured tables. Text from input files is
- * escaped (`|`, `<`, and other markdown punctuation) so it cannot break the layout.
+ * sections and figures as the terminal report, as GitHub-flavoured tables. Text from input
+ * files is escaped so it cannot break the layout.
  */
+import type { CandidateComparison, Comparison, MeasurementRow } from "../compare/model.ts";
+import { quantity } from "../quantities.ts";
+import { chainText, packageDiffLines } from "./why.ts";
 import {
-  arrow, type CandidateComparison, type Comparison, describeSide, formatMs, formatP, LAZY_TEXT, lazyTone,
-  type MeasurementRow, rowTone, type Tone, VERDICT_TEXT,
-} from "../compare.ts";
+  arrow, describeSide, detectText, estimateText, formatMs, formatPct, formatValue, gateLines, LAZY_TEXT, lazyTone,
+  reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
+} from "./words.ts";
 
 const MARK: Record<Tone, string> = { good: "✅", bad: "❌", same: "➖" };
 
@@ -20,14 +23,6 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_[\]|#~])/g, "\\$1");
 }
 
-function ms(value: number | null | undefined): string {
-  return value === null || value === undefined ? "—" : formatMs(value);
-}
-
-function us(value: number | null): string {
-  return value === null ? "—" : formatMs(value / 1000);
-}
-
 function table(header: string[], align: ("l" | "r")[], rows: string[][]): string[] {
   const divider = align.map((a) => (a === "r" ? "---:" : ":---"));
   return [`| ${header.join(" | ")} |`, `| ${divider.join(" | ")} |`, ...rows.map((row) => `| ${row.join(" | ")} |`)];
@@ -35,68 +30,93 @@ function table(header: string[], align: ("l" | "r")[], rows: string[][]): string
 
 function measurementRow(row: MeasurementRow): string[] {
   const name = `${escapeMarkdown(row.name)}${row.primary ? " (primary)" : ""}`;
-  if (row.deltaMs === null) {
-    return [name, ms(row.baseline?.mean), ms(row.candidate?.mean), "—", "—", escapeMarkdown(row.note ?? "not in both files"), "", "", ""];
+  const main = row.quantities[0];
+  if (row.status !== "ok") return [name, "—", "—", "—", escapeMarkdown(`n/a: ${reasonText(row.reason)}`), "—", "—"];
+  if (row.means) {
+    const { baseline, candidate, deltaMs, deltaPct } = row.means;
+    return [name, `${formatMs(baseline)} (mean)`, `${formatMs(candidate)} (mean)`, `${arrow(deltaMs)} ${formatMs(deltaMs)} (${formatPct(deltaPct ?? 0, 2)})`,
+      escapeMarkdown(reasonText(row.reason)), "—", "—"];
   }
-  const tone = rowTone(row);
-  const verdict = row.verdict === "unknown" ? "no samples" : `${MARK[tone]} ${VERDICT_TEXT[row.verdict]}`;
-  const ci = row.ci ? `${row.shiftMs?.toFixed(2)} [${row.ci.low.toFixed(2)}, ${row.ci.high.toFixed(2)}]` : row.shiftMs !== null ? row.shiftMs.toFixed(2) : "—";
-  return [
-    name,
-    ms(row.baseline?.mean),
-    ms(row.candidate?.mean),
-    `${arrow(row.deltaMs)} ${formatMs(row.deltaMs)}`,
-    `${(row.deltaPct ?? 0).toFixed(2)}%`,
-    verdict,
-    ci,
-    row.pValue === null ? "—" : escapeMarkdown(formatP(row.pValue).replace(/^p=?/, "")),
-    row.mdeMs === null ? "—" : `±${formatMs(row.mdeMs)}`,
-  ];
+  const value = (stats: { median: number } | null) => (stats ? formatValue(row.headline, stats.median) : "—");
+  const typical = main?.typical;
+  const change = typical?.estimate !== null && typical?.estimate !== undefined
+    ? `${arrow(typical.estimate)} ${formatValue(row.headline, typical.estimate)} (${formatPct(typical.estimatePct ?? 0, 2)})`
+    : "—";
+  const verdict = `${MARK[rowTone(row)]} ${escapeMarkdown(verdictText(row))}`;
+  const details = typical ? escapeMarkdown(`${estimateText(row.headline, typical)}; ${testText(typical)}`) : escapeMarkdown(reasonText(row.reason));
+  const best = row.bestCase && row.bestCase.estimatePct !== null ? escapeMarkdown(estimateText(row.headline, row.bestCase)) : "—";
+  return [name, value(main?.baseline ?? null), value(main?.candidate ?? null), change, `${verdict}<br>${details}`, typical ? detectText(typical).replace("could detect ", "") : "—", best];
 }
 
-function candidateReport(c: CandidateComparison, comparison: Comparison): string[] {
+function otherQuantities(c: CandidateComparison): string[] {
+  const rows = c.measurements.flatMap((row) =>
+    row.quantities.slice(1).map((q) => {
+      const adds = q.importAdds && q.importAdds.baseline !== null && q.importAdds.candidate !== null
+        ? `${formatValue(q.quantity, q.importAdds.baseline)} → ${formatValue(q.quantity, q.importAdds.candidate)}`
+        : "—";
+      return [
+        escapeMarkdown(row.name), quantity(q.quantity).label,
+        q.baseline ? formatValue(q.quantity, q.baseline.median) : "—",
+        q.candidate ? formatValue(q.quantity, q.candidate.median) : "—",
+        escapeMarkdown(q.typical ? estimateText(q.quantity, q.typical) : reasonText(q.reason)),
+        adds,
+      ];
+    }));
+  if (rows.length === 0) return [];
+  return ["<details><summary>CPU time, memory and process time</summary>", "",
+    ...table(["Measurement", "Quantity", "Baseline (median)", "Optimized (median)", "Change", "Import adds"], ["l", "l", "r", "r", "l", "r"], rows),
+    "", "</details>", ""];
+}
+
+function candidateReport(comparison: Comparison, c: CandidateComparison): string[] {
+  const baseline = comparison.sides[c.baseline]!;
+  const candidate = comparison.sides[c.candidate]!;
   const out: string[] = ["## Cold start benchmark comparison", ""];
-  out.push(`**Baseline:** ${escapeMarkdown(describeSide(c.baseline))}  `);
-  out.push(`**Optimized:** ${escapeMarkdown(describeSide(c.candidate))}`, "");
+  out.push(`**Baseline:** ${escapeMarkdown(describeSide(baseline))}  `);
+  out.push(`**Optimized:** ${escapeMarkdown(describeSide(candidate))}`, "");
   if (c.environmentMismatches.length) {
     const what = c.environmentMismatches.map((m) => `${m.field} ${escapeMarkdown(m.baseline)} vs ${escapeMarkdown(m.candidate)}`).join("; ");
-    out.push(`> [!WARNING]`, `> **Environments differ** (${what}): differences may come from the environment, not the code.`, "");
+    out.push("> [!WARNING]", `> **Environments differ** (${what}): differences may come from the environment, not the code.`, "");
   }
 
-  const s = c.summary;
-  out.push(`### Summary`, "");
-  for (const line of s.lines) out.push(`- ${MARK[s.tone]} ${escapeMarkdown(line)}`);
-  if (s.note) out.push(`- ℹ️ ${escapeMarkdown(s.note)}`);
-  if (comparison.failOnRegressionPct !== null) {
-    if (c.regressions.length === 0) out.push(`- ✅ No regression (threshold ${comparison.failOnRegressionPct}%)`);
-    for (const reason of c.regressions) out.push(`- ❌ **Regression:** ${escapeMarkdown(reason)}`);
-  }
+  out.push("### Summary", "");
+  const summary = summaryLines(c.summary);
+  for (const line of summary.lines) out.push(`- ${MARK[summary.tone]} ${escapeMarkdown(line)}`);
+  for (const event of summaryEvents(c.summary)) out.push(`- ${MARK[event.tone]} ${escapeMarkdown(event.text)}`);
+  if (c.gate) for (const line of gateLines(c.gate)) out.push(`- ${MARK[line.tone]} ${c.gate.exitCode === 0 ? "" : "**"}${escapeMarkdown(line.text)}${c.gate.exitCode === 0 ? "" : "**"}`);
   out.push("");
 
   out.push("### Import time", "");
   const confidence = Math.round((1 - comparison.alpha) * 100);
   out.push(...table(
-    ["Metric", "Baseline", "Optimized", "Δ ms", "Δ %", "Verdict", `Shift ms [${confidence}% CI]`, "p", "Could detect"],
-    ["l", "r", "r", "r", "r", "l", "r", "r", "r"],
+    ["Metric", "Baseline", "Optimized", "Δ (typical)", "Verdict", "Could detect", `Best case (fastest run)`],
+    ["l", "r", "r", "r", "l", "r", "l"],
     c.measurements.map(measurementRow),
   ));
-  out.push("", "Δ = baseline − optimized (↓ faster, ↑ slower), on means. Verdicts: two-sided permutation test on the fastest run of each side (noise only adds time); shift: the difference of the fastest runs, with its 95% interval.");
-  if (c.arithmeticOnly) out.push("", "_No samples in these files: significance needs samples, so Δ is the seed's arithmetic on means._");
+  out.push("", c.arithmeticOnly
+    ? "_No samples in these files: Baseline, Optimized and Δ are the original tool's arithmetic on means; significance needs samples._"
+    : `Baseline and Optimized are medians; Δ is the typical change (Hodges–Lehmann estimate, baseline − optimized, ↓ faster) with its ${confidence}% interval; the best case compares the fastest runs with its own test.`);
   out.push("");
+  out.push(...otherQuantities(c));
 
   out.push("### Modules", "");
+  const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
   out.push(...table(["", "Baseline", "Optimized", "Δ"], ["l", "r", "r", "r"],
-    c.moduleCounts.map((row) => [escapeMarkdown(row.label), String(row.baseline), String(row.candidate), String(row.delta)])));
+    c.moduleCounts.map((row) => [
+      row.key === "total" ? "Total modules loaded" : escapeMarkdown(`${row.package ?? "Package"} modules loaded`),
+      show(row.baseline), show(row.candidate), row.delta === null ? "n/a" : String(row.delta),
+    ])));
   out.push("");
 
   out.push("### Lazy loading", "");
   if (c.lazy.length === 0) out.push("_No lazy checks in these files._");
   else {
     const state = (loaded: boolean | null): string => (loaded === null ? "missing" : loaded ? "LOADED" : "NOT LOADED");
-    out.push(...table(["Check", "Baseline", "Optimized", "Change"], ["l", "l", "l", "l"],
+    out.push(...table(["Check", "Baseline", "Optimized", "Change", "Loaded by"], ["l", "l", "l", "l", "l"],
       c.lazy.map((row) => [
         `${escapeMarkdown(row.label)}${row.module ? ` (${escapeMarkdown(row.module)})` : ""}`,
         state(row.baseline), state(row.candidate), `${MARK[lazyTone(row.change)]} ${LAZY_TEXT[row.change]}`,
+        row.chain && row.change !== "no-change" ? escapeMarkdown(chainText(row.chain)) : "",
       ])));
   }
   out.push("");
@@ -107,13 +127,13 @@ function candidateReport(c: CandidateComparison, comparison: Comparison): string
     out.push(`Modules loaded: baseline ${diff.baselineModules}, optimized ${diff.candidateModules}.`, "");
     if (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0) out.push("Same top-level packages on both sides.", "");
     else {
-      out.push(...table(["Package", "Change", "Modules"], ["l", "l", "r"], [
-        ...diff.newlyLoaded.map((row) => [escapeMarkdown(row.package), "➕ newly loaded", String(row.modules)]),
-        ...diff.noLongerLoaded.map((row) => [escapeMarkdown(row.package), "➖ no longer loaded", String(row.modules)]),
-      ]), "");
+      for (const line of packageDiffLines("+", diff.newlyLoaded)) out.push(`- ➕ ${escapeMarkdown(line.slice(2))}`);
+      for (const line of packageDiffLines("−", diff.noLongerLoaded)) out.push(`- ➖ ${escapeMarkdown(line.slice(2))}`);
+      out.push("");
     }
   }
 
+  const us = (value: number | null) => (value === null ? "—" : formatMs(value / 1000));
   for (const diff of c.importTime) {
     out.push(`### Import time breakdown: ${escapeMarkdown(diff.measurement)}`, "");
     out.push("<details><summary>Largest changes in cumulative time, top self time</summary>", "");
@@ -124,9 +144,19 @@ function candidateReport(c: CandidateComparison, comparison: Comparison): string
       diff.topSelf.map((row) => [escapeMarkdown(row.module), us(row.selfUs), us(row.cumulativeUs), us(row.baselineSelfUs)])));
     out.push("", "</details>", "");
   }
+  if (c.hotspots.length) {
+    out.push("### Hotspots (calls in module top-level code)", "");
+    out.push(...table(["", "Where", "Call", "ms"], ["l", "l", "l", "r"], c.hotspots.slice(0, 10).map(({ change, hotspot }) => [
+      change === "appeared" ? "➕ appeared" : "➖ gone",
+      escapeMarkdown(`${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`),
+      escapeMarkdown(`${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}`),
+      hotspot.ms.toFixed(1),
+    ])), "");
+  }
   return out;
 }
 
 export function render(comparison: Comparison): string {
-  return `${comparison.candidates.map((c) => candidateReport(c, comparison).join("\n").trimEnd()).join("\n\n---\n\n")}\n`;
+  return `${comparison.candidates.map((c) => candidateReport(comparison, c).join("\n").trimEnd()).join("\n\n---\n\n")}\n`;
 }
+

@@ -8,11 +8,9 @@
  * Whiskers (─) run from min to max, the box (█) from q1 to q3, ┃ marks the median.
  * Pure: samples and axis in, text out; colour only through the palette given.
  */
-import type { Palette } from "../color.ts";
-import type { Tone } from "../compare.ts";
 import { printable } from "../errors.ts";
-import type { LoadedResult } from "../result.ts";
-import { boxStats } from "./svg.ts";
+import { describe } from "../stats/describe.ts";
+import type { Palette } from "./color.ts";
 
 /** The value range every sketch of one measurement is drawn on. */
 export interface Axis {
@@ -57,14 +55,14 @@ export function sketch(
   tone: SketchTone = "plain",
   width = SKETCH_WIDTH,
 ): string {
-  const stats = boxStats(samples);
+  const stats = describe(samples);
   if (!stats || width < 1) return " ".repeat(Math.max(0, width));
   const cells: string[] = new Array<string>(width).fill(" ");
   const kinds: ("blank" | "whisker" | "box")[] = new Array<"blank" | "whisker" | "box">(width).fill("blank");
   const minCol = column(stats.min, axis, width);
   const maxCol = column(stats.max, axis, width);
-  const q1Col = column(stats.q1, axis, width);
-  const q3Col = column(stats.q3, axis, width);
+  const q1Col = column(stats.p25, axis, width);
+  const q3Col = column(stats.p75, axis, width);
   const medianCol = column(stats.median, axis, width);
   for (let i = minCol; i <= maxCol; i += 1) {
     cells[i] = "─";
@@ -121,48 +119,20 @@ function fixed(value: number): string {
 export function sketchLines(
   sides: readonly SketchSide[],
   palette?: Palette,
-  options: { width?: number; indent?: string; labelWidth?: number } = {},
+  options: { width?: number; indent?: string; labelWidth?: number; unit?: string } = {},
 ): string[] {
   const axis = sharedAxis(sides.map((side) => side.samples));
   if (!axis) return [];
   const width = options.width ?? SKETCH_WIDTH;
   const indent = options.indent ?? "    ";
+  const unit = options.unit ?? "ms";
   const labelWidth = options.labelWidth ?? Math.min(24, Math.max(...sides.map((side) => printable(side.label).length)));
   return sides.map((side) => {
     const label = printable(side.label);
     const shown = (label.length > labelWidth ? `${label.slice(0, labelWidth - 1)}…` : label).padEnd(labelWidth);
-    const stats = boxStats(side.samples);
+    const stats = describe(side.samples);
     if (!stats) return `${indent}${shown} ${" ".repeat(width)}  ${palette ? palette.dim("no samples") : "no samples"}`;
-    const range = `${fixed(stats.min)} … ${fixed(stats.max)} ms  median ${fixed(stats.median)}`;
+    const range = `${fixed(stats.min)} … ${fixed(stats.max)} ${unit}  median ${fixed(stats.median)}`;
     return `${indent}${shown} ${sketch(side.samples, axis, palette, side.tone, width)}  ${palette ? palette.dim(range) : range}`;
   });
-}
-
-/**
- * The sketch lines the terminal report prints under one measurement row: the baseline's
- * and the candidate's samples on one axis, the candidate painted in the row's tone. Named
- * by git ref when both files record different refs, else "baseline" / "optimized".
- * Returns [] when neither file has samples for `name` (seed files): nothing is printed.
- */
-export function comparisonSketch(
-  name: string,
-  baseline: LoadedResult,
-  candidate: LoadedResult,
-  tone: Tone,
-  palette?: Palette,
-  width = SKETCH_WIDTH,
-): string[] {
-  const samplesOf = (result: LoadedResult): readonly number[] =>
-    result.data.failures?.[name] ? [] : result.data.measurements[name]?.samples ?? [];
-  const baseRef = baseline.data.git?.ref ?? null;
-  const candRef = candidate.data.git?.ref ?? null;
-  const named = baseRef !== null && candRef !== null && baseRef !== candRef;
-  return sketchLines(
-    [
-      { label: named ? baseRef : "baseline", samples: samplesOf(baseline), tone: "plain" },
-      { label: named ? candRef : "optimized", samples: samplesOf(candidate), tone },
-    ],
-    palette,
-    { width },
-  );
 }

@@ -5,8 +5,8 @@
  * or Math.random, so the same input gives the same page. Colours are CSS classes styled
  * by the page (light and dark schemes), never literal colours.
  */
-import type { ImportTimeRow } from "../result.ts";
-import { quantileSorted, sortedCopy } from "../stats.ts";
+import type { ImportTimeRow } from "../result/schema.ts";
+import { describe } from "../stats/describe.ts";
 
 /** Escapes text for HTML/SVG content and quoted attribute values; control characters become spaces. */
 export function escapeXml(text: string): string {
@@ -75,31 +75,6 @@ export function paddedDomain(values: readonly number[], pad = 0.05): [number, nu
   return [lo - margin, hi + margin];
 }
 
-export interface BoxStats {
-  n: number;
-  min: number;
-  q1: number;
-  median: number;
-  q3: number;
-  max: number;
-  mean: number;
-}
-
-/** Five-number summary (type-7 quartiles) and mean of non-empty samples; null when empty. */
-export function boxStats(samples: readonly number[]): BoxStats | null {
-  if (samples.length === 0) return null;
-  const sorted = sortedCopy(samples);
-  return {
-    n: sorted.length,
-    min: sorted[0]!,
-    q1: quantileSorted(sorted, 0.25),
-    median: quantileSorted(sorted, 0.5),
-    q3: quantileSorted(sorted, 0.75),
-    max: sorted[sorted.length - 1]!,
-    mean: sorted.reduce((sum, v) => sum + v, 0) / sorted.length,
-  };
-}
-
 /** Deterministic jitter in [-1, 1] for the i-th point (golden-ratio sequence). */
 export function jitter(index: number): number {
   const phi = 0.618033988749895;
@@ -136,6 +111,8 @@ export interface StripPlotOptions {
   className?: string;
   /** Extra attributes, already escaped (e.g. `data-measurement="..."`). */
   attributes?: string;
+  /** Unit of the axis (default "ms"). */
+  unit?: string;
 }
 
 function truncate(text: string, max: number): string {
@@ -173,7 +150,8 @@ export function stripPlot(lanes: readonly Lane[], options: StripPlotOptions): st
     out.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${top}" y2="${plotBottom}"/>`);
     out.push(`<text class="tick" x="${tx}" y="${plotBottom + 16}" text-anchor="middle">${escapeXml(formatTick(tick))}</text>`);
   }
-  out.push(`<text class="tick" x="${num(width - verdictWidth - 8)}" y="${plotBottom + 28}" text-anchor="end">ms</text>`);
+  const unit = options.unit ?? "ms";
+  out.push(`<text class="tick" x="${num(width - verdictWidth - 8)}" y="${plotBottom + 28}" text-anchor="end">${escapeXml(unit)}</text>`);
   lanes.forEach((lane, index) => {
     const y0 = top + index * laneHeight;
     const mid = y0 + laneHeight / 2;
@@ -181,7 +159,7 @@ export function stripPlot(lanes: readonly Lane[], options: StripPlotOptions): st
     out.push(`<g class="lane ${tone}">`);
     if (index % 2 === 1) out.push(`<rect class="band" x="0" y="${num(y0)}" width="${width}" height="${laneHeight}"/>`);
     out.push(`<text class="lane-label" x="4" y="${num(mid + 4)}">${escapeXml(truncate(lane.label, 22))}<title>${escapeXml(lane.label)}</title></text>`);
-    const stats = boxStats(lane.samples);
+    const stats = describe(lane.samples);
     if (stats) {
       const boxTop = mid - laneHeight * 0.3;
       const boxHeight = laneHeight * 0.6;
@@ -189,19 +167,19 @@ export function stripPlot(lanes: readonly Lane[], options: StripPlotOptions): st
       for (const end of [stats.min, stats.max]) {
         out.push(`<line class="whisker" x1="${num(x(end))}" x2="${num(x(end))}" y1="${num(mid - 6)}" y2="${num(mid + 6)}"/>`);
       }
-      out.push(`<rect class="box" x="${num(x(stats.q1))}" y="${num(boxTop)}" width="${num(Math.max(1, x(stats.q3) - x(stats.q1)))}" height="${num(boxHeight)}" rx="2"/>`);
+      out.push(`<rect class="box" x="${num(x(stats.p25))}" y="${num(boxTop)}" width="${num(Math.max(1, x(stats.p75) - x(stats.p25)))}" height="${num(boxHeight)}" rx="2"/>`);
       out.push(`<line class="median" x1="${num(x(stats.median))}" x2="${num(x(stats.median))}" y1="${num(boxTop)}" y2="${num(boxTop + boxHeight)}"/>`);
       const outliers = new Set(lane.outliers ?? []);
       lane.samples.forEach((sample, i) => {
         const cy = mid + jitter(i) * laneHeight * 0.22;
         const hollow = outliers.has(i) ? " outlier" : "";
-        out.push(`<circle class="dot${hollow}" cx="${num(x(sample))}" cy="${num(cy)}" r="3"><title>${escapeXml(`${sample} ms (run ${i + 1})`)}</title></circle>`);
+        out.push(`<circle class="dot${hollow}" cx="${num(x(sample))}" cy="${num(cy)}" r="3"><title>${escapeXml(`${sample} ${unit} (run ${i + 1})`)}</title></circle>`);
       });
-      out.push(`<title>${escapeXml(`${lane.label}: n=${stats.n}, median ${stats.median.toFixed(2)} ms, q1 ${stats.q1.toFixed(2)}, q3 ${stats.q3.toFixed(2)}, min ${stats.min.toFixed(2)}, max ${stats.max.toFixed(2)}`)}</title>`);
+      out.push(`<title>${escapeXml(`${lane.label}: n=${stats.n}, median ${stats.median.toFixed(2)} ${unit}, q1 ${stats.p25.toFixed(2)}, q3 ${stats.p75.toFixed(2)}, min ${stats.min.toFixed(2)}, max ${stats.max.toFixed(2)}`)}</title>`);
     } else if (lane.summary) {
       const s = lane.summary;
       out.push(`<line class="range" x1="${num(x(s.min))}" x2="${num(x(s.max))}" y1="${num(mid)}" y2="${num(mid)}"/>`);
-      out.push(`<circle class="mean" cx="${num(x(s.mean))}" cy="${num(mid)}" r="5"><title>${escapeXml(`mean ${s.mean} ms (min ${s.min}, max ${s.max}; no samples)`)}</title></circle>`);
+      out.push(`<circle class="mean" cx="${num(x(s.mean))}" cy="${num(mid)}" r="5"><title>${escapeXml(`mean ${s.mean} ${unit} (min ${s.min}, max ${s.max}; no samples)`)}</title></circle>`);
     } else {
       out.push(`<text class="missing" x="${num((x.range[0] + x.range[1]) / 2)}" y="${num(mid + 4)}" text-anchor="middle">not measured</text>`);
     }
@@ -296,6 +274,8 @@ export interface IcicleOptions {
   highlight?: ReadonlyMap<string, "good" | "bad">;
   /** Rows deeper than this are not drawn. */
   maxDepth?: number;
+  /** More hover text for a module (its import chain, its hotspots). */
+  tooltip?: (module: string) => string | null;
   className?: string;
 }
 
@@ -329,7 +309,8 @@ export function icicle(roots: readonly ImportNode[], options: IcicleOptions): st
     const y = level * rowHeight;
     const mark = options.highlight?.get(node.module);
     const selfW = Math.min(w, Math.max(0, x(node.selfUs) - x(0)));
-    const tip = `${node.module}: cumulative ${formatUs(node.cumulativeUs)}, self ${formatUs(node.selfUs)}`;
+    const more = options.tooltip?.(node.module);
+    const tip = `${node.module}: cumulative ${formatUs(node.cumulativeUs)}, self ${formatUs(node.selfUs)}${more ? `\n${more}` : ""}`;
     bars.push(`<g class="node${mark ? ` hl hl-${mark}` : ""}"><title>${escapeXml(tip)}</title>`);
     bars.push(`<rect class="cum" x="${num(left)}" y="${num(y)}" width="${num(Math.max(0.5, w - 0.5))}" height="${rowHeight - 1}"/>`);
     if (selfW >= 0.5) bars.push(`<rect class="self" x="${num(left + w - selfW)}" y="${num(y)}" width="${num(selfW - 0.5 > 0 ? selfW - 0.5 : selfW)}" height="${rowHeight - 1}"/>`);

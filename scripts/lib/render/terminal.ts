@@ -1,60 +1,117 @@
 /**
  * The terminal report: the seed's sections, order and columns (IMPORT TIME COMPARISON,
- * MODULE LOAD COMPARISON, LAZY LOADING STATUS, SUMMARY), with each row's verdict and,
- * when the files hold them, the module and import-time diffs before the summary.
- * Names from input files go through printable().
+ * MODULE LOAD COMPARISON, LAZY LOADING STATUS, SUMMARY), each row with its verdict from
+ * one estimate, then the diffs. Colour only through the palette; names from input files
+ * go through printable().
  */
-import {
-  arrow, type CandidateComparison, type Comparison, deltaTone, describeSide, formatMs, formatP, LAZY_TEXT, lazyTone,
-  type MeasurementRow, rowTone, type Tone, VERDICT_TEXT,
-} from "../compare.ts";
-import { plainPalette, type Palette } from "../color.ts";
+import type { CandidateComparison, Comparison, MeasurementRow, QuantityRow, Side } from "../compare/model.ts";
 import { printable } from "../errors.ts";
-import type { LoadedResult } from "../result.ts";
-import { comparisonSketch } from "./sketch.ts";
+import { quantity } from "../quantities.ts";
+import { plainPalette, type Palette } from "./color.ts";
+import { sketchLines } from "./sketch.ts";
+import { chainText, packageDiffLines } from "./why.ts";
+import {
+  arrow, deltaTone, describeSide, detectText, estimateText, formatMs, formatValue, gateLines, LAZY_TEXT,
+  lazyTone, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
+} from "./words.ts";
 
 const WIDTH = 70;
 const RULE = "=".repeat(WIDTH);
 const LINE = "-".repeat(WIDTH);
 const MARK: Record<Tone, string> = { good: "✓", bad: "✗", same: "=" };
 
+export interface TerminalOptions {
+  palette?: Palette;
+  /** A one-line distribution sketch per side under each measurement. */
+  charts?: boolean;
+}
+
 function paint(palette: Palette, tone: Tone, text: string): string {
   return tone === "good" ? palette.good(text) : tone === "bad" ? palette.bad(text) : palette.same(text);
 }
 
-function ms(value: number | undefined | null): string {
+function cell(value: number | null | undefined): string {
   return value === undefined || value === null ? "—" : formatMs(value);
 }
 
-function us(value: number | null): string {
-  return value === null ? "—" : formatMs(value / 1000);
-}
-
-function measurementLines(row: MeasurementRow, palette: Palette): string[] {
-  const name = printable(row.name).padEnd(30);
-  const base = ms(row.baseline?.mean).padStart(8);
-  const cand = ms(row.candidate?.mean).padStart(13);
-  if (row.deltaMs === null) {
-    return [`${name}${base}${cand}   ${paint(palette, "same", row.status === "ok" ? "" : "not in both files")}`.trimEnd(),
-      ...(row.note ? [`    ${printable(row.note)}`] : [])];
-  }
-  const tone = rowTone(row);
-  const delta = `${arrow(row.deltaMs)}${formatMs(row.deltaMs).padStart(9)}${` ${(row.deltaPct ?? 0).toFixed(2)}%`.padStart(8)}`;
-  const verdict = row.verdict === "unknown" ? "" : `  ${MARK[tone]} ${VERDICT_TEXT[row.verdict]}`;
-  const lines = [`${name}${base}${cand} ${paint(palette, tone, delta + verdict)}`];
-  if (row.verdict !== "unknown") {
-    const confidence = Math.round(row.confidence * 100);
-    const ci = row.ci ? ` (${confidence}% CI ${row.ci.low.toFixed(2)} to ${row.ci.high.toFixed(2)}ms)` : "";
-    const mde = row.mdeMs !== null ? `, could detect ±${formatMs(row.mdeMs)}` : "";
-    lines.push(palette.dim(`    fastest run ${ms(row.shiftMs)}${ci}, ${formatP(row.pValue)}${mde}, n=${row.baseline?.sampleCount}/${row.candidate?.sampleCount}`));
+/** Lines for the other quantities of a row: CPU, memory, process time. */
+function quantityLines(row: MeasurementRow, palette: Palette): string[] {
+  const lines: string[] = [];
+  const time = row.quantities.find((q) => q.quantity === "import_ms");
+  for (const q of row.quantities.slice(1)) {
+    const def = quantity(q.quantity);
+    const values = `${q.baseline ? formatValue(q.quantity, q.baseline.median) : "—"} → ${q.candidate ? formatValue(q.quantity, q.candidate.median) : "—"}`;
+    const verdict = q.typical ? estimateText(q.quantity, q.typical) : reasonText(q.reason);
+    const extras: string[] = [];
+    if (q.importAdds && q.importAdds.baseline !== null && q.importAdds.candidate !== null) {
+      extras.push(`import adds ${formatValue(q.quantity, q.importAdds.baseline)} → ${formatValue(q.quantity, q.importAdds.candidate)}`);
+    }
+    if (q.quantity === "cpu_ms") {
+      const waiting = waitingText(time?.candidate?.median, q.candidate?.median);
+      if (waiting) extras.push(`optimized: ${waiting}`);
+    }
+    const text = `    ${def.label.padEnd(13)} ${values}: ${verdict}${extras.length ? `; ${extras.join("; ")}` : ""}`;
+    lines.push(q.direction === "lower" || q.direction === "higher" ? paint(palette, verdictTone(q.direction), text) : palette.dim(text));
   }
   return lines;
 }
 
-function candidateReport(c: CandidateComparison, comparison: Comparison, palette: Palette, pair: [LoadedResult, LoadedResult] | null): string[] {
+function measurementLines(row: MeasurementRow, palette: Palette): string[] {
+  const name = printable(row.name).padEnd(30);
+  const main: QuantityRow | undefined = row.quantities[0];
+  if (row.status !== "ok") {
+    return [`${name}${"—".padStart(8)}${"—".padStart(13)}   ${paint(palette, row.status === "failed-candidate" ? "bad" : "same", "n/a")}`,
+      `    ${printable(reasonText(row.reason))}`];
+  }
+  const tone = rowTone(row);
+  if (row.means) {
+    const { baseline, candidate, deltaMs, deltaPct } = row.means;
+    const delta = `${arrow(deltaMs)}${formatMs(deltaMs).padStart(9)}${` ${(deltaPct ?? 0).toFixed(2)}%`.padStart(8)}`;
+    return [`${name}${cell(baseline).padStart(8)}${cell(candidate).padStart(13)} ${paint(palette, tone, delta)}`];
+  }
+  const typical = main?.typical;
+  const estimate = typical?.estimate ?? null;
+  const delta = estimate === null
+    ? "—".padStart(18)
+    : `${arrow(estimate)}${formatMs(estimate).padStart(9)}${` ${(typical?.estimatePct ?? 0).toFixed(2)}%`.padStart(8)}`;
+  const unitNote = row.headline === "import_ms" ? "" : ` (${quantity(row.headline).label})`;
+  const base = main?.baseline ? (row.headline === "import_ms" ? formatMs(main.baseline.median) : formatValue(row.headline, main.baseline.median)) : "—";
+  const cand = main?.candidate ? (row.headline === "import_ms" ? formatMs(main.candidate.median) : formatValue(row.headline, main.candidate.median)) : "—";
+  const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}${unitNote}`)}`];
+  if (typical) {
+    lines.push(palette.dim(`    typical: ${estimateText(row.headline, typical)}, ${detectText(typical)}; ${testText(typical)}`));
+  } else {
+    lines.push(palette.dim(`    ${reasonText(row.reason)}`));
+  }
+  if (row.bestCase && row.bestCase.estimatePct !== null) {
+    const b = row.bestCase;
+    const fastest = main?.baseline && main.candidate ? `${formatValue(row.headline, main.baseline.min)} → ${formatValue(row.headline, main.candidate.min)}, ` : "";
+    lines.push(palette.dim(`    best case (fastest run): ${fastest}${estimateText(row.headline, b)}`));
+  }
+  return [...lines, ...quantityLines(row, palette)];
+}
+
+function sketches(comparison: Comparison, c: CandidateComparison, row: MeasurementRow, palette: Palette): string[] {
+  const sides: Side[] = [comparison.sides[c.baseline]!, comparison.sides[c.candidate]!];
+  const key = row.headline;
+  const tone = rowTone(row);
+  return sketchLines(
+    sides.map((side, index) => ({
+      label: side.label,
+      samples: side.measurements[row.name]?.quantities[key]?.samples ?? [],
+      tone: index === 0 ? "plain" : tone,
+    })),
+    palette,
+    { unit: quantity(key).unit === "ms" ? "ms" : quantity(key).unit },
+  );
+}
+
+function candidateReport(comparison: Comparison, c: CandidateComparison, palette: Palette, charts: boolean): string[] {
+  const baseline = comparison.sides[c.baseline]!;
+  const candidate = comparison.sides[c.candidate]!;
   const out: string[] = [RULE, palette.bold("COLD START BENCHMARK COMPARISON"), RULE];
-  out.push(`Baseline:  ${printable(describeSide(c.baseline))}`);
-  out.push(`Optimized: ${printable(describeSide(c.candidate))}`);
+  out.push(`Baseline:  ${printable(describeSide(baseline))}`);
+  out.push(`Optimized: ${printable(describeSide(candidate))}`);
   if (c.environmentMismatches.length) {
     const what = c.environmentMismatches.map((m) => `${m.field} ${printable(m.baseline)} vs ${printable(m.candidate)}`).join("; ");
     out.push(palette.warn(`⚠ WARNING: ENVIRONMENTS DIFFER (${what}): differences may come from the environment, not the code`));
@@ -65,17 +122,18 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
   out.push(LINE);
   for (const row of c.measurements) {
     out.push(...measurementLines(row, palette));
-    if (pair) out.push(...comparisonSketch(row.name, pair[0], pair[1], rowTone(row), palette));
+    if (charts) out.push(...sketches(comparison, c, row, palette));
   }
-  if (c.arithmeticOnly) {
-    out.push(palette.dim("Note: no samples in these files: Δ is the seed's arithmetic on means; significance needs samples."));
-  }
+  out.push(palette.dim(c.arithmeticOnly
+    ? "Note: no samples in these files: Baseline, Optimized and Δ are the original tool's arithmetic on means; significance needs samples."
+    : `Baseline/Optimized: medians. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? ", rounds paired" : ", unpaired"}), baseline − optimized, ↓ faster.`));
 
   out.push("", palette.bold("MODULE LOAD COMPARISON"), LINE);
   for (const row of c.moduleCounts) {
-    out.push(`${printable(row.label)}:`);
-    const delta = paint(palette, deltaTone(row.delta), String(row.delta).padStart(4));
-    out.push(`  Baseline: ${String(row.baseline).padStart(5)}  Optimized: ${String(row.candidate).padStart(4)}  Δ: ${delta}`);
+    out.push(`${printable(row.key === "total" ? "Total modules loaded" : `${row.package ? row.package[0]!.toUpperCase() + row.package.slice(1) : "Package"} modules loaded`)}:`);
+    const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
+    const delta = row.delta === null ? "n/a" : paint(palette, deltaTone(row.delta), String(row.delta).padStart(4));
+    out.push(`  Baseline: ${show(row.baseline).padStart(5)}  Optimized: ${show(row.candidate).padStart(4)}  Δ: ${delta}`);
   }
 
   out.push("", palette.bold("LAZY LOADING STATUS"), LINE);
@@ -85,21 +143,21 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
     const tone = lazyTone(row.change);
     const change = paint(palette, tone, `${MARK[tone]} ${LAZY_TEXT[row.change]}`);
     out.push(`${printable(row.label).padEnd(20)} Baseline: ${state(row.baseline)} Optimized: ${state(row.candidate)} ${change}`);
+    if (row.chain && row.change !== "no-change") out.push(palette.dim(`    ${printable(chainText(row.chain))}`));
   }
 
   if (c.moduleDiff) {
     const diff = c.moduleDiff;
     out.push("", palette.bold("MODULE DIFF (top-level packages)"), LINE);
     out.push(`Modules loaded: baseline ${diff.baselineModules}, optimized ${diff.candidateModules}`);
-    const plural = (n: number): string => `${n} module${n === 1 ? "" : "s"}`;
     if (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0) out.push("Same top-level packages on both sides.");
     if (diff.newlyLoaded.length) {
       out.push("Newly loaded:");
-      for (const row of diff.newlyLoaded) out.push(palette.bad(`  + ${printable(row.package).padEnd(40)}${plural(row.modules).padStart(12)}`));
+      for (const line of packageDiffLines("+", diff.newlyLoaded)) out.push(palette.bad(`  ${printable(line)}`));
     }
     if (diff.noLongerLoaded.length) {
       out.push("No longer loaded:");
-      for (const row of diff.noLongerLoaded) out.push(palette.good(`  - ${printable(row.package).padEnd(40)}${plural(row.modules).padStart(12)}`));
+      for (const line of packageDiffLines("−", diff.noLongerLoaded)) out.push(palette.good(`  ${printable(line)}`));
     }
   }
 
@@ -107,6 +165,7 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
     out.push("", palette.bold(`IMPORT TIME DIFF: ${printable(diff.measurement)} (-X importtime)`), LINE);
     out.push("Largest changes in cumulative time:");
     out.push(`${"Module".padEnd(30)}${"Baseline".padStart(10)}${"Optimized".padStart(12)}${"Δ ms".padStart(12)}`);
+    const us = (value: number | null) => (value === null ? "—" : formatMs(value / 1000));
     for (const row of diff.largestChanges) {
       const delta = `${arrow(row.deltaUs)} ${formatMs(row.deltaUs / 1000).padStart(10)}`;
       out.push(`${printable(row.module).padEnd(30)}${us(row.baselineUs).padStart(10)}${us(row.candidateUs).padStart(12)} ${paint(palette, deltaTone(row.deltaUs), delta)}`);
@@ -119,30 +178,28 @@ function candidateReport(c: CandidateComparison, comparison: Comparison, palette
     }
   }
 
-  out.push("", RULE, palette.bold("SUMMARY"), RULE);
-  const s = c.summary;
-  for (const line of s.lines) out.push(paint(palette, s.tone, `${MARK[s.tone]} ${printable(line)}`));
-  if (s.note) out.push(palette.dim(`  Note: ${printable(s.note)}`));
-  if (comparison.failOnRegressionPct !== null) {
-    if (c.regressions.length === 0) {
-      out.push(palette.good(`✓ No regression (threshold ${comparison.failOnRegressionPct}%)`));
-    } else {
-      for (const reason of c.regressions) out.push(palette.bad(`✗ REGRESSION: ${printable(reason)}`));
+  if (c.hotspots.length) {
+    out.push("", palette.bold("HOTSPOTS (calls in module top-level code)"), LINE);
+    for (const { change, hotspot } of c.hotspots.slice(0, 10)) {
+      const where = `${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`;
+      const text = `${change === "appeared" ? "+" : "−"} ${where}  ${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}  ${formatMs(hotspot.ms)}`;
+      out.push(change === "appeared" ? palette.bad(`  ${printable(text)}`) : palette.good(`  ${printable(text)}`));
     }
   }
+
+  out.push("", RULE, palette.bold("SUMMARY"), RULE);
+  const summary = summaryLines(c.summary);
+  for (const line of summary.lines) out.push(paint(palette, summary.tone, `${MARK[summary.tone]} ${printable(line)}`));
+  for (const event of summaryEvents(c.summary)) out.push(paint(palette, event.tone, `${MARK[event.tone]} ${printable(event.text)}`));
+  if (c.gate) for (const line of gateLines(c.gate)) out.push(paint(palette, line.tone, `${MARK[line.tone]} ${printable(line.text)}`));
   out.push(RULE);
   return out;
 }
 
-/**
- * The whole terminal report, one block per candidate; `palette` decides colour. With
- * `charts` (the loaded results, baseline first), each measurement row gets a one-line
- * distribution sketch per side.
- */
-export function render(comparison: Comparison, palette: Palette = plainPalette, charts?: readonly LoadedResult[]): string {
-  const blocks = comparison.candidates.map((c, index) => {
-    const pair: [LoadedResult, LoadedResult] | null = charts && charts[0] && charts[index + 1] ? [charts[0], charts[index + 1]!] : null;
-    return candidateReport(c, comparison, palette, pair).join("\n");
-  });
+/** The whole terminal report, one block per candidate. */
+export function render(comparison: Comparison, options: TerminalOptions = {}): string {
+  const palette = options.palette ?? plainPalette;
+  const blocks = comparison.candidates.map((c) => candidateReport(comparison, c, palette, options.charts === true).join("\n"));
   return `${blocks.join("\n\n")}\n`;
 }
+

@@ -1,0 +1,301 @@
+/**
+ * Loaded result files -> the comparison (model.ts). The first file is the baseline, each
+ * further one a candidate. Every verdict comes from stats/verdict.ts on the samples of one
+ * quantity; every figure of a row comes from that one estimate.
+ */
+import { UserError } from "../errors.ts";
+import { QUANTITIES, type QuantityKey } from "../quantities.ts";
+import type { LoadedResult } from "../result/read.ts";
+import { describe, type Series, type Stats } from "../stats/describe.ts";
+import { ALPHA, compareQuantity, POWER } from "../stats/verdict.ts";
+import {
+  environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleDiff,
+} from "./diff.ts";
+import { gateOf } from "./gate.ts";
+import {
+  type CandidateComparison, COMPARISON_FORMAT_VERSION, type Comparison, type Gate, type MeasurementRow, type QuantityRow,
+  type Reason, type Side, type Summary, type Verdict,
+} from "./model.ts";
+
+export interface ComparisonOptions {
+  /** Measurement the summary speaks from; default: the baseline's first shared one. */
+  primary?: string;
+  /** --fail-on-regression threshold in % (0: any significant slowdown); undefined: no gate. */
+  failOnRegressionPct?: number;
+}
+
+function statsOf(series: Series | undefined): Stats | null {
+  if (!series) return null;
+  const { samples, ...stats } = series;
+  return samples.length ? stats : describe(samples);
+}
+
+/** Short names for the files: the git ref (or "working tree"), else the file name; repeated names get #n. */
+export function sideLabels(results: readonly LoadedResult[]): string[] {
+  const raw = results.map((result) => {
+    const git = result.data.git;
+    if (git?.worktree) return git.ref ? `working tree (${git.ref})` : "working tree";
+    return git?.ref || result.source.split(/[\\/]/).pop() || result.source;
+  });
+  return raw.map((label, index) => (raw.filter((other) => other === label).length > 1 ? `${label} #${index + 1}` : label));
+}
+
+function side(result: LoadedResult, label: string, breakdown: string | null): Side {
+  const { data } = result;
+  const env = data.environment;
+  const measurements: Side["measurements"] = {};
+  for (const name of Object.keys(data.measurements)) {
+    const loaded = result.measurements[name];
+    measurements[name] = loaded ? { statement: loaded.statement, quantities: loaded.quantities, outliers: loaded.outliers } : null;
+  }
+  const interpreter: Side["interpreter"] = {};
+  for (const [key, series] of Object.entries(result.interpreter)) {
+    const stats = statsOf(series);
+    if (stats) interpreter[key as QuantityKey] = stats;
+  }
+  const lazy: Record<string, boolean> = {};
+  for (const [key, check] of Object.entries(result.lazy)) lazy[key] = check.loaded;
+  return {
+    source: result.source,
+    label,
+    ref: data.git?.ref ?? null,
+    commit: data.git?.commit ?? null,
+    dirty: data.git?.dirty ?? false,
+    timestamp: data.timestamp,
+    pythonVersion: data.python_version,
+    environment: {
+      python: env?.python ?? null,
+      platform: env?.platform ?? null,
+      cpu: env?.cpu ?? null,
+      cpuCount: env?.cpu_count ?? null,
+      pyc: env?.pyc ?? null,
+      metric: env?.metric ?? null,
+      counter: env?.counter ?? null,
+      iterations: env?.iterations ?? null,
+      warmup: env?.warmup ?? null,
+      env: env?.env ?? {},
+      tool: data.tool ? `${data.tool.name} ${data.tool.version}` : null,
+    },
+    runId: result.runId,
+    measurements,
+    failures: Object.fromEntries(Object.entries(result.failures).map(([name, failure]) => [name, { kind: failure.kind, message: failure.message }])),
+    interpreter,
+    moduleCounts: result.moduleCountsMeasured ? { total: data.module_counts.total, filtered: data.module_counts.filtered } : null,
+    importtime: breakdown ? data.importtime?.[breakdown] ?? null : null,
+    importers: breakdown ? data.importers?.[breakdown] ?? null : null,
+    hotspots: breakdown ? data.hotspots?.[breakdown] ?? null : null,
+    lazy,
+  };
+}
+
+/** Import time, or instructions when both files counted them for this measurement. */
+function headlineOf(baseline: LoadedResult, candidate: LoadedResult, name: string): QuantityKey {
+  const counted = (result: LoadedResult) =>
+    result.data.environment?.metric === "instructions" && (result.measurements[name]?.quantities.instructions?.samples.length ?? 0) > 0;
+  return counted(baseline) && counted(candidate) ? "instructions" : "import_ms";
+}
+
+function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean): QuantityRow {
+  const base = baseline.measurements[name]?.quantities[key];
+  const cand = candidate.measurements[name]?.quantities[key];
+  const def = QUANTITIES.find((quantity) => quantity.key === key)!;
+  const adds = (result: LoadedResult, series: Series | undefined) =>
+    series && result.interpreter[key] ? series.median - result.interpreter[key]!.median : null;
+  const row: QuantityRow = {
+    quantity: key,
+    baseline: statsOf(base),
+    candidate: statsOf(cand),
+    importAdds: def.startup === "subtract" ? { baseline: adds(baseline, base), candidate: adds(candidate, cand) } : null,
+    direction: "inconclusive",
+    reason: null,
+    typical: null,
+    bestCase: null,
+    shapeChanged: false,
+  };
+  if (!base?.samples.length || !cand?.samples.length) {
+    row.reason = baseline.hasSamples && candidate.hasSamples
+      ? { kind: "not-measured", side: base?.samples.length ? "candidate" : "baseline" }
+      : { kind: "no-samples" };
+    return row;
+  }
+  const verdict = compareQuantity(base.samples, cand.samples, { paired: paired && base.samples.length === cand.samples.length });
+  const { bestCase, shapeChanged, ...typical } = verdict;
+  row.direction = verdict.direction;
+  row.reason = verdict.reason;
+  row.typical = typical;
+  row.bestCase = bestCase;
+  row.shapeChanged = shapeChanged;
+  return row;
+}
+
+const VERDICT_OF: Record<QuantityRow["direction"], Verdict> = { lower: "faster", higher: "slower", "no-change": "no-change", inconclusive: "inconclusive" };
+
+function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedResult, paired: boolean): MeasurementRow {
+  const base = baseline.measurements[name];
+  const cand = candidate.measurements[name];
+  const headline = headlineOf(baseline, candidate, name);
+  const row: MeasurementRow = {
+    name,
+    statement: cand?.statement ?? base?.statement ?? baseline.failures[name]?.statement ?? candidate.failures[name]?.statement ?? null,
+    primary: false,
+    status: "ok",
+    headline,
+    verdict: "inconclusive",
+    reason: null,
+    estimatePct: null,
+    ciPct: null,
+    mdePct: null,
+    pValue: null,
+    test: null,
+    paired: false,
+    bestCase: null,
+    shapeChanged: false,
+    means: null,
+    quantities: [],
+  };
+  if (!base || !cand) {
+    const [where, result] = base ? (["candidate", candidate] as const) : (["baseline", baseline] as const);
+    const failure = result.failures[name];
+    row.status = failure ? `failed-${where}` : `missing-${where}`;
+    row.reason = failure
+      ? { kind: "failed", side: where, source: result.source, message: failure.message }
+      : { kind: "missing", side: where, source: result.source };
+    return row;
+  }
+  const keys = QUANTITIES.map((q) => q.key).filter((key) => base.quantities[key] || cand.quantities[key]);
+  row.quantities = [headline, ...keys.filter((key) => key !== headline)]
+    .filter((key) => key === headline || keys.includes(key))
+    .map((key) => quantityRow(key, baseline, candidate, name, paired));
+  const main = row.quantities[0]!;
+  row.verdict = VERDICT_OF[main.direction];
+  row.reason = main.reason;
+  if (main.typical) {
+    row.estimatePct = main.typical.estimatePct;
+    row.ciPct = main.typical.ciPct;
+    row.mdePct = main.typical.mdePct;
+    row.pValue = main.typical.pValue;
+    row.test = main.typical.test;
+    row.paired = main.typical.paired;
+  }
+  row.bestCase = main.bestCase;
+  row.shapeChanged = main.shapeChanged;
+  if (!main.typical) {
+    const deltaMs = base.seed.mean - cand.seed.mean;
+    row.means = { baseline: base.seed.mean, candidate: cand.seed.mean, deltaMs, deltaPct: base.seed.mean !== 0 ? (deltaMs / base.seed.mean) * 100 : null };
+  }
+  return row;
+}
+
+function summaryOf(rows: MeasurementRow[], c: Pick<CandidateComparison, "lazy">): Summary {
+  const row = rows.find((candidate) => candidate.primary) ?? null;
+  const main = row?.quantities[0];
+  const failed = rows.flatMap((r) =>
+    r.reason?.kind === "failed" ? [{ measurement: r.name, side: r.reason.side, message: r.reason.message }] : []);
+  return {
+    measurement: row?.name ?? null,
+    verdict: row?.verdict ?? "inconclusive",
+    reason: row?.reason ?? null,
+    headline: row?.headline ?? "import_ms",
+    typical: main?.typical ?? null,
+    bestCase: main?.bestCase ?? null,
+    shapeChanged: main?.shapeChanged ?? false,
+    baselineMedian: main?.baseline?.median ?? null,
+    candidateMedian: main?.candidate?.median ?? null,
+    means: row?.means ?? null,
+    lazyTurnedEager: c.lazy.filter((lazy) => lazy.change === "now-eager"),
+    lazyTurnedLazy: c.lazy.filter((lazy) => lazy.change === "now-lazy"),
+    failed,
+  };
+}
+
+/** Files of one invocation (same run_id): their samples[i] are the same round. */
+function sameRun(baseline: LoadedResult, candidate: LoadedResult): boolean {
+  return baseline.runId !== null && baseline.runId === candidate.runId;
+}
+
+function measurementNames(baseline: LoadedResult, candidate: LoadedResult): string[] {
+  const names = Object.keys(baseline.data.measurements);
+  for (const name of Object.keys(candidate.data.measurements)) if (!names.includes(name)) names.push(name);
+  for (const name of [...Object.keys(baseline.failures), ...Object.keys(candidate.failures)]) {
+    if (!names.includes(name) && !name.startsWith("lazy:")) names.push(name);
+  }
+  return names;
+}
+
+function compareOne(results: readonly LoadedResult[], index: number, options: ComparisonOptions): CandidateComparison {
+  const baseline = results[0]!;
+  const candidate = results[index]!;
+  const names = measurementNames(baseline, candidate);
+  const shared = names.filter((name) => Object.hasOwn(baseline.data.measurements, name) && Object.hasOwn(candidate.data.measurements, name));
+  if (shared.length === 0) {
+    throw new UserError(
+      `${candidate.source} and ${baseline.source} have no measurement in common ` +
+        `(${Object.keys(baseline.data.measurements).join(", ") || "none"} vs ${Object.keys(candidate.data.measurements).join(", ") || "none"}); nothing to compare`,
+    );
+  }
+  const paired = sameRun(baseline, candidate);
+  const measurements = names.map((name) => measurementRow(name, baseline, candidate, paired));
+  const primaryName = options.primary ?? shared[0]!;
+  for (const row of measurements) row.primary = row.name === primaryName;
+  const lazy = lazyRows(baseline, candidate);
+  const importTime = Object.keys(baseline.data.importtime ?? {})
+    .filter((name) => baseline.data.importtime?.[name] && candidate.data.importtime?.[name])
+    .map((name) => importTimeDiff(name, baseline.data.importtime![name]!, candidate.data.importtime![name]!));
+  const partial: Omit<CandidateComparison, "summary" | "gate"> = {
+    baseline: 0,
+    candidate: index,
+    paired,
+    measurements,
+    moduleCounts: moduleCountRows(baseline, candidate),
+    lazy,
+    moduleDiff: moduleDiff(baseline, candidate),
+    importTime,
+    hotspots: hotspotChanges(baseline, candidate, primaryName),
+    environmentMismatches: environmentMismatches(baseline, candidate),
+    arithmeticOnly: !baseline.hasSamples || !candidate.hasSamples,
+  };
+  const summary = summaryOf(measurements, partial);
+  const gate = options.failOnRegressionPct === undefined ? null : gateOf(measurements, lazy, options.failOnRegressionPct);
+  return { ...partial, summary, gate };
+}
+
+/** The worst of several gates: any regression (1) before inconclusive (3) before pass (0). */
+function worstGate(gates: (Gate | null)[]): Gate | null {
+  const present = gates.filter((gate): gate is Gate => gate !== null);
+  if (present.length === 0) return null;
+  const rank = { 1: 2, 3: 1, 0: 0 } as const;
+  const worst = present.reduce((a, b) => (rank[b.exitCode] > rank[a.exitCode] ? b : a));
+  return { ...worst, reasons: present.flatMap((gate) => (gate.exitCode === worst.exitCode ? gate.reasons : [])) };
+}
+
+/**
+ * Compares result files: the first is the baseline, each further one a candidate.
+ * Throws a UserError (exit 2) for fewer than two results, an unknown `primary`, or files
+ * with no measurement in common.
+ */
+export function buildComparison(results: LoadedResult[], options: ComparisonOptions = {}): Comparison {
+  if (results.length < 2) throw new UserError("give at least two result files: a baseline and a candidate");
+  if (options.primary !== undefined && !results.every((result) => Object.hasOwn(result.data.measurements, options.primary!) || Object.hasOwn(result.failures, options.primary!))) {
+    const available = Object.keys(results[0]!.data.measurements).join(", ") || "none";
+    throw new UserError(`--primary ${options.primary}: not a measurement of every file (available in the baseline: ${available})`);
+  }
+  const candidates = results.slice(1).map((_, index) => compareOne(results, index + 1, options));
+  const primary = candidates[0]!.summary.measurement;
+  const breakdown = [primary, ...Object.keys(results[0]!.data.importtime ?? {})].find(
+    (name) => name !== null && results.some((result) => (result.data.importtime?.[name]?.length ?? 0) > 0 || (result.data.hotspots?.[name]?.length ?? 0) > 0),
+  ) ?? null;
+  const labels = sideLabels(results);
+  return {
+    formatVersion: COMPARISON_FORMAT_VERSION,
+    alpha: ALPHA,
+    power: POWER,
+    primaryRequested: options.primary ?? null,
+    failOnRegressionPct: options.failOnRegressionPct ?? null,
+    sides: results.map((result, index) => side(result, labels[index]!, breakdown)),
+    breakdown,
+    candidates,
+    gate: worstGate(candidates.map((c) => c.gate)),
+  };
+}
+
+export type { Reason };

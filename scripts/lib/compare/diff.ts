@@ -1,0 +1,162 @@
+/**
+ * What changed besides the timings: module counts, lazy checks (with the chain that loads
+ * each eager module), top-level packages newly loaded or no longer loaded (with their
+ * chains), `-X importtime` changes, hotspots, and environment differences.
+ */
+import type { LoadedResult } from "../result/read.ts";
+import type { ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import { importChain, packageChain, packageKind } from "./why.ts";
+import type {
+  EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
+  PackageDiffRow,
+} from "./model.ts";
+
+/** How many rows the import-time diffs keep. */
+export const DIFF_LIMIT = 10;
+
+/** The importers records of the run whose statement is `statement` (null when not collected). */
+function importersFor(result: LoadedResult, statement: string | undefined): Record<string, ImporterRecord> | null {
+  const importers = result.data.importers;
+  if (!importers) return null;
+  const byStatement = Object.entries(result.measurements).find(([, m]) => m.statement === statement)?.[0];
+  const name = byStatement && importers[byStatement] ? byStatement : Object.keys(importers)[0];
+  return name ? importers[name] ?? null : null;
+}
+
+/** Seed files name measurements `<package>_<what>`: the shared prefix names the package. */
+function sharedPrefix(result: LoadedResult): string | null {
+  const names = Object.keys(result.data.measurements);
+  const prefixes = new Set(names.map((name) => name.split("_")[0]));
+  const [only] = prefixes;
+  return prefixes.size === 1 && only && names.every((n) => n.includes("_")) ? only : null;
+}
+
+export function moduleCountRows(baseline: LoadedResult, candidate: LoadedResult): ModuleCountRow[] {
+  const pkg = candidate.data.modules?.package || baseline.data.modules?.package || sharedPrefix(baseline) || null;
+  const count = (result: LoadedResult, key: "total" | "filtered") => (result.moduleCountsMeasured ? result.data.module_counts[key] : null);
+  return (["total", "filtered"] as const).map((key) => {
+    const base = count(baseline, key);
+    const cand = count(candidate, key);
+    return { key, package: key === "filtered" ? pkg : null, baseline: base, candidate: cand, delta: base !== null && cand !== null ? base - cand : null };
+  });
+}
+
+export function lazyRows(baseline: LoadedResult, candidate: LoadedResult): LazyRow[] {
+  const keys = Object.keys(baseline.lazy);
+  for (const key of Object.keys(candidate.lazy)) if (!keys.includes(key)) keys.push(key);
+  return keys.map((key) => {
+    const base = baseline.lazy[key];
+    const cand = candidate.lazy[key];
+    let change: LazyChange = "unknown";
+    if (base && cand) change = base.loaded && !cand.loaded ? "now-lazy" : !base.loaded && cand.loaded ? "now-eager" : "no-change";
+    const module = cand?.module || base?.module || null;
+    // The chain on the side where the module is loaded: the candidate's when it is eager there.
+    const eagerSide = cand?.loaded ? candidate : base?.loaded ? baseline : null;
+    const after = (eagerSide?.data.lazy_checks?.[key]?.after) ?? undefined;
+    const importers = eagerSide ? importersFor(eagerSide, after) : null;
+    const chain = importers && module ? importChain(importers, module) : [];
+    return {
+      key,
+      label: base?.label ?? cand?.label ?? key,
+      module,
+      baseline: base ? base.loaded : null,
+      candidate: cand ? cand.loaded : null,
+      change,
+      chain: chain.length ? chain : null,
+    };
+  });
+}
+
+/** Module count per top-level package (`a.b.c` counts for `a`). */
+export function topLevelCounts(loaded: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const name of loaded) {
+    const top = name.split(".")[0]!;
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function byCountThenName(a: PackageDiffRow, b: PackageDiffRow): number {
+  return b.modules - a.modules || (a.package < b.package ? -1 : a.package > b.package ? 1 : 0);
+}
+
+export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): ModuleDiff | null {
+  const base = baseline.moduleCountsMeasured ? baseline.data.modules?.loaded : undefined;
+  const cand = candidate.moduleCountsMeasured ? candidate.data.modules?.loaded : undefined;
+  if (!base || !cand) return null;
+  const baseCounts = topLevelCounts(base);
+  const candCounts = topLevelCounts(cand);
+  const rows = (from: Map<string, number>, other: Map<string, number>, result: LoadedResult): PackageDiffRow[] => {
+    const importers = importersFor(result, result.data.modules?.after);
+    return [...from]
+      .filter(([pkg]) => !other.has(pkg))
+      .map(([pkg, modules]) => {
+        const chain = importers ? packageChain(importers, pkg) : [];
+        return { package: pkg, modules, origin: importers ? packageKind(importers, pkg) : "unknown", chain: chain.length ? chain : null };
+      })
+      .sort(byCountThenName);
+  };
+  return {
+    newlyLoaded: rows(candCounts, baseCounts, candidate),
+    noLongerLoaded: rows(baseCounts, candCounts, baseline),
+    baselineModules: base.length,
+    candidateModules: cand.length,
+  };
+}
+
+export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows: ImportTimeRow[]): ImportTimeDiff {
+  const base = new Map(baseRows.map((row) => [row.module, row]));
+  const cand = new Map(candRows.map((row) => [row.module, row]));
+  const changes: ImportTimeChangeRow[] = [...new Set([...base.keys(), ...cand.keys()])].map((module) => {
+    const b = base.get(module)?.cumulative_us ?? null;
+    const c = cand.get(module)?.cumulative_us ?? null;
+    return { module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) };
+  });
+  changes.sort((x, y) => Math.abs(y.deltaUs) - Math.abs(x.deltaUs) || (x.module < y.module ? -1 : 1));
+  const topSelf = [...candRows]
+    .sort((x, y) => y.self_us - x.self_us || (x.module < y.module ? -1 : 1))
+    .slice(0, DIFF_LIMIT)
+    .map((row) => ({ module: row.module, selfUs: row.self_us, cumulativeUs: row.cumulative_us, baselineSelfUs: base.get(row.module)?.self_us ?? null }));
+  return { measurement: name, largestChanges: changes.filter((row) => row.deltaUs !== 0).slice(0, DIFF_LIMIT), topSelf };
+}
+
+/** Hotspots (module, line, call) of the measurement that exist on one side only. */
+export function hotspotChanges(baseline: LoadedResult, candidate: LoadedResult, measurement: string): HotspotChange[] {
+  const base = baseline.data.hotspots?.[measurement];
+  const cand = candidate.data.hotspots?.[measurement];
+  if (!base || !cand) return [];
+  const key = (h: { module: string; line: number | null; call: string }) => `${h.module}\0${h.line}\0${h.call}`;
+  const baseKeys = new Set(base.map(key));
+  const candKeys = new Set(cand.map(key));
+  return [
+    ...cand.filter((h) => !baseKeys.has(key(h))).map((hotspot) => ({ change: "appeared" as const, hotspot })),
+    ...base.filter((h) => !candKeys.has(key(h))).map((hotspot) => ({ change: "disappeared" as const, hotspot })),
+  ].sort((a, b) => b.hotspot.ms - a.hotspot.ms);
+}
+
+/** The Python version number ("3.11.2") from a sys.version string. */
+function versionNumber(version: string): string {
+  return version.trim().split(/\s+/)[0] ?? version;
+}
+
+export function environmentMismatches(baseline: LoadedResult, candidate: LoadedResult): EnvironmentMismatch[] {
+  const mismatches: EnvironmentMismatch[] = [];
+  const baseVersion = versionNumber(baseline.data.environment?.python_version ?? baseline.data.python_version);
+  const candVersion = versionNumber(candidate.data.environment?.python_version ?? candidate.data.python_version);
+  if (baseVersion !== candVersion) mismatches.push({ field: "python_version", baseline: baseVersion, candidate: candVersion });
+  const baseEnv = baseline.data.environment;
+  const candEnv = candidate.data.environment;
+  if (baseEnv && candEnv) {
+    // The interpreter binary itself (a venv's python resolves to its base interpreter).
+    if (baseEnv.python_binary && candEnv.python_binary && baseEnv.python_binary !== candEnv.python_binary) {
+      mismatches.push({ field: "python", baseline: baseEnv.python_binary, candidate: candEnv.python_binary });
+    }
+    for (const field of ["platform", "cpu", "pyc", "metric"] as const) {
+      const b = baseEnv[field];
+      const c = candEnv[field];
+      if (typeof b === "string" && typeof c === "string" && b !== c) mismatches.push({ field, baseline: b, candidate: c });
+    }
+  }
+  return mismatches;
+}

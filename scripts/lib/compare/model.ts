@@ -1,0 +1,247 @@
+/**
+ * The comparison of result files as plain data: the single input of every renderer
+ * (terminal, markdown, json, html). No sentences and no unit formatting here — words live
+ * in render/. The json format serialises this model as it is (`formatVersion`).
+ *
+ * Conventions: every percentage is (baseline − candidate) / reference × 100, so positive
+ * means the candidate is lower (faster, smaller); the reference is the baseline's median
+ * (typical) or fastest run (best case). No field holds NaN or Infinity: what cannot be
+ * computed is null.
+ */
+import type { QuantityKey } from "../quantities.ts";
+import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import type { Series, Stats } from "../stats/describe.ts";
+import type { Direction, InconclusiveReason, TestOutcome } from "../stats/verdict.ts";
+import type { ChainLink, PackageKind } from "./why.ts";
+
+export const COMPARISON_FORMAT_VERSION = 2;
+
+export type Verdict = "faster" | "slower" | "no-change" | "inconclusive";
+
+/** Why a row has no verdict. */
+export type Reason =
+  | InconclusiveReason
+  | { kind: "failed"; side: "baseline" | "candidate"; source: string; message: string }
+  | { kind: "missing"; side: "baseline" | "candidate"; source: string }
+  | { kind: "not-measured"; side: "baseline" | "candidate" };
+
+/** One file, as the reports name and draw it. */
+export interface Side {
+  source: string;
+  /** Short name: the git ref, else the file name; repeated names get #n. */
+  label: string;
+  ref: string | null;
+  commit: string | null;
+  dirty: boolean;
+  timestamp: number;
+  pythonVersion: string;
+  /** Interpreter, platform, CPU... as recorded (null for the original tool's files). */
+  environment: {
+    python: string | null; platform: string | null; cpu: string | null; cpuCount: number | null; pyc: string | null;
+    metric: string | null; counter: string | null; iterations: number | null; warmup: number | null;
+    env: Record<string, string | null>; tool: string | null;
+  };
+  runId: string | null;
+  /** Per measurement: its quantities (with samples, for distributions), or null when it failed or is absent. */
+  measurements: Record<string, { statement: string | null; quantities: Partial<Record<QuantityKey, Series>>; outliers: number[] } | null>;
+  /** Per measurement that failed here: what happened. */
+  failures: Record<string, { kind: string; message: string }>;
+  /** The interpreter's own share, per quantity (`python -c pass`). */
+  interpreter: Partial<Record<QuantityKey, Stats>>;
+  moduleCounts: { total: number; filtered: number } | null;
+  /** `-X importtime` rows of the breakdown measurement (see `Comparison.breakdown`). */
+  importtime: ImportTimeRow[] | null;
+  /** Who imported each module, and the hotspots, of the breakdown measurement. */
+  importers: Record<string, ImporterRecord> | null;
+  hotspots: Hotspot[] | null;
+  lazy: Record<string, boolean>;
+}
+
+/** One statistical comparison (typical or best case), from stats/verdict.ts. */
+export type Figures = TestOutcome;
+
+/** One quantity of one measurement compared. */
+export interface QuantityRow {
+  quantity: QuantityKey;
+  baseline: Stats | null;
+  candidate: Stats | null;
+  /** Median minus the interpreter's own (`python -c pass`) median, per side: what the import adds. */
+  importAdds: { baseline: number | null; candidate: number | null } | null;
+  direction: Direction;
+  reason: Reason | null;
+  typical: Figures | null;
+  bestCase: Figures | null;
+  /** Typical and best case significant in opposite directions. */
+  shapeChanged: boolean;
+}
+
+export type RowStatus = "ok" | "missing-baseline" | "missing-candidate" | "failed-baseline" | "failed-candidate";
+
+/** One measurement (e.g. `runpod_total`) compared. */
+export interface MeasurementRow {
+  name: string;
+  statement: string | null;
+  primary: boolean;
+  status: RowStatus;
+  /** The quantity the verdict speaks for: import time, or instructions when both files counted them. */
+  headline: QuantityKey;
+  verdict: Verdict;
+  reason: Reason | null;
+  // The headline's figures, at the top for readers of the json format.
+  estimatePct: number | null;
+  ciPct: { low: number; high: number } | null;
+  mdePct: number | null;
+  pValue: number | null;
+  test: Figures["test"] | null;
+  paired: boolean;
+  bestCase: Figures | null;
+  shapeChanged: boolean;
+  /** The original tool's arithmetic on means, for files without samples (null otherwise). */
+  means: { baseline: number; candidate: number; deltaMs: number; deltaPct: number | null } | null;
+  /** Every quantity either side measured, the headline first. */
+  quantities: QuantityRow[];
+}
+
+export interface ModuleCountRow {
+  key: "total" | "filtered";
+  /** The package counted as "filtered" (for the label), or null for the total. */
+  package: string | null;
+  /** null when that side's statements all failed. */
+  baseline: number | null;
+  candidate: number | null;
+  /** baseline − candidate (> 0: fewer modules now); null when a side is n/a. */
+  delta: number | null;
+}
+
+export type LazyChange = "now-lazy" | "now-eager" | "no-change" | "unknown";
+
+export interface LazyRow {
+  key: string;
+  label: string;
+  module: string | null;
+  /** True: loaded (eager); false: not loaded (lazy); null: the file lacks this key. */
+  baseline: boolean | null;
+  candidate: boolean | null;
+  change: LazyChange;
+  /** The import chain that loads the module, on the side where it is loaded. */
+  chain: ChainLink[] | null;
+}
+
+/** One link of an import chain: `module` was imported by `by` at file:line. */
+export type { ChainLink };
+
+export type PackageOrigin = PackageKind;
+
+export interface PackageDiffRow {
+  package: string;
+  /** Modules of this package loaded on the side that has it. */
+  modules: number;
+  origin: PackageOrigin;
+  chain: ChainLink[] | null;
+}
+
+export interface ModuleDiff {
+  newlyLoaded: PackageDiffRow[];
+  noLongerLoaded: PackageDiffRow[];
+  baselineModules: number;
+  candidateModules: number;
+}
+
+export interface ImportTimeChangeRow {
+  module: string;
+  /** Cumulative import time, µs; null when the module is not imported on that side. */
+  baselineUs: number | null;
+  candidateUs: number | null;
+  /** baseline − candidate, µs (absent counts as 0). */
+  deltaUs: number;
+}
+
+export interface SelfTimeRow {
+  module: string;
+  selfUs: number;
+  cumulativeUs: number;
+  baselineSelfUs: number | null;
+}
+
+export interface ImportTimeDiff {
+  measurement: string;
+  largestChanges: ImportTimeChangeRow[];
+  topSelf: SelfTimeRow[];
+}
+
+export interface HotspotChange {
+  change: "appeared" | "disappeared";
+  hotspot: Hotspot;
+}
+
+export interface EnvironmentMismatch {
+  field: "python_version" | "python" | "platform" | "cpu" | "pyc" | "metric";
+  baseline: string;
+  candidate: string;
+}
+
+/** Plain facts the summary speaks from; the renderers word them. */
+export interface Summary {
+  measurement: string | null;
+  verdict: Verdict;
+  reason: Reason | null;
+  headline: QuantityKey;
+  typical: Figures | null;
+  bestCase: Figures | null;
+  shapeChanged: boolean;
+  baselineMedian: number | null;
+  candidateMedian: number | null;
+  means: MeasurementRow["means"];
+  lazyTurnedEager: LazyRow[];
+  lazyTurnedLazy: LazyRow[];
+  failed: { measurement: string; side: "baseline" | "candidate"; message: string }[];
+}
+
+export type GateReason =
+  | { kind: "slower"; measurement: string; estimatePct: number; thresholdPct: number }
+  | { kind: "now-eager"; key: string; label: string }
+  | { kind: "candidate-failed"; measurement: string; message: string }
+  | { kind: "inconclusive"; measurement: string; reason: Reason | null }
+  | { kind: "imprecise"; measurement: string; mdePct: number; thresholdPct: number };
+
+export interface Gate {
+  thresholdPct: number;
+  /** 0 no regression, 1 regression, 3 the primary comparison is inconclusive. */
+  exitCode: 0 | 1 | 3;
+  /** What made it fail (exit 1) or what it could not decide (exit 3). */
+  reasons: GateReason[];
+}
+
+/** One candidate compared with its baseline. */
+export interface CandidateComparison {
+  /** Indices into `Comparison.sides`. */
+  baseline: number;
+  candidate: number;
+  /** True when the two files come from one invocation (same run_id, same counts): rounds are paired. */
+  paired: boolean;
+  measurements: MeasurementRow[];
+  moduleCounts: ModuleCountRow[];
+  lazy: LazyRow[];
+  moduleDiff: ModuleDiff | null;
+  importTime: ImportTimeDiff[];
+  hotspots: HotspotChange[];
+  environmentMismatches: EnvironmentMismatch[];
+  /** True when neither file has samples: arithmetic on means only. */
+  arithmeticOnly: boolean;
+  summary: Summary;
+  gate: Gate | null;
+}
+
+export interface Comparison {
+  formatVersion: number;
+  alpha: number;
+  power: number;
+  primaryRequested: string | null;
+  failOnRegressionPct: number | null;
+  sides: Side[];
+  /** The measurement whose importtime rows the sides carry (the primary one, when it has them). */
+  breakdown: string | null;
+  candidates: CandidateComparison[];
+  /** The worst gate outcome over every candidate (null without --fail-on-regression). */
+  gate: Gate | null;
+}

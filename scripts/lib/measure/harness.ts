@@ -1,0 +1,106 @@
+/**
+ * The Python side of a timed run, passed with `-c` so nothing is read from disk (the
+ * compiled binary carries it). Works on Python 3.8+.
+ *
+ * argv: [statement, comma-separated modules to check]. It times the statement with
+ * perf_counter (wall) and process_time (CPU), snapshots sys.modules *before* importing
+ * json (so the harness's own imports are neither timed nor counted), reads the peak
+ * resident memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries
+ * the spawning parent's size across fork and exec — and writes one JSON line to file
+ * descriptor 3: a channel the
+ * measured package cannot break by replacing or closing sys.stdout. The descriptor is not
+ * inherited by subprocesses the import starts. `time` is removed again from sys.modules
+ * when the harness was the one to load it, so module counts match a plain
+ * `python -c "import pkg"`. Markers on fd 2 delimit the statement's `-X importtime` lines.
+ */
+import type { QuantityValues } from "../quantities.ts";
+
+/** File descriptor the harness reports on (the executor passes a pipe there). */
+export const RESULT_FD = 3;
+export const BEGIN_MARKER = "@@coldstart-begin@@";
+export const END_MARKER = "@@coldstart-end@@";
+
+export const HARNESS = `import sys
+_cs_had_time = 'time' in sys.modules
+from time import perf_counter as _cs_clock, process_time as _cs_cpu
+if not _cs_had_time:
+    del sys.modules['time']
+import os as _cs_os
+_cs_out = _cs_os.dup(${RESULT_FD})
+_cs_os.close(${RESULT_FD})
+_cs_code = compile(sys.argv[1], '<coldstart>', 'exec')
+_cs_checks = [m for m in sys.argv[2].split(',') if m] if len(sys.argv) > 2 else []
+_cs_globals = {'__name__': '__coldstart__', '__builtins__': __builtins__}
+def _cs_mark(text):
+    try:
+        _cs_os.write(2, text)
+    except OSError:
+        pass
+_cs_mark(b'\\n${BEGIN_MARKER}\\n')
+_cs_cpu_start = _cs_cpu()
+_cs_start = _cs_clock()
+exec(_cs_code, _cs_globals)
+_cs_elapsed = _cs_clock() - _cs_start
+_cs_cpu_elapsed = _cs_cpu() - _cs_cpu_start
+_cs_mark(b'\\n${END_MARKER}\\n')
+_cs_modules = sorted(sys.modules)
+_cs_loaded = [m for m in _cs_checks if m in sys.modules]
+import json
+_cs_rss_mb = None
+try:
+    with open('/proc/self/status') as _cs_status:
+        for _cs_field in _cs_status:
+            if _cs_field.startswith('VmHWM:'):
+                _cs_rss_mb = int(_cs_field.split()[1]) * 1024 / 1e6
+except OSError:
+    try:
+        import resource
+        _cs_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        _cs_rss_mb = _cs_rss / 1e6 if sys.platform == 'darwin' else _cs_rss * 1024 / 1e6
+    except Exception:
+        pass
+_cs_line = json.dumps({'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb,
+                       'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
+_cs_data = _cs_line.encode()
+while _cs_data:
+    _cs_data = _cs_data[_cs_os.write(_cs_out, _cs_data):]
+_cs_os.close(_cs_out)
+`;
+
+/** Asks an interpreter who it really is; printed as one JSON line. */
+export const PROBE = `import sys, json, platform, os
+print(json.dumps({
+    'executable': sys.executable,
+    'version': sys.version,
+    'version_info': list(sys.version_info[:3]),
+    'platform': platform.platform(),
+    'machine': platform.machine(),
+    'processor': platform.processor(),
+    'prefix': sys.prefix,
+    'base_prefix': getattr(sys, 'base_prefix', sys.prefix),
+    'cpu_count': os.cpu_count(),
+}))
+`;
+
+export interface HarnessOutput {
+  /** import_ms, cpu_ms and rss_mb of this run. */
+  quantities: QuantityValues;
+  modules: string[];
+  loaded: string[];
+}
+
+/** Parses the harness's result line; null when it is missing or malformed. */
+export function parseHarnessOutput(text: string): HarnessOutput | null {
+  const line = text.split("\n").find((candidate) => candidate.startsWith("{"));
+  if (!line) return null;
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    if (typeof value.import_ms !== "number" || !Array.isArray(value.modules)) return null;
+    const quantities: QuantityValues = { import_ms: value.import_ms };
+    if (typeof value.cpu_ms === "number") quantities.cpu_ms = value.cpu_ms;
+    if (typeof value.rss_mb === "number") quantities.rss_mb = value.rss_mb;
+    return { quantities, modules: value.modules as string[], loaded: (value.loaded as string[]) ?? [] };
+  } catch {
+    return null;
+  }
+}

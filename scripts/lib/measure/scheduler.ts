@@ -1,0 +1,247 @@
+/**
+ * The scheduler decides which runs happen in which order; the executor (executor.ts) runs
+ * them. For each measurement, round k runs every tree's statement and an interpreter
+ * baseline (`python -c pass` through the same harness) once each, in a shuffled order, so
+ * drift in machine speed falls on every tree and on the baseline alike, and samples[k] of
+ * every tree is round k (the comparison pairs them). A comparison goes on, a few rounds
+ * at a time, while it could not yet detect a `precision`% change — decided from the
+ * magnitudes of the round differences only, never their signs, so the test stays exact.
+ *
+ * Output: one record per run (round, tree, quantities) and what the runs saw (module
+ * lists, lazy answers, importtime rows, failures); result/build.ts turns them into files.
+ */
+import type { Config, ImportSpec } from "../config.ts";
+import { UserError } from "../errors.ts";
+import type { QuantityValues } from "../quantities.ts";
+import type { Failure, Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import type { Stats } from "../stats/describe.ts";
+import { describe } from "../stats/describe.ts";
+import { stoppingPrecisionPct } from "../stats/verdict.ts";
+import type { Executor, Job, JobResult, TreeRuntime } from "./executor.ts";
+
+/** The statement of the interpreter baseline runs. */
+export const BASELINE = "pass";
+/** Counted rounds added at a time while a comparison is too noisy to be conclusive. */
+export const EXTRA_ROUNDS = 5;
+
+/** One run: which measurement, which round, and what it measured. */
+export interface RunRecord {
+  measurement: string;
+  /** Counted round (0-based), or -1 for a warm-up run. */
+  round: number;
+  /** True for the `pass` baseline run of that round. */
+  baseline: boolean;
+  quantities: QuantityValues;
+}
+
+/** Everything measured for one tree. */
+export interface TreeRecords {
+  tree: TreeRuntime;
+  records: RunRecord[];
+  statements: Record<string, string>;
+  failures: Record<string, Failure>;
+  /** Module snapshot of the last successful run of each statement. */
+  snapshots: Map<string, { modules: string[]; loaded: string[] }>;
+  importtime: Record<string, ImportTimeRow[][]>;
+  /** Who imported each module, per measurement (one uncounted run). */
+  importers: Record<string, Record<string, ImporterRecord>>;
+  /** Calls made by module top-level code, per measurement (one uncounted profiled run). */
+  hotspots: Record<string, Hotspot[]>;
+  /** Counted runs per measurement whose interpreter did not exit after the import. */
+  noExit: Record<string, number>;
+  /** Every Python process the tree needed, and their summed wall time (ms). */
+  runs: { processes: number; child_ms: number };
+}
+
+export type MeasureEvent =
+  | { kind: "measurement-start"; name: string; statement: string; runs: number }
+  | { kind: "run"; tree: string; name: string; phase: "warmup" | "timed" | "importtime" | "probe" | "why"; done: number; total: number; etaMs: number }
+  | { kind: "measurement-done"; name: string; statement: string; trees: { label: string; stats?: Stats; failure?: Failure }[] }
+  | { kind: "noisy"; name: string; precisionPct: number; couldDetectPct: number; maxIterations: number }
+  | { kind: "importtime-start"; runs: number }
+  | { kind: "why-start" }
+  | { kind: "message"; text: string };
+
+export interface ScheduleOptions {
+  config: Config;
+  executor: Executor;
+  onEvent?: (event: MeasureEvent) => void;
+  /** Source of randomness for the round order (tests may seed it). */
+  random?: () => number;
+  /** Checked between runs; when it returns true, measuring stops (exit code from `stopCode`). */
+  stopped?: () => boolean;
+  stopCode?: () => number;
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/** The counted import-time samples of one measurement of one tree, in round order. */
+export function countedSamples(records: TreeRecords, measurement: string, key: keyof QuantityValues = "import_ms"): number[] {
+  return records.records
+    .filter((record) => record.measurement === measurement && record.round >= 0 && !record.baseline)
+    .sort((a, b) => a.round - b.round)
+    .flatMap((record) => (record.quantities[key] === undefined ? [] : [record.quantities[key]!]));
+}
+
+/**
+ * The worst "could detect" (percent) between the first tree and each other one, from the
+ * paired round differences' magnitudes; null when nothing is compared.
+ */
+function worstPrecision(trees: TreeRecords[], name: string): number | null {
+  const [first, ...others] = trees;
+  if (!first || others.length === 0 || first.failures[name]) return null;
+  const baseline = countedSamples(first, name);
+  let worst: number | null = null;
+  for (const other of others) {
+    if (other.failures[name]) continue;
+    const samples = countedSamples(other, name);
+    if (samples.length !== baseline.length || samples.length === 0) continue;
+    // null: these few rounds cannot detect any change yet.
+    const pct = stoppingPrecisionPct(baseline, samples, { paired: true }) ?? Infinity;
+    worst = Math.max(worst ?? 0, pct);
+  }
+  return worst;
+}
+
+export function newTreeRecords(tree: TreeRuntime): TreeRecords {
+  return {
+    tree, records: [], statements: {}, failures: {}, snapshots: new Map(), importtime: {}, importers: {}, hotspots: {}, noExit: {},
+    runs: { processes: 0, child_ms: 0 },
+  };
+}
+
+/** Runs every measurement of `config` on every tree. */
+export async function schedule(trees: TreeRecords[], options: ScheduleOptions): Promise<void> {
+  const { config, executor } = options;
+  const random = options.random ?? Math.random;
+  const emit = options.onEvent ?? (() => {});
+  const checks = [...new Set(config.lazy.map((lazy) => lazy.module))];
+  const durations: number[] = [];
+
+  const run = async (state: TreeRecords, job: Omit<Job, "tree" | "checks">): Promise<JobResult> => {
+    if (options.stopped?.()) throw new UserError("interrupted", options.stopCode?.() ?? 130);
+    const result = await executor.run({ ...job, tree: state.tree, checks });
+    durations.push(result.wallMs);
+    state.runs.processes += 1;
+    state.runs.child_ms += result.wallMs;
+    return result;
+  };
+  const eta = (remaining: number) => {
+    const recent = durations.slice(-20);
+    return recent.length ? (recent.reduce((a, b) => a + b, 0) / recent.length) * remaining : 0;
+  };
+
+  const measure = async (spec: ImportSpec, targets: TreeRecords[]) => {
+    let rounds = config.warmup + config.iterations;
+    const maxRounds = config.warmup + Math.max(config.iterations, config.max_iterations);
+    let total = rounds * targets.length * 2;
+    let done = 0;
+    emit({ kind: "measurement-start", name: spec.name, statement: spec.statement, runs: total });
+    for (const state of targets) state.statements[spec.name] = spec.statement;
+    for (let round = 0; round < rounds; round += 1) {
+      const counted = round >= config.warmup;
+      const order = shuffle(targets.flatMap((state) => [{ state, baseline: false }, { state, baseline: true }]), random);
+      for (const { state, baseline } of order) {
+        done += 1;
+        if (state.failures[spec.name]) continue;
+        const statement = baseline ? BASELINE : spec.statement;
+        const noExit = !baseline && (state.noExit[spec.name] ?? 0) > 0;
+        const result = await run(state, { statement, kind: "timed", stopAfterResult: noExit });
+        emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: counted ? "timed" : "warmup", done, total, etaMs: eta(total - done) });
+        if (!result.ok) {
+          // A baseline (`pass`) run that fails only leaves its round without a baseline.
+          if (!baseline) state.failures[spec.name] = result.failure;
+          continue;
+        }
+        if (!baseline) {
+          state.snapshots.set(spec.statement, { modules: result.modules, loaded: result.loaded });
+          if (result.noExit && counted) state.noExit[spec.name] = (state.noExit[spec.name] ?? 0) + 1;
+        }
+        state.records.push({ measurement: spec.name, round: counted ? round - config.warmup : -1, baseline, quantities: result.quantities });
+      }
+      if (round === rounds - 1 && rounds < maxRounds) {
+        const worst = worstPrecision(targets, spec.name);
+        if (worst !== null && worst > config.precision) {
+          if (rounds === config.warmup + config.iterations) {
+            emit({ kind: "noisy", name: spec.name, precisionPct: config.precision, couldDetectPct: worst, maxIterations: config.max_iterations });
+          }
+          const extra = Math.min(EXTRA_ROUNDS, maxRounds - rounds);
+          rounds += extra;
+          total += extra * targets.length * 2;
+        }
+      }
+    }
+    emit({
+      kind: "measurement-done",
+      name: spec.name,
+      statement: spec.statement,
+      trees: targets.map((state) => {
+        const failure = state.failures[spec.name];
+        const stats = describe(countedSamples(state, spec.name));
+        return failure || !stats ? { label: state.tree.label, failure } : { label: state.tree.label, stats };
+      }),
+    });
+  };
+
+  for (const spec of config.imports) await measure(spec, trees);
+
+  // Lazy checks whose statement was not measured get one probe run per tree.
+  for (const lazy of config.lazy) {
+    for (const state of trees) {
+      if (state.snapshots.has(lazy.after)) continue;
+      const result = await run(state, { statement: lazy.after, kind: "timed" });
+      emit({ kind: "run", tree: state.tree.label, name: lazy.key, phase: "probe", done: 1, total: 1, etaMs: 0 });
+      if (result.ok) state.snapshots.set(lazy.after, { modules: result.modules, loaded: result.loaded });
+      else state.failures[`lazy:${lazy.key}`] = result.failure;
+    }
+  }
+
+  // The seed times `import <module>` when a lazy module turns out eager (its "paramiko" key).
+  for (const lazy of config.lazy.filter((item) => item.measure_if_loaded)) {
+    const eager = trees.filter((state) => state.snapshots.get(lazy.after)?.loaded.includes(lazy.module));
+    if (eager.length && !config.imports.some((spec) => spec.name === lazy.module)) {
+      await measure({ name: lazy.module, statement: `import ${lazy.module}` }, eager);
+    }
+  }
+
+  if (config.importtime_runs > 0) {
+    emit({ kind: "importtime-start", runs: config.importtime_runs });
+    const total = config.importtime_runs * config.imports.length * trees.length;
+    let done = 0;
+    for (let round = 0; round < config.importtime_runs; round += 1) {
+      for (const spec of config.imports) {
+        for (const state of shuffle(trees, random)) {
+          done += 1;
+          if (state.failures[spec.name]) continue;
+          const result = await run(state, { statement: spec.statement, kind: "importtime", stopAfterResult: (state.noExit[spec.name] ?? 0) > 0 });
+          emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "importtime", done, total, etaMs: eta(total - done) });
+          if (result.ok && result.importtime) (state.importtime[spec.name] ??= []).push(result.importtime);
+        }
+      }
+    }
+  }
+
+  // Why: who imported each module, and which calls of module top-level code take the time.
+  emit({ kind: "why-start" });
+  const whyTotal = config.imports.length * trees.length * 2;
+  let whyDone = 0;
+  for (const spec of config.imports) {
+    for (const state of trees) {
+      for (const kind of ["importers", "hotspots"] as const) {
+        whyDone += 1;
+        if (state.failures[spec.name]) continue;
+        const result = await run(state, { statement: spec.statement, kind });
+        emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "why", done: whyDone, total: whyTotal, etaMs: eta(whyTotal - whyDone) });
+        if (result.ok && result.importers) state.importers[spec.name] = result.importers;
+        if (result.ok && result.hotspots) state.hotspots[spec.name] = result.hotspots;
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The trees a benchmark of git refs measures: refs -> checked and resolved to commits
+ * (nothing created yet) -> one detached worktree per ref under the OS temporary folder
+ * (the working tree, `.`, is measured in place) -> the dependency step per worktree,
+ * logged to the output folder. Worktrees are removed on every exit path (git/worktrees.ts).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import { UserError } from "./errors.ts";
+import { WORKTREE_WORDS, resolveCommit, validateRefSyntax } from "./git/refs.ts";
+import { describeWorkingTree } from "./git/tree.ts";
+import { addWorktree } from "./git/worktrees.ts";
+import { InstallError, planInstall, runInstall } from "./install.ts";
+import { cleanupWorktrees, pruneStaleWorktrees } from "./git/worktrees.ts";
+import { measureTrees, type TreeSpec } from "./measure/trees.ts";
+import { interrupted, interruptExitCode } from "./process.ts";
+import { describeFailure, type Reporter } from "./render/progress.ts";
+import { saveResult } from "./result/files.ts";
+import type { Environment, ResultFile } from "./result/schema.ts";
+
+/** One tree to measure, before anything is created. */
+export interface Target {
+  label: string;
+  /** The ref as typed, or null for the working tree. */
+  ref: string | null;
+  /** What goes into the result file's name (`cold_start_<fileRef>_<seconds>.json`); null: no ref part. */
+  fileRef: string | null;
+}
+
+/** Turns the command line into targets, checking every ref's syntax (nothing is created). */
+export function planTargets(refs: string[], aa: string | null): Target[] {
+  if (aa !== null) {
+    if (refs.length) throw new UserError("--aa REF measures one ref against itself; give no other refs");
+    if (WORKTREE_WORDS.has(aa)) throw new UserError("--aa needs a ref (a branch, tag or commit): the working tree cannot be checked out twice");
+    validateRefSyntax(aa);
+    return [
+      { label: `${aa} [A]`, ref: aa, fileRef: `${aa}_A` },
+      { label: `${aa} [B]`, ref: aa, fileRef: `${aa}_B` },
+    ];
+  }
+  if (!refs.length) return [{ label: "working tree", ref: null, fileRef: null }];
+  for (const ref of refs) if (!WORKTREE_WORDS.has(ref)) validateRefSyntax(ref);
+  const seen = new Map<string, number>();
+  return refs.map((ref) => {
+    const working = WORKTREE_WORDS.has(ref);
+    const base = working ? "working tree" : ref;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    const label = count > 1 ? `${base} #${count}` : base;
+    const fileRef = working ? (count > 1 ? `worktree_${count}` : null) : count > 1 ? `${ref}_${count}` : ref;
+    return { label, ref: working ? null : ref, fileRef };
+  });
+}
+
+export function shortCommit(commit: string | null): string {
+  return commit ? commit.slice(0, 9) : "no commit";
+}
+
+/** Commits of the targets (null for the working tree); two refs naming one commit are said so. */
+export function resolveTargets(top: string, targets: Target[], say: (text: string) => void): (string | null)[] {
+  const commits = targets.map((target) => (target.ref === null ? null : resolveCommit(top, target.ref)));
+  const seen = new Map<string, string>();
+  targets.forEach((target, index) => {
+    const commit = commits[index];
+    if (!commit || target.label.endsWith("[B]")) return;
+    const earlier = seen.get(commit);
+    if (earlier) say(`Note: ${target.label} and ${earlier} are the same commit (${shortCommit(commit)}): an A/A comparison, expect no significant change`);
+    else seen.set(commit, target.label);
+  });
+  return commits;
+}
+
+export interface PrepareOptions {
+  top: string;
+  /** The target folder inside the repository ("" at the top level). */
+  subdir: string;
+  /** The target folder itself (the working tree is measured there). */
+  target: string;
+  config: Config;
+  outDir: string;
+  say: (text: string) => void;
+  /** Shows a failed dependency step's log tail. */
+  showTail: (tail: string) => void;
+}
+
+/** Creates a worktree per ref and runs the dependency step in each; returns the trees to measure. */
+export async function prepareTrees(targets: Target[], commits: (string | null)[], options: PrepareOptions): Promise<TreeSpec[]> {
+  const { top, subdir, target, config, outDir, say } = options;
+  const trees: TreeSpec[] = [];
+  for (const [index, item] of targets.entries()) {
+    if (interrupted()) throw new UserError("interrupted", interruptExitCode());
+    if (item.ref === null) {
+      const git = { ...describeWorkingTree(top), worktree: true };
+      trees.push({ label: item.label, dir: target, git });
+      say(`${item.label}: ${target} (${git.ref ?? "detached"} ${shortCommit(git.commit)}${git.dirty ? ", with uncommitted changes" : ""})`);
+      continue;
+    }
+    const commit = commits[index]!;
+    const worktree = addWorktree(top, commit, item.label);
+    const dir = subdir ? join(worktree, subdir) : worktree;
+    if (!existsSync(dir)) throw new UserError(`${item.label} (${shortCommit(commit)}) has no folder ${subdir}`);
+    trees.push({ label: item.label, dir, git: { ref: item.ref, commit, dirty: false } });
+    say(`${item.label}: ${shortCommit(commit)} checked out in ${worktree}`);
+  }
+
+  const stamp = Math.floor(Date.now() / 1000);
+  for (const [index, tree] of trees.entries()) {
+    if (targets[index]!.ref === null) {
+      say(`Dependencies for ${tree.label}: its own environment, as it is (the working tree is never changed)`);
+      continue;
+    }
+    const plan = planInstall(tree.dir, config.install);
+    const name = `install_${(targets[index]!.fileRef ?? "worktree").replace(/[^A-Za-z0-9._~^@-]/g, "_")}_${stamp}.log`;
+    say(`Dependencies for ${tree.label}: ${plan.description}${plan.argv ? ` (log: ${join(outDir, name)})` : ""}`);
+    try {
+      await runInstall(tree.dir, plan, outDir, name, tree.label);
+    } catch (error) {
+      if (interrupted()) throw new UserError("interrupted", interruptExitCode());
+      if (error instanceof InstallError && error.tail) options.showTail(error.tail);
+      throw error;
+    }
+  }
+  return trees;
+}
+
+export interface RefRunContext {
+  top: string;
+  subdir: string;
+  target: string;
+  config: Config;
+  outDir: string;
+  reporter: Reporter;
+  tool: string;
+  dropCaches: boolean;
+  /** Shared by every file of this invocation. */
+  runId: string;
+  toolVersion: string;
+  /** Extra facts recorded in every file (e.g. the instruction counter). */
+  environment?: Partial<Environment>;
+}
+
+export interface RefRun {
+  results: ResultFile[];
+  /** Timestamped result files, in target order. */
+  files: string[];
+  /** True when a measurement failed in some tree. */
+  failed: boolean;
+}
+
+/**
+ * Measures the targets, interleaved, and saves one result file per tree. Worktrees are
+ * gone when it returns or throws.
+ */
+export async function measureRefs(targets: Target[], context: RefRunContext): Promise<RefRun> {
+  const { reporter, config } = context;
+  const say = (text: string) => reporter.line(text);
+  const commits = resolveTargets(context.top, targets, say);
+  const stale = pruneStaleWorktrees(context.top);
+  if (stale.length) say(`Removed ${stale.length} worktree folder(s) left by an earlier run that was killed`);
+  try {
+    const trees = await prepareTrees(targets, commits, {
+      top: context.top, subdir: context.subdir, target: context.target, config, outDir: context.outDir, say,
+      showTail: (tail) => {
+        reporter.stop();
+        process.stderr.write(`${tail.replace(/^/gm, "    ")}\n`);
+      },
+    });
+    say("Running cold start benchmarks...");
+    say(`Trees: ${trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
+    say("-".repeat(60));
+    let results: ResultFile[];
+    try {
+      results = await measureTrees(trees, {
+        config, toolVersion: context.toolVersion, runId: context.runId, environment: context.environment,
+        onEvent: (event) => reporter.event(event), stopped: interrupted, stopCode: interruptExitCode, dropCaches: context.dropCaches,
+      });
+    } catch (error) {
+      if (interrupted()) throw new UserError("interrupted", interruptExitCode());
+      throw error;
+    } finally {
+      reporter.stop();
+    }
+    const files = results.map((result, index) => {
+      const path = saveResult(context.outDir, result, targets[index]!.fileRef);
+      say(`Results for ${trees[index]!.label} saved to ${path}`);
+      return path;
+    });
+    let failed = false;
+    results.forEach((result, index) => {
+      for (const [name, failure] of Object.entries(result.failures ?? {})) {
+        failed = true;
+        process.stderr.write(describeFailure(context.tool, `${trees[index]!.label}: ${name}`, failure));
+        const hint = dependencyHint(failure, targets[index]!);
+        if (hint) process.stderr.write(`    ${hint}\n`);
+      }
+    });
+    return { results, files, failed };
+  } finally {
+    cleanupWorktrees();
+  }
+}
+
+/** A missing module in a checked-out ref is most often a dependency the worktree lacks. */
+function dependencyHint(failure: { message: string; stderr_tail: string }, target: Target): string | null {
+  if (target.ref === null || !/ModuleNotFoundError|No module named/.test(`${failure.message}\n${failure.stderr_tail}`)) return null;
+  return "hint: worktrees have no .venv of their own; set [tool.coldstart] python (an interpreter that has the dependencies) or install (e.g. \"uv sync\", \"pip install -e .\") so every ref gets them";
+}

@@ -1,0 +1,206 @@
+/**
+ * The HTML report's later sections: modules and package diffs (with the chains that load
+ * them), lazy checks, the import-time breakdown (icicles whose hover titles carry chains
+ * and hotspots, then a "Why" list), and each file's environment. Model in, markup out.
+ */
+import type { Comparison } from "../compare/model.ts";
+import { formatMs } from "./words.ts";
+import { escapeXml as esc, icicle, type ImportNode, importTree, treeTotalUs } from "./svg.ts";
+import { importChain } from "../compare/why.ts";
+import { chainText, packageDiffLines } from "./why.ts";
+import { LAZY_TEXT, lazyTone, plural } from "./words.ts";
+
+const MARK = { good: "✓", bad: "✗", same: "=" } as const;
+
+export function modulesSection(comparison: Comparison): string[] {
+  const out: string[] = ['<section id="modules">', "<h2>Modules loaded</h2>"];
+  const pkg = comparison.candidates[0]?.moduleCounts.find((row) => row.key === "filtered")?.package ?? null;
+  const totals = comparison.sides.map((side) => side.moduleCounts?.total ?? 0);
+  const maxTotal = Math.max(1, ...totals);
+  const base = comparison.sides[0]!.moduleCounts;
+  out.push(`<div class="scroll"><table><thead><tr><th>Ref</th><th class="num">Total modules loaded</th><th class="num">${esc(pkg ? `${pkg} modules` : "Package modules")}</th><th class="num">Δ total</th></tr></thead><tbody>`);
+  comparison.sides.forEach((side, index) => {
+    const counts = side.moduleCounts;
+    if (!counts) {
+      out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num muted" colspan="3">n/a (failed)</td></tr>`);
+      return;
+    }
+    const delta = index === 0 || !base ? null : base.total - counts.total;
+    const tone = delta === null ? "" : delta > 0 ? "good" : delta < 0 ? "bad" : "same";
+    const bar = `<span class="bar" style="width:${Math.round((counts.total / maxTotal) * 120)}px"></span>`;
+    out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${counts.total}</td><td class="num">${counts.filtered}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
+  });
+  out.push("</tbody></table></div>");
+  for (const c of comparison.candidates) {
+    const diff = c.moduleDiff;
+    if (!diff || (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0)) continue;
+    out.push(`<h3>Top-level packages: ${esc(comparison.sides[c.candidate]!.label)} vs ${esc(comparison.sides[c.baseline]!.label)}</h3><ul>`);
+    for (const line of packageDiffLines("+", diff.newlyLoaded)) out.push(`<li class="bad"><code>${esc(line)}</code></li>`);
+    for (const line of packageDiffLines("−", diff.noLongerLoaded)) out.push(`<li class="good"><code>${esc(line)}</code></li>`);
+    out.push("</ul>");
+  }
+  out.push("</section>");
+  return out;
+}
+
+export function lazySection(comparison: Comparison): string[] {
+  const out: string[] = ['<section id="lazy">', "<h2>Lazy loading</h2>"];
+  const keys: string[] = [];
+  for (const c of comparison.candidates) for (const row of c.lazy) if (!keys.includes(row.key)) keys.push(row.key);
+  if (keys.length === 0) {
+    out.push('<p class="muted">No lazy checks in these files.</p></section>');
+    return out;
+  }
+  const head = comparison.sides.map((side) => `<th>${esc(side.label)}</th>`).join("");
+  const changeHead = comparison.candidates.length > 1
+    ? comparison.candidates.map((c) => `<th>Change (${esc(comparison.sides[c.candidate]!.label)})</th>`).join("")
+    : "<th>Change</th>";
+  out.push(`<div class="scroll"><table><thead><tr><th>Check</th>${head}${changeHead}</tr></thead><tbody>`);
+  for (const key of keys) {
+    const entry = comparison.candidates.map((c) => c.lazy.find((row) => row.key === key)).find((row) => row !== undefined)!;
+    const states = comparison.sides.map((side) => {
+      const loaded = side.lazy[key];
+      if (loaded === undefined) return '<td class="muted">missing</td>';
+      return loaded ? "<td>loaded (eager)</td>" : "<td>not loaded (lazy)</td>";
+    }).join("");
+    const changes = comparison.candidates.map((c) => {
+      const row = c.lazy.find((r) => r.key === key);
+      if (!row) return '<td class="muted">—</td>';
+      const tone = lazyTone(row.change);
+      const chain = row.chain && row.change !== "no-change" ? `<br><code class="small">${esc(chainText(row.chain))}</code>` : "";
+      return `<td class="wrap"><span class="pill ${tone}">${esc(`${MARK[tone]} ${LAZY_TEXT[row.change]}`)}</span>${chain}</td>`;
+    }).join("");
+    out.push(`<tr><td><strong>${esc(entry.label)}</strong><br><code class="muted">${esc(entry.module ?? key)}</code></td>${states}${changes}</tr>`);
+  }
+  out.push("</tbody></table></div></section>");
+  return out;
+}
+
+function formatUsMs(us: number | null): string {
+  return us === null ? "—" : formatMs(us / 1000);
+}
+
+export function importTimeSection(comparison: Comparison, highlightCount: number): string[] {
+  const out: string[] = ['<section id="importtime">', "<h2>Import-time breakdown</h2>"];
+  const name = comparison.breakdown;
+  if (name === null) {
+    out.push('<p class="muted">No <code>-X importtime</code> rows in these files.</p></section>');
+    return out;
+  }
+  out.push(`<p>Measurement <code>${esc(name)}</code>, from <code>python -X importtime</code> (median per module). Each bar is a module as wide as its cumulative import time, with what it imports below it; the shaded end is its own (self) time. All refs share one axis. The ${highlightCount} largest changes in cumulative time against the baseline are outlined; hover a bar for the chain that imports it.</p>`);
+  out.push('<p class="legend"><span class="sw l-cum"></span>cumulative<span class="sw l-self"></span>self<span class="sw l-bad"></span>slower than baseline<span class="sw l-good"></span>faster than baseline</p>');
+  const trees: (ImportNode[] | null)[] = comparison.sides.map((side) => (side.importtime?.length ? importTree(side.importtime) : null));
+  const totalUs = Math.max(1, ...trees.map((tree) => (tree ? treeTotalUs(tree) : 0)));
+  const diffs = comparison.candidates.map((c) => c.importTime.find((d) => d.measurement === name) ?? null);
+  const highlightFor = (index: number): Map<string, "good" | "bad"> => {
+    const diff = diffs[Math.max(0, index - 1)];
+    const map = new Map<string, "good" | "bad">();
+    for (const row of diff?.largestChanges.slice(0, highlightCount) ?? []) map.set(row.module, row.deltaUs > 0 ? "good" : "bad");
+    return map;
+  };
+  trees.forEach((tree, index) => {
+    const side = comparison.sides[index]!;
+    out.push(`<h3>${esc(side.label)} <span class="muted">${tree ? esc(formatUsMs(treeTotalUs(tree))) : ""}</span></h3>`);
+    if (!tree) {
+      out.push('<p class="muted">No importtime rows for this measurement in this file.</p>');
+      return;
+    }
+    out.push('<div class="scroll">');
+    out.push(icicle(tree, { title: `${side.label}: import-time breakdown of ${name}`, totalUs, highlight: highlightFor(index), tooltip: whyTooltip(side) }));
+    out.push("</div>");
+  });
+  diffs.forEach((diff, index) => {
+    if (!diff) return;
+    const c = comparison.candidates[index]!;
+    out.push(`<h3>Largest changes: ${esc(comparison.sides[c.candidate]!.label)} vs ${esc(comparison.sides[c.baseline]!.label)}</h3>`);
+    if (diff.largestChanges.length === 0) out.push('<p class="muted">No module changed its cumulative time.</p>');
+    else {
+      out.push('<div class="scroll"><table><thead><tr><th>Module</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Δ</th></tr></thead><tbody>');
+      for (const row of diff.largestChanges) {
+        const tone = row.deltaUs > 0 ? "good" : "bad";
+        out.push(`<tr><td><code>${esc(row.module)}</code></td><td class="num">${esc(formatUsMs(row.baselineUs))}</td><td class="num">${esc(formatUsMs(row.candidateUs))}</td><td class="num ${tone}">${esc(`${row.deltaUs > 0 ? "↓" : "↑"} ${formatMs(row.deltaUs / 1000)}`)}</td></tr>`);
+      }
+      out.push("</tbody></table></div>");
+    }
+  });
+  out.push(...whyList(comparison));
+  out.push("</section>");
+  return out;
+}
+
+/** Hover text per module: the chain that imports it and its largest hotspots. */
+function whyTooltip(side: Comparison["sides"][number]): ((module: string) => string | null) | undefined {
+  const { importers, hotspots } = side;
+  if (!importers && !hotspots) return undefined;
+  return (module) => {
+    const lines: string[] = [];
+    const chain = importers ? importChain(importers, module) : [];
+    if (chain.length) lines.push(`imported by: ${chainText(chain)}`);
+    for (const h of (hotspots ?? []).filter((spot) => spot.module === module).slice(0, 3)) {
+      lines.push(`${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""} ${h.call}${h.count > 1 ? ` ×${h.count}` : ""} ${formatMs(h.ms)}`);
+    }
+    return lines.length ? lines.join("\n") : null;
+  };
+}
+
+/** The "Why" list: hotspots of each side, and hotspots that appeared or disappeared. */
+function whyList(comparison: Comparison): string[] {
+  const out: string[] = [];
+  const sides = comparison.sides.filter((side) => side.hotspots?.length);
+  if (sides.length === 0 && comparison.candidates.every((c) => c.hotspots.length === 0)) return out;
+  out.push('<h3 id="why">Why: the lines behind the time</h3>');
+  for (const side of sides) {
+    out.push(`<p><strong>${esc(side.label)}</strong>: calls in module top-level code, largest first</p><ul>`);
+    for (const h of side.hotspots!.slice(0, 12)) {
+      const where = `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`;
+      out.push(`<li><code>${esc(where)}</code> ${esc(`${h.call}${h.count > 1 ? ` ×${h.count}` : ""}`)} <span class="muted">${esc(formatMs(h.ms))}</span></li>`);
+    }
+    out.push("</ul>");
+  }
+  for (const c of comparison.candidates) {
+    if (c.hotspots.length === 0) continue;
+    out.push(`<p><strong>${esc(comparison.sides[c.candidate]!.label)} vs ${esc(comparison.sides[c.baseline]!.label)}</strong>: ${plural(c.hotspots.length, "hotspot")} changed</p><ul>`);
+    for (const { change, hotspot: h } of c.hotspots.slice(0, 12)) {
+      const where = `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`;
+      out.push(`<li class="${change === "appeared" ? "bad" : "good"}">${change === "appeared" ? "+ appeared" : "− gone"}: <code>${esc(where)}</code> ${esc(h.call)} ${esc(formatMs(h.ms))}</li>`);
+    }
+    out.push("</ul>");
+  }
+  return out;
+}
+
+export function environmentSection(comparison: Comparison): string[] {
+  const out: string[] = ['<section id="environment">', "<h2>Environment</h2>"];
+  const fields: [string, (s: Comparison["sides"][number]) => string][] = [
+    ["File", (s) => s.source],
+    ["Git commit", (s) => (s.commit ? `${s.commit}${s.dirty ? " (dirty)" : ""}` : "—")],
+    ["Recorded", (s) => (Number.isFinite(s.timestamp) ? new Date(s.timestamp * 1000).toISOString().replace(".000Z", "Z") : "—")],
+    ["Python version", (s) => s.pythonVersion],
+    ["Interpreter", (s) => s.environment.python ?? "—"],
+    ["Platform", (s) => s.environment.platform ?? "—"],
+    ["CPU", (s) => `${s.environment.cpu ?? "—"}${s.environment.cpuCount ? ` × ${s.environment.cpuCount}` : ""}`],
+    ["pyc", (s) => s.environment.pyc ?? "—"],
+    ["Metric", (s) => `${s.environment.metric ?? "time"}${s.environment.counter ? ` (${s.environment.counter})` : ""}`],
+    ["Iterations / warm-up", (s) => (s.environment.iterations !== null ? `${s.environment.iterations} / ${s.environment.warmup ?? "—"}` : "—")],
+    ["Tool", (s) => s.environment.tool ?? "original Python tool"],
+    ["Environment variables set", (s) => {
+      const env = s.environment.env;
+      if (Object.keys(env).length === 0) return "—";
+      return Object.entries(env).map(([key, value]) => (value === null ? `${key} (removed)` : `${key}=${value}`)).join("\n");
+    }],
+  ];
+  const head = comparison.sides.map((side) => `<th>${esc(side.label)}</th>`).join("");
+  out.push(`<div class="scroll"><table class="env"><thead><tr><th></th>${head}</tr></thead><tbody>`);
+  for (const [field, get] of fields) {
+    const values = comparison.sides.map(get);
+    const compared = !["File", "Git commit", "Recorded", "Tool"].includes(field);
+    const cells = values.map((value, index) => {
+      const differs = compared && index > 0 && value !== values[0];
+      return `<td${differs ? ' class="diff" title="differs from the baseline"' : ""}><code>${esc(value).replace(/\n/g, "<br>")}</code></td>`;
+    }).join("");
+    out.push(`<tr><th>${esc(field)}</th>${cells}</tr>`);
+  }
+  out.push("</tbody></table></div>");
+  out.push('<p class="note">Highlighted cells differ from the baseline.</p></section>');
+  return out;
+}

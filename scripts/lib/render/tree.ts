@@ -1,0 +1,93 @@
+/**
+ * The report of one measured tree (what `test_cold_start.ts` prints after measuring), in
+ * the seed's words: module counts, lazy checks, warnings, the -X importtime offenders,
+ * where the time goes (hotspots), interpreter start-up, memory and CPU, budgets.
+ */
+import type { BudgetCheck } from "../compare/budgets.ts";
+import type { Config } from "../config.ts";
+import { topOffenders } from "../measure/importtime.ts";
+import { quantity } from "../quantities.ts";
+import type { ResultFile } from "../result/schema.ts";
+import type { SampleWarning } from "../stats/warnings.ts";
+import { formatMs, formatValue, plural, waitingText } from "./words.ts";
+
+function pythonBool(value: boolean): string {
+  return value ? "True" : "False";
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function warningText(name: string, warning: SampleWarning, warmup: number): string {
+  if (warning.kind === "slow-first") {
+    return `${name}: the first run took ${formatMs(warning.first)} against a median of ${formatMs(warning.median)}` +
+      (warmup === 0 ? "; use --warmup 1 (or more) to keep cache effects out of the samples" : "; caches may still be warming, try a larger --warmup");
+  }
+  return `${name}: ${plural(warning.runs.length, "outlier")} (run${warning.runs.length > 1 ? "s" : ""} ${warning.runs.join(", ")}) ` +
+    "kept in the samples; the machine may be busy — close other programs or raise --iterations";
+}
+
+export function budgetText(check: BudgetCheck): string {
+  const unit = check.quantity ? quantity(check.quantity).unit : "";
+  const show = (value: number) => (check.quantity === "instructions" ? formatValue("instructions", value) : `${value}${unit}`);
+  const value = check.value === null ? "n/a (not measured: the measurement failed or is absent)" : show(check.value);
+  const label = { pass: "PASS", warn: "WARN", fail: "FAIL", missing: check.kind === "limit" ? "FAIL" : "WARN" }[check.status];
+  return `  ${label.padEnd(5)} ${check.kind.padEnd(6)} ${check.key}: ${value} (${check.kind} ${show(check.threshold)})`;
+}
+
+/** The lines after measuring one tree. */
+export function treeReport(result: ResultFile, config: Config, warnings: Record<string, SampleWarning[]>, budgets: BudgetCheck[]): string[] {
+  const out: string[] = [];
+  out.push("Counting loaded modules...");
+  if (result.module_counts.measured === false) out.push("  Total modules: n/a (no statement ran to the end)");
+  else {
+    out.push(`  Total modules: ${result.module_counts.total}`);
+    out.push(`  ${capitalize(config.package)} modules: ${result.module_counts.filtered}`);
+  }
+  for (const lazy of config.lazy) {
+    const check = result.lazy_checks?.[lazy.key];
+    out.push(`Checking if ${lazy.module} is eagerly loaded...`);
+    out.push(`  ${lazy.label} loaded: ${check ? pythonBool(check.loaded) : "unknown (the statement failed)"}`);
+  }
+  for (const [name, list] of Object.entries(warnings)) for (const warning of list) out.push(`Warning: ${warningText(name, warning, config.warmup)}`);
+  for (const [name, measurement] of Object.entries(result.measurements)) {
+    if (measurement.no_exit_runs) {
+      out.push(`Warning: ${name}: the import took ${formatMs(measurement.median)}, but the interpreter did not exit afterwards in ${plural(measurement.no_exit_runs, "run")} (a non-daemon thread?); killed after ${config.timeout}s. The samples are kept; process time is not measured.`);
+    }
+  }
+
+  const primary = config.imports[0];
+  const rows = primary ? result.importtime?.[primary.name] ?? [] : [];
+  if (rows.length && primary) {
+    out.push(`Top import-time offenders for '${primary.statement}' (self time, median of ${plural(config.importtime_runs, "-X importtime run")}):`);
+    for (const row of topOffenders(rows, "self_us")) {
+      out.push(`  ${(row.self_us / 1000).toFixed(2).padStart(8)}ms self  ${(row.cumulative_us / 1000).toFixed(2).padStart(8)}ms cumulative  ${row.module}`);
+    }
+  }
+  const hotspots = primary ? result.hotspots?.[primary.name] ?? [] : [];
+  if (hotspots.length && primary) {
+    out.push(`Where the time goes in '${primary.statement}' (calls made by module top-level code, one profiled run):`);
+    for (const h of hotspots.slice(0, 8)) {
+      const where = `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`;
+      const share = h.statement_ms ? `   (${((h.ms / h.statement_ms) * 100).toFixed(0)}% of ${primary.statement})` : "";
+      out.push(`  ${where.padEnd(32)} ${`${h.call}${h.count > 1 ? ` ×${h.count}` : ""}`.padEnd(28)} ${formatMs(h.ms).padStart(10)}${share}`);
+    }
+  }
+
+  const interpreter = result.interpreter?.quantities?.process_ms ?? result.interpreter?.process_ms;
+  if (interpreter?.samples.length && interpreter.median !== undefined) out.push(`Interpreter start-up (python -c pass): median ${formatMs(interpreter.median)}`);
+  const memory = Object.entries(result.measurements).flatMap(([name, m]) => {
+    const rss = m.quantities?.rss_mb;
+    const cpu = m.quantities?.cpu_ms;
+    if (!rss && !cpu) return [];
+    const base = result.interpreter?.quantities?.rss_mb;
+    const parts: string[] = [];
+    if (rss) parts.push(`peak memory ${formatValue("rss_mb", rss.median)}${base ? ` (import adds ${formatValue("rss_mb", rss.median - base.median)})` : ""}`);
+    if (cpu) parts.push(waitingText(m.median, cpu.median) ?? `CPU ${formatValue("cpu_ms", cpu.median)} of ${formatValue("import_ms", m.median)} import time`);
+    return [`  ${name}: ${parts.join("; ")}`];
+  });
+  if (memory.length) out.push("Memory and CPU (medians):", ...memory);
+  if (budgets.length) out.push("Budgets:", ...budgets.map(budgetText));
+  return out;
+}

@@ -1,0 +1,245 @@
+/**
+ * Words and units: how every renderer writes numbers, verdicts and reasons. The
+ * comparison model holds plain data; these functions are where it becomes text, so the
+ * terminal, markdown and html reports say the same things the same way.
+ */
+import type { Figures, Gate, GateReason, LazyChange, MeasurementRow, QuantityRow, Reason, Summary, Verdict } from "../compare/model.ts";
+import { quantity, type QuantityKey } from "../quantities.ts";
+
+export type Tone = "good" | "bad" | "same";
+
+/** Milliseconds as the seed prints them: "12.35ms". */
+export function formatMs(value: number): string {
+  return `${value.toFixed(2)}ms`;
+}
+
+/** A value in its quantity's unit: "12.35 ms", "41.2 MB", "171.52 M instructions". */
+export function formatValue(key: QuantityKey, value: number): string {
+  switch (quantity(key).unit) {
+    case "ms":
+      return `${value.toFixed(2)} ms`;
+    case "MB":
+      return `${value.toFixed(1)} MB`;
+    default:
+      return Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(3)} G instructions` : `${(value / 1e6).toFixed(2)} M instructions`;
+  }
+}
+
+/** A value without its unit, for table cells whose header names the unit. */
+export function formatNumber(key: QuantityKey, value: number): string {
+  const unit = quantity(key).unit;
+  return unit === "ms" ? value.toFixed(2) : unit === "MB" ? value.toFixed(1) : (value / 1e6).toFixed(2);
+}
+
+/** The unit a table header names: "ms", "MB", "M instr". */
+export function unitLabel(key: QuantityKey): string {
+  const unit = quantity(key).unit;
+  return unit === "instructions" ? "M instr" : unit;
+}
+
+/** p-value for people: "p=0.042", "p<0.001", "p n/a". */
+export function formatP(p: number | null): string {
+  if (p === null) return "p n/a";
+  if (p < 0.001) return "p<0.001";
+  return `p=${p.toFixed(3)}`;
+}
+
+export function formatPct(value: number, digits = 1): string {
+  const text = value.toFixed(digits);
+  // No "-0.0%": a value that rounds to zero has no sign.
+  return `${Number(text) === 0 ? (0).toFixed(digits) : text}%`;
+}
+
+/** "3 runs", "1 run". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** Why a row has no verdict, in a few words. */
+export function reasonText(reason: Reason | null): string {
+  if (!reason) return "no verdict";
+  switch (reason.kind) {
+    case "no-samples":
+      return "no samples in these files: the original tool's arithmetic on means, no significance";
+    case "too-few-runs":
+      return `cannot detect any change with ${plural(reason.n, "run")}; at least ${reason.needed} are needed`;
+    case "failed":
+      return `failed in ${reason.side === "baseline" ? "the baseline" : "the candidate"} (${reason.source}): ${reason.message}`;
+    case "missing":
+      return `not measured in ${reason.side === "baseline" ? "the baseline" : "the candidate"} (${reason.source})`;
+    case "not-measured":
+      return `not measured in the ${reason.side}`;
+  }
+}
+
+/** What a significant change of a quantity is called: "faster", "less memory", ... */
+export function directionWord(key: QuantityKey, figures: Figures): string {
+  const def = quantity(key);
+  return (figures.estimatePct ?? 0) >= 0 ? def.lower : def.higher;
+}
+
+/** "11.6% faster (95% CI 8.9 to 14.0%), p<0.001" — one estimate, its interval and test. */
+export function estimateText(key: QuantityKey, figures: Figures): string {
+  if (figures.estimatePct === null) return reasonText(figures.reason);
+  const size = Math.abs(figures.estimatePct);
+  const confidence = Math.round(figures.confidence * 100);
+  // The interval is of (baseline − candidate): shown in the direction of the estimate.
+  const ci = figures.ciPct
+    ? ` (${confidence}% CI ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.low : -figures.ciPct.high)} to ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.high : -figures.ciPct.low)})`
+    : "";
+  return `${formatPct(size)} ${directionWord(key, figures)}${ci}, ${formatP(figures.pValue)}`;
+}
+
+/** "could detect ±1.2%" or what stands in for it. */
+export function detectText(figures: Figures): string {
+  if (figures.reason?.kind === "too-few-runs") return reasonText(figures.reason);
+  return figures.mdePct === null ? "could detect: n/a" : `could detect ±${formatPct(figures.mdePct)}`;
+}
+
+const TEST_NAME: Record<Figures["test"], string> = {
+  "wilcoxon-signed-rank": "signed-rank",
+  "mann-whitney": "Mann–Whitney",
+  "minimum-permutation": "permutation test of the fastest runs",
+};
+
+/** "paired signed-rank, n=30/30". */
+export function testText(figures: Figures): string {
+  return `${figures.paired ? "paired " : "unpaired "}${TEST_NAME[figures.test]}, n=${figures.n.baseline}/${figures.n.candidate}${figures.scale === "difference" ? ", on differences (a sample ≤ 0)" : ""}`;
+}
+
+/** The verdict as a short phrase: "11.6% faster", "no significant change", "inconclusive (…)". */
+export function verdictText(row: Pick<MeasurementRow, "verdict" | "reason" | "estimatePct" | "headline" | "shapeChanged">): string {
+  if (row.shapeChanged) return "distribution changed shape";
+  switch (row.verdict) {
+    case "faster":
+    case "slower":
+      return `${formatPct(Math.abs(row.estimatePct ?? 0))} ${row.verdict === "faster" ? quantity(row.headline).lower : quantity(row.headline).higher}`;
+    case "no-change":
+      return "no significant change";
+    default:
+      return `inconclusive (${reasonText(row.reason)})`;
+  }
+}
+
+export function verdictTone(verdict: Verdict | QuantityRow["direction"]): Tone {
+  return verdict === "faster" || verdict === "lower" ? "good" : verdict === "slower" || verdict === "higher" ? "bad" : "same";
+}
+
+/** How a measurement row reads: from its verdict, or the sign of the means without samples. */
+export function rowTone(row: MeasurementRow): Tone {
+  if (row.shapeChanged) return "same";
+  if (row.means && row.verdict === "inconclusive") return deltaTone(row.means.deltaMs);
+  return verdictTone(row.verdict);
+}
+
+/** How a delta reads when positive means better (fewer modules, less time). */
+export function deltaTone(delta: number): Tone {
+  return delta > 0 ? "good" : delta < 0 ? "bad" : "same";
+}
+
+/** The seed's arrow: ↓ faster (Δ > 0), ↑ slower, = unchanged. */
+export function arrow(delta: number): string {
+  return delta > 0 ? "↓" : delta < 0 ? "↑" : "=";
+}
+
+/** Words a lazy change is written as (the seed's). */
+export const LAZY_TEXT: Record<LazyChange, string> = {
+  "now-lazy": "NOW LAZY",
+  "now-eager": "NOW EAGER",
+  "no-change": "NO CHANGE",
+  unknown: "NOT IN BOTH",
+};
+
+export function lazyTone(change: LazyChange): Tone {
+  return change === "now-lazy" ? "good" : change === "now-eager" ? "bad" : "same";
+}
+
+/** "1450 ms, of which 1050 ms not on the CPU" when the import mostly waits; null otherwise. */
+export function waitingText(importMs: number | null | undefined, cpuMs: number | null | undefined): string | null {
+  if (importMs === null || importMs === undefined || cpuMs === null || cpuMs === undefined) return null;
+  const waiting = importMs - cpuMs;
+  if (waiting < 5 || waiting < importMs * 0.2) return null;
+  return `${importMs.toFixed(0)} ms, of which ${waiting.toFixed(0)} ms not on the CPU (waiting: a subprocess, the network, the disk, a sleep?)`;
+}
+
+/** The summary as plain lines with a tone, the headline first. */
+export function summaryLines(summary: Summary): { tone: Tone; lines: string[] } {
+  const { typical, headline } = summary;
+  const name = summary.measurement ?? "the primary measurement";
+  if (summary.means && !typical) {
+    const { deltaMs, deltaPct, baseline, candidate } = summary.means;
+    const pct = formatPct(Math.abs(deltaPct ?? 0));
+    const means = `Baseline: ${formatMs(baseline)} → Optimized: ${formatMs(candidate)} (means)`;
+    const note = "no samples in these files, so no significance: the original tool's arithmetic on means";
+    if (deltaMs > 0) return { tone: "good", lines: [`Cold start improved by ${formatMs(deltaMs)} (${note})`, `That's a ${pct} improvement over baseline`, means] };
+    if (deltaMs < 0) return { tone: "bad", lines: [`Cold start regressed by ${formatMs(-deltaMs)} (${note})`, `That's a ${pct} slowdown over baseline`, means] };
+    return { tone: "same", lines: ["Cold start unchanged (means)", means] };
+  }
+  const medians = summary.baselineMedian !== null && summary.candidateMedian !== null
+    ? `Median ${quantity(headline).label}: baseline ${formatValue(headline, summary.baselineMedian)} → optimized ${formatValue(headline, summary.candidateMedian)}`
+    : null;
+  const about = typical?.estimate !== null && typical?.estimate !== undefined
+    ? `: about ${formatValue(headline, Math.abs(typical.estimate))} on the baseline median`
+    : "";
+  const lines: string[] = [];
+  let tone: Tone = "same";
+  if (summary.shapeChanged && typical && summary.bestCase) {
+    lines.push(
+      `${name}: the distribution changed shape — typical run ${estimateText(headline, typical)}, fastest run ${estimateText(headline, summary.bestCase)}`,
+    );
+  } else if (summary.verdict === "faster" && typical) {
+    tone = "good";
+    lines.push(`Cold start improved: ${estimateText(headline, typical)}${about}`);
+  } else if (summary.verdict === "slower" && typical) {
+    tone = "bad";
+    lines.push(`Cold start regressed: ${estimateText(headline, typical)}${about}`);
+  } else if (summary.verdict === "no-change" && typical) {
+    lines.push(`No significant change in cold start (${formatP(typical.pValue)}, ${detectText(typical)})`);
+  } else {
+    lines.push(`Inconclusive: ${name}: ${reasonText(summary.reason)}`);
+  }
+  if (medians) lines.push(medians);
+  return { tone, lines };
+}
+
+/** Extra summary lines: each lazy module turned eager, each failed measurement. */
+export function summaryEvents(summary: Summary): { tone: Tone; text: string }[] {
+  return [
+    ...summary.lazyTurnedEager.map((row) => ({ tone: "bad" as Tone, text: `${row.label} (${row.module ?? row.key}) is now loaded eagerly` })),
+    ...summary.lazyTurnedLazy.map((row) => ({ tone: "good" as Tone, text: `${row.label} (${row.module ?? row.key}) is no longer loaded eagerly` })),
+    ...summary.failed.map((failure) => ({
+      tone: "bad" as Tone,
+      text: `${failure.measurement} failed in the ${failure.side}: ${failure.message}`,
+    })),
+  ];
+}
+
+function gateReasonText(reason: GateReason): string {
+  switch (reason.kind) {
+    case "slower":
+      return `${reason.measurement} is significantly slower by ${formatPct(-reason.estimatePct)} (threshold ${reason.thresholdPct}%)`;
+    case "now-eager":
+      return `${reason.label} (${reason.key}) is now loaded eagerly`;
+    case "candidate-failed":
+      return `${reason.measurement} failed in the candidate: ${reason.message}`;
+    case "inconclusive":
+      return `${reason.measurement || "the primary measurement"}: ${reasonText(reason.reason)}`;
+    case "imprecise":
+      return `${reason.measurement}: no significant change, but it could only detect ±${formatPct(reason.mdePct)}, more than the ${reason.thresholdPct}% threshold; run more --iterations`;
+  }
+}
+
+/** The gate's outcome as lines with a tone. */
+export function gateLines(gate: Gate): { tone: Tone; text: string }[] {
+  if (gate.exitCode === 0) return [{ tone: "good", text: `No regression (threshold ${gate.thresholdPct}%)` }];
+  const label = gate.exitCode === 1 ? "REGRESSION" : "INCONCLUSIVE (exit 3)";
+  return gate.reasons.map((reason) => ({ tone: gate.exitCode === 1 ? "bad" : "same", text: `${label}: ${gateReasonText(reason)}` }));
+}
+
+/** A side as people name it: "main @ 0123456 (file.json)" or the file alone. */
+export function describeSide(side: { label: string; ref: string | null; commit: string | null; dirty: boolean; source: string }): string {
+  const parts: string[] = [];
+  if (side.ref || side.label.startsWith("working tree")) parts.push(side.label.replace(/ #\d+$/, ""));
+  if (side.commit) parts.push(`@ ${side.commit.slice(0, 7)}${side.dirty ? "+dirty" : ""}`);
+  return parts.length ? `${parts.join(" ")} (${side.source})` : side.source;
+}

@@ -1,0 +1,386 @@
+/**
+ * Reading result files: validation with one-line errors naming the file and the field,
+ * and a normalised view the comparison reads — every measurement with its quantities as
+ * series, whatever the file's age: coldstart files with `quantities`, earlier schema-1
+ * files (samples and process_ms only) and the original Python tool's files (no samples).
+ */
+import { UserError } from "../errors.ts";
+import { isQuantityKey, quantity } from "../quantities.ts";
+import { toSeries } from "../stats/describe.ts";
+import {
+  type Failure, type Hotspot, type ImporterRecord, type ImportTimeRow, type LazyCheck, MAX_RESULT_BYTES, type Measurement,
+  type Quantities, RESULT_KEYS, type ResultFile, SCHEMA_VERSION, type Series,
+} from "./schema.ts";
+
+/** Labels the seed's comparer printed for its two lazy keys. */
+const SEED_LAZY_LABELS: Record<string, string> = {
+  paramiko_eagerly_loaded: "Paramiko",
+  ssh_cli_loaded: "SSH CLI",
+};
+
+/** One measurement as read, with every quantity as a series (empty for the original tool's files). */
+export interface LoadedMeasurement {
+  name: string;
+  statement: string | null;
+  /** The seed's import-time statistics, ms (means for files without samples). */
+  seed: { min: number; max: number; mean: number; median: number; iterations: number };
+  quantities: Quantities;
+  outliers: number[];
+  noExitRuns: number;
+}
+
+/** A result file as read: validated, normalised, with lazy checks made explicit for old files too. */
+export interface LoadedResult {
+  /** Path (or name) the result came from, for messages. */
+  source: string;
+  data: ResultFile;
+  /** Measurements that ran (failed ones are in `failures`), in file order. */
+  measurements: Record<string, LoadedMeasurement>;
+  failures: Record<string, Failure>;
+  /** Every lazy key, from `lazy_checks` or, for seed files, the top-level booleans. */
+  lazy: Record<string, { label: string; loaded: boolean; module?: string }>;
+  /** True when at least one measurement carries samples (significance is possible). */
+  hasSamples: boolean;
+  /** False when no statement ran to the end, so the module counts mean nothing. */
+  moduleCountsMeasured: boolean;
+  /** The interpreter's own share (`python -c pass` runs). */
+  interpreter: Quantities;
+  runId: string | null;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+class ShapeChecker {
+  constructor(private readonly source: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new UserError(`${this.source}: field "${field}" ${problem}`);
+  }
+
+  object(value: unknown, field: string): Record<string, Json> {
+    if (!isObject(value)) this.fail(field, "must be an object");
+    return value;
+  }
+
+  number(value: unknown, field: string): number {
+    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(field, "must be a number");
+    return value;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== "string") this.fail(field, "must be a string");
+    return value;
+  }
+
+  boolean(value: unknown, field: string): boolean {
+    if (typeof value !== "boolean") this.fail(field, "must be true or false");
+    return value;
+  }
+
+  numbers(value: unknown, field: string): number[] {
+    if (!Array.isArray(value)) this.fail(field, "must be a list of numbers");
+    value.forEach((item, index) => this.number(item, `${field}[${index}]`));
+    return value as number[];
+  }
+
+  optional<T>(value: unknown, check: (value: unknown) => T): T | undefined {
+    return value === undefined || value === null ? undefined : check(value);
+  }
+}
+
+/** Own, safe keys of a parsed JSON object (a `__proto__` key is refused, not followed). */
+function entries(check: ShapeChecker, object: Record<string, Json>, field: string): [string, Json][] {
+  return Object.keys(object).map((key) => {
+    if (key === "__proto__" || key === "constructor" || key === "prototype") {
+      check.fail(`${field}.${key}`, "is not allowed");
+    }
+    return [key, object[key] as Json];
+  });
+}
+
+/** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
+function parseSeries(check: ShapeChecker, value: unknown, field: string, decimals: number): Partial<Series> & { samples: number[] } {
+  const stats = check.object(value, field);
+  const samples = check.optional(stats.samples, (v) => check.numbers(v, `${field}.samples`)) ?? [];
+  for (const key of ["min", "max", "mean", "median", "stddev"] as const) check.optional(stats[key], (v) => check.number(v, `${field}.${key}`));
+  return toSeries(samples, decimals, Math.max(2, decimals)) ?? { samples: [] };
+}
+
+function parseMeasurement(check: ShapeChecker, value: unknown, field: string): Measurement {
+  const raw = check.object(value, field);
+  const measurement: Measurement = {
+    min: check.number(raw.min, `${field}.min`),
+    max: check.number(raw.max, `${field}.max`),
+    mean: check.number(raw.mean, `${field}.mean`),
+    median: check.number(raw.median, `${field}.median`),
+    iterations: check.number(raw.iterations, `${field}.iterations`),
+  };
+  const stddev = check.optional(raw.stddev, (v) => check.number(v, `${field}.stddev`));
+  if (stddev !== undefined) measurement.stddev = stddev;
+  const samples = check.optional(raw.samples, (v) => check.numbers(v, `${field}.samples`));
+  if (samples !== undefined) measurement.samples = samples;
+  const statement = check.optional(raw.statement, (v) => check.string(v, `${field}.statement`));
+  if (statement !== undefined) measurement.statement = statement;
+  const processMs = check.optional(raw.process_ms, (v) => parseSeries(check, v, `${field}.process_ms`, 3));
+  if (processMs !== undefined) measurement.process_ms = processMs;
+  const outliers = check.optional(raw.outliers, (v) => check.numbers(v, `${field}.outliers`));
+  if (outliers !== undefined) measurement.outliers = outliers;
+  const warmup = check.optional(raw.warmup_samples, (v) => check.numbers(v, `${field}.warmup_samples`));
+  if (warmup !== undefined) measurement.warmup_samples = warmup;
+  const noExit = check.optional(raw.no_exit_runs, (v) => check.number(v, `${field}.no_exit_runs`));
+  if (noExit !== undefined) measurement.no_exit_runs = noExit;
+  const quantities = check.optional(raw.quantities, (v) => parseQuantities(check, v, `${field}.quantities`));
+  if (quantities !== undefined) measurement.quantities = quantities;
+  return measurement;
+}
+
+/** Known quantities are validated and normalised; unknown ones (from a newer coldstart) are skipped. */
+function parseQuantities(check: ShapeChecker, value: unknown, field: string): Quantities {
+  const out: Quantities = {};
+  for (const [key, item] of entries(check, check.object(value, field), field)) {
+    if (!isQuantityKey(key)) continue;
+    const series = parseSeries(check, item, `${field}.${key}`, quantity(key).decimals);
+    if (series.samples.length) out[key] = series as Quantities[typeof key];
+  }
+  return out;
+}
+
+/** Every quantity of a measurement: its own `quantities`, else what older schema-1 files hold. */
+function normaliseQuantities(measurement: Measurement): Quantities {
+  const quantities: Quantities = { ...measurement.quantities };
+  if (!quantities.import_ms && measurement.samples?.length) {
+    const series = toSeries(measurement.samples, 3);
+    if (series) quantities.import_ms = series;
+  }
+  if (!quantities.process_ms && measurement.process_ms?.samples.length) {
+    const series = toSeries(measurement.process_ms.samples, 3);
+    if (series) quantities.process_ms = series;
+  }
+  return quantities;
+}
+
+function parseImportTime(check: ShapeChecker, value: unknown, field: string): ImportTimeRow[] {
+  if (!Array.isArray(value)) check.fail(field, "must be a list");
+  return value.map((item, index) => {
+    const at = `${field}[${index}]`;
+    const row = check.object(item, at);
+    return {
+      module: check.string(row.module, `${at}.module`),
+      self_us: check.number(row.self_us, `${at}.self_us`),
+      cumulative_us: check.number(row.cumulative_us, `${at}.cumulative_us`),
+      depth: check.number(row.depth, `${at}.depth`),
+    };
+  });
+}
+
+function parseImporters(check: ShapeChecker, value: unknown, field: string): Record<string, Record<string, ImporterRecord>> {
+  const out: Record<string, Record<string, ImporterRecord>> = {};
+  for (const [name, table] of entries(check, check.object(value, field), field)) {
+    const modules: Record<string, ImporterRecord> = {};
+    for (const [module, item] of entries(check, check.object(table, `${field}.${name}`), `${field}.${name}`)) {
+      const at = `${field}.${name}.${module}`;
+      const raw = check.object(item, at);
+      // Fields beyond these (root, kind, function, via) are kept as written.
+      const record: ImporterRecord = {
+        ...(raw as unknown as ImporterRecord),
+        by: check.optional(raw.by, (v) => check.string(v, `${at}.by`)) ?? null,
+        file: check.optional(raw.file, (v) => check.string(v, `${at}.file`)) ?? null,
+        line: check.optional(raw.line, (v) => check.number(v, `${at}.line`)) ?? null,
+        code: check.optional(raw.code, (v) => check.string(v, `${at}.code`)) ?? null,
+      };
+      if (raw.startup !== true) delete record.startup;
+      modules[module] = record;
+    }
+    out[name] = modules;
+  }
+  return out;
+}
+
+function parseHotspots(check: ShapeChecker, value: unknown, field: string): Record<string, Hotspot[]> {
+  const out: Record<string, Hotspot[]> = {};
+  for (const [name, list] of entries(check, check.object(value, field), field)) {
+    if (!Array.isArray(list)) check.fail(`${field}.${name}`, "must be a list");
+    out[name] = list.map((item, index) => {
+      const at = `${field}.${name}[${index}]`;
+      const raw = check.object(item, at);
+      return {
+        ...(raw as unknown as Hotspot),
+        module: check.string(raw.module, `${at}.module`),
+        file: check.optional(raw.file, (v) => check.string(v, `${at}.file`)) ?? null,
+        line: check.optional(raw.line, (v) => check.number(v, `${at}.line`)) ?? null,
+        call: check.string(raw.call, `${at}.call`),
+        ms: check.number(raw.ms, `${at}.ms`),
+        count: check.optional(raw.count, (v) => check.number(v, `${at}.count`)) ?? 1,
+      };
+    });
+  }
+  return out;
+}
+
+/**
+ * Validates parsed JSON as a result file. Throws a UserError naming the source and the
+ * first field that is wrong. Unknown extra keys are kept (forward compatibility).
+ */
+export function validateResult(value: unknown, source: string): LoadedResult {
+  const check: ShapeChecker = new ShapeChecker(source);
+  const raw = check.object(value, "(top level)");
+  const topLevel = entries(check, raw, "(top level)");
+
+  const schema = check.optional(raw.schema_version, (v) => check.number(v, "schema_version"));
+  if (schema !== undefined && schema > SCHEMA_VERSION) {
+    check.fail("schema_version", `is ${schema}; this coldstart reads up to ${SCHEMA_VERSION}, upgrade it`);
+  }
+
+  const measurementsRaw = check.object(raw.measurements, "measurements");
+  const parsed: Record<string, Measurement> = {};
+  for (const [name, item] of entries(check, measurementsRaw, "measurements")) {
+    parsed[name] = parseMeasurement(check, item, `measurements.${name}`);
+  }
+  const countsRaw = check.object(raw.module_counts, "module_counts");
+  const data: ResultFile = {
+    ...(raw as Record<string, unknown>),
+    timestamp: check.number(raw.timestamp, "timestamp"),
+    python_version: check.string(raw.python_version, "python_version"),
+    measurements: parsed,
+    module_counts: {
+      total: check.number(countsRaw.total, "module_counts.total"),
+      filtered: check.number(countsRaw.filtered, "module_counts.filtered"),
+      ...(countsRaw.measured === false ? { measured: false as const } : {}),
+    },
+  };
+
+  if (raw.git !== undefined && raw.git !== null) {
+    const git = check.object(raw.git, "git");
+    data.git = {
+      ref: check.optional(git.ref, (v) => check.string(v, "git.ref")) ?? null,
+      commit: check.optional(git.commit, (v) => check.string(v, "git.commit")) ?? null,
+      dirty: check.optional(git.dirty, (v) => check.boolean(v, "git.dirty")) ?? false,
+      ...(git.worktree === true ? { worktree: true } : {}),
+    };
+  }
+  const runId = check.optional(raw.run_id, (v) => check.string(v, "run_id")) ?? null;
+  if (raw.environment !== undefined && raw.environment !== null) {
+    const env = check.object(raw.environment, "environment");
+    for (const key of ["python", "python_binary", "python_version", "platform", "cpu", "pyc", "metric", "counter"] as const) {
+      check.optional(env[key], (v) => check.string(v, `environment.${key}`));
+    }
+    entries(check, check.optional(env.env, (v) => check.object(v, "environment.env")) ?? {}, "environment.env");
+  }
+  let interpreter: Quantities = {};
+  if (raw.interpreter !== undefined && raw.interpreter !== null) {
+    const section = check.object(raw.interpreter, "interpreter");
+    const processMs = parseSeries(check, section.process_ms, "interpreter.process_ms", 3);
+    data.interpreter = { process_ms: processMs };
+    interpreter = check.optional(section.quantities, (v) => parseQuantities(check, v, "interpreter.quantities")) ?? {};
+    if (!interpreter.process_ms && processMs.samples.length) interpreter.process_ms = processMs as Quantities["process_ms"];
+  }
+  if (raw.modules !== undefined && raw.modules !== null) {
+    const modules = check.object(raw.modules, "modules");
+    const loaded = modules.loaded;
+    if (!Array.isArray(loaded)) check.fail("modules.loaded", "must be a list of module names");
+    loaded.forEach((name, index) => check.string(name, `modules.loaded[${index}]`));
+    data.modules = {
+      after: check.optional(modules.after, (v) => check.string(v, "modules.after")) ?? "",
+      package: check.optional(modules.package, (v) => check.string(v, "modules.package")) ?? "",
+      loaded: loaded as string[],
+    };
+  }
+  if (raw.importtime !== undefined && raw.importtime !== null) {
+    const importtime = check.object(raw.importtime, "importtime");
+    data.importtime = {};
+    for (const [name, rows] of entries(check, importtime, "importtime")) {
+      data.importtime[name] = parseImportTime(check, rows, `importtime.${name}`);
+    }
+  }
+  if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers");
+  if (raw.hotspots !== undefined && raw.hotspots !== null) data.hotspots = parseHotspots(check, raw.hotspots, "hotspots");
+  const failures: Record<string, Failure> = {};
+  if (raw.failures !== undefined && raw.failures !== null) {
+    for (const [name, item] of entries(check, check.object(raw.failures, "failures"), "failures")) {
+      const failure = check.object(item, `failures.${name}`);
+      failures[name] = {
+        statement: check.optional(failure.statement, (v) => check.string(v, `failures.${name}.statement`)) ?? "",
+        kind: (check.optional(failure.kind, (v) => check.string(v, `failures.${name}.kind`)) ?? "error") as Failure["kind"],
+        message: check.optional(failure.message, (v) => check.string(v, `failures.${name}.message`)) ?? "",
+        stderr_tail: check.optional(failure.stderr_tail, (v) => check.string(v, `failures.${name}.stderr_tail`)) ?? "",
+      };
+    }
+    data.failures = failures;
+  }
+
+  const lazy: LoadedResult["lazy"] = {};
+  if (raw.lazy_checks !== undefined && raw.lazy_checks !== null) {
+    const checks = check.object(raw.lazy_checks, "lazy_checks");
+    data.lazy_checks = {};
+    for (const [key, item] of entries(check, checks, "lazy_checks")) {
+      const at = `lazy_checks.${key}`;
+      const lazyCheck = check.object(item, at);
+      const parsedCheck: LazyCheck = {
+        label: check.optional(lazyCheck.label, (v) => check.string(v, `${at}.label`)) ?? key,
+        module: check.optional(lazyCheck.module, (v) => check.string(v, `${at}.module`)) ?? "",
+        after: check.optional(lazyCheck.after, (v) => check.string(v, `${at}.after`)) ?? "",
+        loaded: check.boolean(lazyCheck.loaded, `${at}.loaded`),
+      };
+      data.lazy_checks[key] = parsedCheck;
+      lazy[key] = { label: parsedCheck.label, loaded: parsedCheck.loaded, module: parsedCheck.module };
+    }
+  }
+  // Seed files (and any extra top-level booleans) carry lazy answers as top-level booleans.
+  for (const [key, item] of topLevel) {
+    if (RESULT_KEYS.includes(key) || typeof item !== "boolean" || key in lazy) continue;
+    lazy[key] = { label: SEED_LAZY_LABELS[key] ?? key, loaded: item };
+  }
+
+  const measurements: Record<string, LoadedMeasurement> = {};
+  for (const [name, measurement] of Object.entries(parsed)) {
+    if (failures[name]) continue;
+    measurements[name] = {
+      name,
+      statement: measurement.statement ?? null,
+      seed: { min: measurement.min, max: measurement.max, mean: measurement.mean, median: measurement.median, iterations: measurement.iterations },
+      quantities: normaliseQuantities(measurement),
+      outliers: measurement.outliers ?? [],
+      noExitRuns: measurement.no_exit_runs ?? 0,
+    };
+  }
+  const hasSamples = Object.values(measurements).some((m) => (m.quantities.import_ms?.samples.length ?? 0) > 0);
+  // A coldstart file whose statements all failed has counts of 0 that mean nothing.
+  const moduleCountsMeasured = data.module_counts.measured !== false && !(schema !== undefined && !data.modules && Object.keys(failures).length > 0);
+  return { source, data, measurements, failures, lazy, hasSamples, moduleCountsMeasured, interpreter, runId };
+}
+
+/** Parses result-file text; `source` names it in errors. */
+export function parseResult(text: string, source: string): LoadedResult {
+  if (text.trim() === "") throw new UserError(`${source}: the file is empty; it is not a coldstart result file`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UserError(`${source}: not valid JSON (${detail}); was the run interrupted while writing it?`);
+  }
+  return validateResult(value, source);
+}
+
+/** Reads and validates a result file from disk. */
+export async function readResult(path: string): Promise<LoadedResult> {
+  const file = Bun.file(path);
+  if (!(await file.exists())) throw new UserError(`${path}: no such result file`);
+  if ((await file.stat()).isDirectory()) {
+    throw new UserError(`${path} is a folder, not a result file; give the JSON files in it (e.g. ${path.replace(/\/$/, "")}/cold_start_latest.json)`);
+  }
+  if (file.size > MAX_RESULT_BYTES) {
+    throw new UserError(`${path}: ${Math.round(file.size / 1024 / 1024)} MB is too large for a result file (limit 50 MB)`);
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (error) {
+    throw new UserError(`${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return parseResult(text, path);
+}

@@ -1,0 +1,404 @@
+/**
+ * Every option of the three tools, declared once: flag, config key, type, bounds, default
+ * and help. The one table drives command-line parsing, the validation of config values
+ * (`[tool.coldstart]`, `--config`) and the help text, so a flag and its config key can
+ * never disagree. Hand-written parser (no node:util): the compare tool's start-up counts.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import packageJson from "../../package.json" with { type: "json" };
+import { UserError } from "./errors.ts";
+
+export const VERSION: string = packageJson.version;
+
+export type Tool = "test" | "bench" | "compare";
+
+type Kind =
+  | "int" // whole number within [min, max]
+  | "number" // finite number within (above, below)
+  | "string"
+  | "bool"
+  | "choice" // one of `choices`
+  | "module" // a dotted Python module name
+  | "pythons"; // interpreters: a comma-separated list (flag) or a string / list of strings (config)
+
+export interface OptionSpec {
+  /** Long flag without the dashes. */
+  flag: string;
+  short?: string;
+  /** The `[tool.coldstart]` key when the option is also a setting. */
+  key?: SettingKey;
+  kind: Kind;
+  min?: number;
+  max?: number;
+  /** Exclusive bounds for numbers. */
+  above?: number;
+  below?: number;
+  choices?: readonly string[];
+  /** What the help calls the value, e.g. N, DIR. */
+  value?: string;
+  /** The value a bare flag stands for, for flags whose value is optional (`--fail-on-regression`). */
+  bare?: string;
+  help: string;
+  group: "Target and output" | "Measurement" | "Benchmark" | "Over time" | "Report" | "General";
+  tools: readonly Tool[];
+}
+
+/** The scalar settings that `[tool.coldstart]`, `--config` and flags can set. */
+export interface ScalarSettings {
+  package: string;
+  /** Interpreters as asked for (resolved to real executables before timing); empty: the default. */
+  python: string[];
+  install: string | null;
+  iterations: number;
+  warmup: number;
+  timeout: number;
+  pyc: "warm" | "cold";
+  importtime_runs: number;
+  max_iterations: number;
+  precision: number;
+  metric: "time" | "instructions";
+  jobs: number;
+}
+export type SettingKey = keyof ScalarSettings;
+
+export const DEFAULTS = {
+  iterations: 10,
+  warmup: 1,
+  timeout: 10,
+  pyc: "warm",
+  importtime_runs: 3,
+  max_iterations: 30,
+  precision: 5,
+  metric: "time",
+} as const satisfies Partial<ScalarSettings>;
+
+const MEASURING: readonly Tool[] = ["test", "bench"];
+const ALL: readonly Tool[] = ["test", "bench", "compare"];
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: "repo", kind: "string", value: "DIR", group: "Target and output", tools: MEASURING,
+    help: "Python project to measure (default: the project of the current folder: nearest pyproject.toml, else the git top level)" },
+  { flag: "out", kind: "string", value: "DIR", group: "Target and output", tools: MEASURING,
+    help: "where result files go (default: <repo>/benchmark_results)" },
+  { flag: "config", kind: "string", value: "FILE", group: "Target and output", tools: MEASURING,
+    help: "settings file (TOML or JSON, keys as in [tool.coldstart])" },
+  { flag: "package", key: "package", kind: "module", value: "NAME", group: "Measurement", tools: MEASURING,
+    help: 'package whose modules are counted as "filtered"' },
+  { flag: "python", key: "python", kind: "pythons", value: "PY[,PY...]", group: "Measurement", tools: MEASURING,
+    help: "interpreter(s): a path, a command, or a version such as 3.12 (default: <tree>/.venv/bin/python, else python3)" },
+  { flag: "iterations", short: "n", key: "iterations", kind: "int", min: 1, value: "N", group: "Measurement", tools: MEASURING,
+    help: `counted runs per measurement (default ${DEFAULTS.iterations})` },
+  { flag: "warmup", key: "warmup", kind: "int", min: 0, value: "N", group: "Measurement", tools: MEASURING,
+    help: `uncounted runs first (default ${DEFAULTS.warmup})` },
+  { flag: "timeout", key: "timeout", kind: "number", above: 0, value: "SECONDS", group: "Measurement", tools: MEASURING,
+    help: `per Python process (default ${DEFAULTS.timeout})` },
+  { flag: "pyc", key: "pyc", kind: "choice", choices: ["warm", "cold"], value: "warm|cold", group: "Measurement", tools: MEASURING,
+    help: `cold: a fresh empty bytecode cache for every run (default ${DEFAULTS.pyc})` },
+  { flag: "importtime-runs", key: "importtime_runs", kind: "int", min: 0, value: "N", group: "Measurement", tools: MEASURING,
+    help: `-X importtime runs per measurement, 0 to skip (default ${DEFAULTS.importtime_runs})` },
+  { flag: "metric", key: "metric", kind: "choice", choices: ["time", "instructions"], value: "time|instructions", group: "Measurement", tools: MEASURING,
+    help: "instructions: also count each run's instructions (valgrind or perf), a deterministic metric (default time)" },
+  { flag: "jobs", key: "jobs", kind: "int", min: 1, value: "N", group: "Measurement", tools: MEASURING,
+    help: "parallel runs when counting instructions (default: the number of cores; time is always measured one run at a time)" },
+  { flag: "max-iterations", key: "max_iterations", kind: "int", min: 1, value: "N", group: "Measurement", tools: MEASURING,
+    help: `comparing refs: go on up to N counted runs while noise hides a change of --precision percent (default ${DEFAULTS.max_iterations})` },
+  { flag: "precision", key: "precision", kind: "number", above: 0, below: 100, value: "PCT", group: "Measurement", tools: MEASURING,
+    help: `change a comparison must be able to detect, % (default ${DEFAULTS.precision})` },
+  { flag: "why", kind: "string", value: "MODULE", group: "Measurement", tools: MEASURING,
+    help: "print the chain of imports from each statement to MODULE, with file:line of every link" },
+  { flag: "aa", kind: "string", value: "REF", group: "Benchmark", tools: ["bench"],
+    help: "measure REF against itself (two worktrees): this machine's noise" },
+  { flag: "interactive", short: "i", kind: "bool", group: "Benchmark", tools: ["bench"],
+    help: "choose refs and iterations with prompts (needs a terminal, never in CI)" },
+  { flag: "drop-caches", kind: "bool", group: "Benchmark", tools: ["bench"],
+    help: "drop the OS page cache before every run (Linux, root only)" },
+  { flag: "bisect", kind: "bool", group: "Over time", tools: ["bench"],
+    help: "GOOD BAD: find the first commit on the first-parent path significantly slower than GOOD" },
+  { flag: "threshold", kind: "number", min: 0, value: "PCT", group: "Over time", tools: ["bench"],
+    help: "--bisect: how much slower counts as slow, % (default 5)" },
+  { flag: "history", kind: "string", value: "RANGE", group: "Over time", tools: ["bench"],
+    help: "measure the commits of RANGE (e.g. main~50..main) and draw the trend" },
+  { flag: "every", kind: "int", min: 1, value: "K", group: "Over time", tools: ["bench"],
+    help: "--history: measure every K-th commit (default 1)" },
+  { flag: "shard", kind: "string", value: "K/N", group: "Over time", tools: ["bench"],
+    help: "--history: measure only every N-th commit starting at the K-th (for N CI jobs)" },
+  { flag: "no-cache", kind: "bool", group: "Over time", tools: ["bench"],
+    help: "measure afresh instead of reusing benchmark_results/cache/" },
+  { flag: "format", kind: "choice", choices: ["terminal", "markdown", "json", "html"], value: "FORMAT", group: "Report", tools: ["compare", "bench"],
+    help: "report format: terminal, markdown, json or html (default terminal)" },
+  { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
+    help: "write the report to FILE (atomically) instead of stdout" },
+  { flag: "html", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
+    help: "also write the report as a self-contained HTML page (no network)" },
+  { flag: "no-chart", kind: "bool", group: "Report", tools: ["compare", "bench"],
+    help: "no distribution sketches in the terminal report" },
+  { flag: "primary", kind: "string", value: "NAME", group: "Report", tools: ["compare", "bench"],
+    help: "measurement the summary speaks from (default: the first one)" },
+  { flag: "fail-on-regression", kind: "number", min: 0, bare: "0", value: "PCT", group: "Report", tools: ["compare", "bench"],
+    help: "exit 1 on a significant slowdown of at least PCT % (bare: any), a lazy module turned eager or a candidate that failed; exit 3 when the primary comparison is inconclusive" },
+  { flag: "github", kind: "bool", group: "Report", tools: ["compare", "bench"],
+    help: "also append the markdown report to $GITHUB_STEP_SUMMARY" },
+  { flag: "merge", kind: "bool", group: "Report", tools: ["compare"],
+    help: "FILES or folders from several CI jobs: one report, each job's files compared among themselves" },
+  { flag: "json", kind: "bool", group: "General", tools: MEASURING,
+    help: "print the result (or the comparison) as JSON on stdout; progress still goes to stderr" },
+  { flag: "quiet", short: "q", kind: "bool", group: "General", tools: MEASURING,
+    help: "no progress output" },
+  { flag: "help", short: "h", kind: "bool", group: "General", tools: ALL, help: "this help" },
+  { flag: "version", short: "V", kind: "bool", group: "General", tools: ALL, help: "print the version" },
+];
+
+export type OptionValue = string | number | boolean | string[];
+
+export interface ParsedArgs {
+  /** Flag name -> value, for the options given (settings included). */
+  values: Record<string, OptionValue>;
+  /** The settings given as flags, keyed by config key; they win over every config file. */
+  settings: Partial<ScalarSettings>;
+  positionals: string[];
+}
+
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** What a value must be, as the end of "X must be ...". */
+function expectation(spec: OptionSpec): string {
+  switch (spec.kind) {
+    case "int":
+      return `a whole number >= ${spec.min ?? 0}${spec.max !== undefined ? ` and <= ${spec.max}` : ""}`;
+    case "number":
+      return spec.below !== undefined
+        ? `a number between ${spec.above ?? spec.min ?? 0} and ${spec.below}`
+        : spec.above !== undefined ? `a number > ${spec.above}` : `a number >= ${spec.min ?? 0}`;
+    case "choice":
+      return `one of ${spec.choices!.map((choice) => `"${choice}"`).join(", ")}`;
+    case "module":
+      return "an importable module name (letters, digits, _ and dots)";
+    case "pythons":
+      return "an interpreter (path, command or version) or a list of them";
+    case "bool":
+      return "true or false";
+    default:
+      return "a non-empty string";
+  }
+}
+
+/**
+ * Checks one value against its spec; `raw` is a string from the command line or a TOML /
+ * JSON value from a config file. Returns the typed value or a problem ("must be ...").
+ */
+export function coerce(spec: OptionSpec, raw: unknown): { value: OptionValue } | { problem: string } {
+  const bad = { problem: `must be ${expectation(spec)} (got ${JSON.stringify(raw)})` };
+  const fromText = typeof raw === "string";
+  switch (spec.kind) {
+    case "int": {
+      const value = fromText ? (/^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN) : raw;
+      if (typeof value !== "number" || !Number.isInteger(value)) return bad;
+      if (value < (spec.min ?? -Infinity) || value > (spec.max ?? Infinity)) return bad;
+      return { value };
+    }
+    case "number": {
+      const value = fromText ? (raw.trim() === "" ? Number.NaN : Number(raw)) : raw;
+      if (typeof value !== "number" || !Number.isFinite(value)) return bad;
+      if (spec.min !== undefined && value < spec.min) return bad;
+      if (spec.above !== undefined && !(value > spec.above)) return bad;
+      if (spec.below !== undefined && !(value < spec.below)) return bad;
+      return { value };
+    }
+    case "bool":
+      return typeof raw === "boolean" ? { value: raw } : bad;
+    case "choice":
+      return typeof raw === "string" && spec.choices!.includes(raw) ? { value: raw } : bad;
+    case "module":
+      return typeof raw === "string" && MODULE_NAME.test(raw) ? { value: raw } : bad;
+    case "pythons": {
+      const list = fromText ? raw.split(",").map((item) => item.trim()) : Array.isArray(raw) ? raw : [raw];
+      if (list.length === 0 || !list.every((item) => typeof item === "string" && item.trim() !== "")) return bad;
+      return { value: list as string[] };
+    }
+    default:
+      return typeof raw === "string" && raw.trim() !== "" ? { value: raw } : bad;
+  }
+}
+
+/** The spec of a `[tool.coldstart]` key, if it is a scalar setting. */
+export function settingSpec(key: string): OptionSpec | undefined {
+  return OPTIONS.find((spec) => spec.key === key);
+}
+
+function optionsOf(tool: Tool): OptionSpec[] {
+  return OPTIONS.filter((spec) => spec.tools.includes(tool));
+}
+
+/**
+ * Parses a tool's command line against the table. `--name value`, `--name=value`, `-n value`
+ * and `-n5` are accepted; an option whose value is optional (`--fail-on-regression`) takes
+ * the next argument only when it is a number. Every problem is one UserError line.
+ */
+export function parseArgs(argv: readonly string[], tool: Tool, toolName: string): ParsedArgs {
+  const specs = optionsOf(tool);
+  const values: Record<string, OptionValue> = {};
+  const settings: Partial<ScalarSettings> = {};
+  const positionals: string[] = [];
+  const seeHelp = `see ${toolName} --help`;
+  const store = (spec: OptionSpec, raw: unknown, shown: string) => {
+    const result = coerce(spec, raw);
+    if ("problem" in result) throw new UserError(`${shown} ${result.problem}`);
+    values[spec.flag] = result.value;
+    if (spec.key) (settings as Record<string, OptionValue>)[spec.key] = result.value;
+  };
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    if (arg === "--") {
+      positionals.push(...argv.slice(index + 1));
+      break;
+    }
+    let spec: OptionSpec | undefined;
+    let inline: string | undefined;
+    let shown: string;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      spec = specs.find((candidate) => candidate.flag === name);
+      shown = `--${name}`;
+      if (!spec) throw new UserError(`unknown option ${JSON.stringify(`--${name}`)}; ${seeHelp}`);
+    } else if (arg.startsWith("-") && arg.length > 1 && !/^-\d/.test(arg)) {
+      spec = specs.find((candidate) => candidate.short === arg[1]);
+      shown = `-${arg[1]}`;
+      if (!spec) throw new UserError(`unknown option ${JSON.stringify(arg.slice(0, 2))}; ${seeHelp}`);
+      if (arg.length > 2) {
+        if (spec.kind === "bool") throw new UserError(`${shown} takes no value (got ${JSON.stringify(arg)}); ${seeHelp}`);
+        inline = arg.slice(2);
+      }
+    } else {
+      positionals.push(arg);
+      continue;
+    }
+    if (spec.kind === "bool") {
+      if (inline !== undefined) throw new UserError(`${shown} takes no value (got ${JSON.stringify(inline)}); ${seeHelp}`);
+      values[spec.flag] = true;
+      continue;
+    }
+    if (inline !== undefined) {
+      store(spec, inline, shown);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (spec.bare !== undefined) {
+      if (next !== undefined && /^\s*-?\d+(\.\d+)?\s*$/.test(next)) {
+        store(spec, next, shown);
+        index += 1;
+      } else {
+        store(spec, spec.bare, shown);
+      }
+      continue;
+    }
+    if (next === undefined || (next.startsWith("-") && next.length > 1 && !/^-\d/.test(next))) {
+      throw new UserError(`${shown} needs a value (${spec.value ?? "a value"}: ${expectation(spec)}); ${seeHelp}`);
+    }
+    store(spec, next, shown);
+    index += 1;
+  }
+  return { values, settings, positionals };
+}
+
+/** The options section of a tool's help, grouped, from the table. */
+export function optionsHelp(tool: Tool): string {
+  const groups = new Map<string, string[]>();
+  for (const spec of optionsOf(tool)) {
+    const names = `${spec.short ? `-${spec.short}, ` : ""}--${spec.flag}${spec.value ? (spec.bare !== undefined ? `[=${spec.value}]` : ` ${spec.value}`) : ""}`;
+    const line = names.length <= 22 ? `  ${names.padEnd(22)}${spec.help}` : `  ${names}\n  ${" ".repeat(22)}${spec.help}`;
+    const list = groups.get(spec.group) ?? [];
+    list.push(line);
+    groups.set(spec.group, list);
+  }
+  return [...groups].map(([group, lines]) => `${group}:\n${lines.join("\n")}`).join("\n");
+}
+
+/** Convenience accessors for parsed values. */
+export function stringValue(args: ParsedArgs, flag: string): string | undefined {
+  const value = args.values[flag];
+  return typeof value === "string" ? value : undefined;
+}
+
+export function numberValue(args: ParsedArgs, flag: string): number | undefined {
+  const value = args.values[flag];
+  return typeof value === "number" ? value : undefined;
+}
+
+export function flagGiven(args: ParsedArgs, flag: string): boolean {
+  return args.values[flag] === true;
+}
+
+/** What the measuring tools take from their command line, paths resolved against the current folder. */
+export interface MeasureArgs {
+  repo: string | undefined;
+  out: string | undefined;
+  configFile: string | undefined;
+  json: boolean;
+  quiet: boolean;
+  /** --why MODULE: print the import chain to MODULE. */
+  why: string | undefined;
+  /** Settings given as flags; they win over every config file. */
+  settings: Partial<ScalarSettings>;
+}
+
+/**
+ * The measuring tools' common options. An interpreter given as a path is taken relative
+ * to the current folder (like --out and --repo), and must exist: that is checked here,
+ * before anything is created.
+ */
+export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs {
+  const settings = { ...args.settings };
+  if (settings.python) {
+    settings.python = settings.python.map((python) => {
+      if (!python.includes("/")) return python;
+      const path = isAbsolute(python) ? python : resolve(cwd, python);
+      if (!existsSync(path)) throw new UserError(`--python ${python}: no such file (${path})`);
+      return path;
+    });
+  }
+  const path = (flag: string) => {
+    const value = stringValue(args, flag);
+    return value === undefined ? undefined : resolve(cwd, value);
+  };
+  return {
+    repo: path("repo"),
+    out: path("out"),
+    configFile: path("config"),
+    json: flagGiven(args, "json"),
+    quiet: flagGiven(args, "quiet"),
+    why: stringValue(args, "why"),
+    settings,
+  };
+}
+
+/** What the tools that compare take from their command line. */
+export interface ReportArgs {
+  format: "terminal" | "markdown" | "json" | "html";
+  output: string | null;
+  html: string | null;
+  charts: boolean;
+  primary: string | undefined;
+  /** --fail-on-regression threshold in %, undefined when not asked for. */
+  failOnRegressionPct: number | undefined;
+  github: boolean;
+  /** The report flags the user gave (for "does nothing" notes). */
+  given: string[];
+}
+
+const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-on-regression", "github"];
+
+export function reportArgs(args: ParsedArgs): ReportArgs {
+  return {
+    format: (stringValue(args, "format") ?? "terminal") as ReportArgs["format"],
+    output: stringValue(args, "output") ?? null,
+    html: stringValue(args, "html") ?? null,
+    charts: !flagGiven(args, "no-chart"),
+    primary: stringValue(args, "primary"),
+    failOnRegressionPct: numberValue(args, "fail-on-regression"),
+    github: flagGiven(args, "github"),
+    given: REPORT_FLAGS.filter((flag) => args.values[flag] !== undefined),
+  };
+}
