@@ -1,7 +1,130 @@
-/** --bisect and --history: measuring over time (being built). */
-import { UserError } from "../errors.ts";
-import type { MeasureArgs, ParsedArgs, ReportArgs } from "../settings.ts";
+/**
+ * `coldstart-bench --bisect GOOD BAD` and `--history RANGE`: set up (setup.ts), measure
+ * through the cache (sources.ts), build the model (bisect.ts, trend.ts), render it
+ * (render/bisect-terminal.ts, render/history-*.ts) and return the exit code:
+ * bisect 0 found, 1 not reproducible; history 0; 2 bad input; 130/143 interrupted.
+ */
+import type { MeasureArgs, ReportArgs } from "../options.ts";
+import type { ParsedArgs } from "../settings.ts";
+import { VERSION } from "../settings.ts";
+import type { MeasureContext } from "./measure.ts";
+import { spinnerOnly } from "./measure.ts";
+import type { BisectReport } from "./model.ts";
+import { parseQuestion, prepare, type Setup } from "./setup.ts";
 
-export async function runOverTime(_args: ParsedArgs, _options: MeasureArgs, _report: ReportArgs, tool: string): Promise<number> {
-  throw new UserError(`${tool}: --bisect and --history are not available in this build`);
+interface Output {
+  /** A progress line (stdout, or stderr when stdout carries JSON); none with --quiet. */
+  say(text: string): void;
+  /** A line of the answer: stdout, even with --quiet; progress on stderr when stdout carries JSON. */
+  print(text: string): void;
+  context: MeasureContext;
+  stop(): void;
+}
+
+async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: string, dropCaches: boolean): Promise<Output> {
+  const { createReporter } = await import("../render/progress.ts");
+  const { installSignalHandlers } = await import("../process.ts");
+  const reporter = createReporter({ quiet: options.quiet, streams: json ? { out: process.stderr, err: process.stderr } : undefined });
+  installSignalHandlers((signal) => {
+    reporter.stop();
+    process.stderr.write(`${tool}: ${signal}: stopping; removing worktrees\n`);
+  });
+  const environment = setup.counter ? { counter: `${setup.counter.name} ${setup.counter.version}` } : undefined;
+  return {
+    say: (text) => reporter.line(text),
+    print: (text) => {
+      if (json) reporter.line(text);
+      else {
+        reporter.stop();
+        process.stdout.write(`${text}\n`);
+      }
+    },
+    stop: () => reporter.stop(),
+    context: {
+      top: setup.top, subdir: setup.subdir, target: setup.target, cache: setup.cache, reporter: spinnerOnly(reporter), tool,
+      toolVersion: VERSION, dropCaches, counter: setup.counter ?? undefined, environment,
+      measurement: setup.measurement, headline: setup.config.metric === "instructions" ? "instructions" : "import_ms",
+    },
+  };
+}
+
+async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report: ReportArgs): Promise<number> {
+  const { bisect, maxSteps } = await import("./bisect.ts");
+  const { bisectSource } = await import("./sources.ts");
+  const render = await import("../render/bisect-terminal.ts");
+  const { stdoutPalette, plainPalette } = await import("../render/color.ts");
+  const json = options.json || report.format === "json";
+  const palette = json ? plainPalette : stdoutPalette();
+  const commits = setup.path.commits;
+  const header = {
+    good: commits[0]!, bad: commits[commits.length - 1]!, commits: commits.length - 1, maxSteps: maxSteps(commits.length - 1),
+    thresholdPct: setup.thresholdPct, metric: setup.config.metric, metricSource: setup.metricSource,
+  };
+  const lines: string[] = [];
+  const show = (text: string, plain = text) => {
+    lines.push(plain);
+    out.print(text);
+  };
+  for (const line of render.bisectHeader(header)) show(line);
+  const source = bisectSource(commits[0]!, setup.config, out.context, { thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined });
+  const result: BisectReport = await bisect(source, {
+    path: commits, thresholdPct: setup.thresholdPct, measurement: setup.measurement, metric: setup.config.metric, metricSource: setup.metricSource,
+    onMeasure: (commit, kind, attempt, number) => out.say(render.measuringLine(commit.commit, kind, attempt, number)),
+    onStep: (step) => show(render.stepLine(step, palette), render.stepLine(step)),
+  });
+  out.stop();
+  if (result.countsMissing) show(render.countsMissingLine());
+  const plain = render.bisectResult(result);
+  render.bisectResult(result, palette).forEach((line, index) => show(line, plain[index]));
+  if (json) await emit(`${JSON.stringify(result, null, 2)}\n`, report, out, out.context.tool);
+  else if (report.output !== null) await emit(`${lines.join("\n")}\n`, report, out, out.context.tool);
+  return result.outcome === "found" ? 0 : 1;
+}
+
+async function runHistory(setup: Setup, out: Output, options: MeasureArgs, report: ReportArgs): Promise<number> {
+  if (setup.question.kind !== "history") return 2;
+  const { sample } = await import("./commits.ts");
+  const { historyConfig, historyPoints } = await import("./sources.ts");
+  const { buildTrend } = await import("./trend.ts");
+  const { plural } = await import("../render/words.ts");
+  const { shortCommit } = await import("../render/history-words.ts");
+  const { every, shard, range } = setup.question;
+  const points = sample(setup.path.commits, every);
+  const { config, rounds } = historyConfig(setup.config, points.length, shard, { thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined });
+  const mine = shard ? points.filter((_, index) => index % shard.count === shard.index - 1).length : points.length;
+  out.say(`History of ${range}: ${plural(points.length, "point")}${every > 1 ? ` (every ${every} commits)` : ""}${shard ? `, shard ${shard.index}/${shard.count}: ${mine} of them` : ""}; ${config.metric === "instructions" ? "counted instructions" : `${rounds}+ runs per commit`}`);
+  const { inputs, measured } = await historyPoints({ points, shard, rounds, config }, out.context, (batch, index, total) =>
+    out.say(`Measuring ${plural(batch.length, "commit")} (batch ${index + 1} of ${total}): ${shortCommit(batch[0]!.commit)}..${shortCommit(batch[batch.length - 1]!.commit)}`));
+  out.stop();
+  out.say(`${plural(inputs.length - measured, "point")} from the cache, ${measured} measured now.`);
+  const trend = buildTrend(inputs, {
+    range, every, thresholdPct: setup.thresholdPct, measurement: setup.measurement, metric: setup.config.metric,
+    shard: shard ? { ...shard, total: points.length } : null,
+  });
+  out.stop();
+  const { emitTrend } = await import("../render/history-emit.ts");
+  await emitTrend(trend, report, { json: options.json, tool: out.context.tool });
+  return 0;
+}
+
+async function emit(text: string, report: ReportArgs, out: Output, tool: string): Promise<void> {
+  const { writeFileAtomic } = await import("../result/files.ts");
+  out.stop();
+  if (report.output === null) {
+    await Bun.write(Bun.stdout, text);
+    return;
+  }
+  writeFileAtomic(report.output, text, "--output");
+  await Bun.write(Bun.stderr, `${tool}: wrote ${report.output}\n`);
+}
+
+export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report: ReportArgs, tool: string): Promise<number> {
+  const question = parseQuestion(args, report);
+  const { detectCounter } = await import("../measure/counter.ts");
+  const setup = await prepare(question, args, options, report, () => detectCounter(), VERSION);
+  if (args.values["drop-caches"]) (await import("../measure/executor.ts")).checkDropCaches();
+  // JSON on stdout: progress goes to stderr.
+  const json = (options.json || report.format === "json") && report.output === null;
+  const out = await start(setup, options, json, tool, args.values["drop-caches"] === true);
+  return question.kind === "bisect" ? runBisect(setup, out, options, report) : runHistory(setup, out, options, report);
 }

@@ -1,0 +1,153 @@
+/**
+ * Bisect: the first commit on the first-parent path from GOOD to BAD whose primary
+ * measurement is significantly slower than GOOD by at least the threshold.
+ *
+ * First the check: BAD against GOOD. Unless BAD is slow there is nothing to look for
+ * (outcome "not-reproducible"). Then a binary search: each step compares the midpoint of
+ * the commits still in question with GOOD — slow: the answer is at or before it; good:
+ * after it. A step without a verdict (too few runs, or noise that could hide a
+ * threshold-sized change) is measured again with more runs; still undecided, it counts as
+ * good and the report says so. The measuring is the caller's (`PairSource`), so the
+ * search itself is a pure loop.
+ */
+import { UserError } from "../errors.ts";
+import type { CachedFile } from "./cache.ts";
+import { compareFiles } from "./figures.ts";
+import type { BisectReport, BisectStep, CommitFacts, Figures, FirstSlow, Judgement } from "./model.ts";
+import { HISTORY_FORMAT_VERSION } from "./model.ts";
+
+export interface MeasuredPair {
+  baseline: CachedFile;
+  candidate: CachedFile;
+  /** Both read from the cache. */
+  cached: boolean;
+}
+
+/**
+ * Measures (or finds in the cache) `candidate` against good; attempt 0 first, more runs on
+ * each later attempt. Calls `measuring` just before it starts measuring (not for the cache).
+ */
+export interface PairSource {
+  measure(candidate: CommitFacts, attempt: number, kind: "check" | "step", measuring: () => void): Promise<MeasuredPair>;
+  /** Attempts per step before it is left undecided. */
+  attempts: number;
+}
+
+export interface BisectOptions {
+  /** [good, ..., bad] on the first-parent path. */
+  path: CommitFacts[];
+  thresholdPct: number;
+  measurement: string;
+  metric: BisectReport["metric"];
+  metricSource: BisectReport["metricSource"];
+  /** Called before a commit is measured (not when the cache has it) and after each step is judged. */
+  onMeasure?: (commit: CommitFacts, kind: "check" | "step", attempt: number, number: number) => void;
+  onStep?: (step: BisectStep) => void;
+}
+
+/** slow, good, measure again — or undecided at once when the commit's import failed (more runs would not help). */
+export function judge(figures: Figures, thresholdPct: number): Judgement | "again" {
+  if (figures.reason?.kind === "failed" || figures.reason?.kind === "missing") return "undecided";
+  switch (figures.verdict) {
+    case "slower":
+      return figures.estimatePct !== null && -figures.estimatePct >= thresholdPct ? "slow" : "good";
+    case "faster":
+      return "good";
+    case "no-change": {
+      // "No change" rules out a threshold-sized slowdown when the interval does (its slow
+      // end is below the threshold) or when the runs could have seen one.
+      if (thresholdPct === 0) return "good";
+      const slowest = figures.ciPct ? -figures.ciPct.low : null;
+      if (slowest !== null && slowest < thresholdPct) return "good";
+      return figures.mdePct !== null && figures.mdePct <= thresholdPct ? "good" : "again";
+    }
+    default:
+      return "again";
+  }
+}
+
+/** Steps a binary search over `commits` candidates takes at most (bad known slow). */
+export function maxSteps(commits: number): number {
+  return commits <= 1 ? 0 : Math.ceil(Math.log2(commits));
+}
+
+export async function bisect(source: PairSource, options: BisectOptions): Promise<BisectReport> {
+  const { path, thresholdPct } = options;
+  const n = path.length - 1;
+  const files = new Map<number, CachedFile>();
+  const steps: BisectStep[] = [];
+  let undecided = 0;
+
+  const run = async (position: number, kind: "check" | "step", stepsLeft: number): Promise<BisectStep> => {
+    const commit = path[position]!;
+    let outcome: Judgement | "again" = "again";
+    let figures: Figures | null = null;
+    let pair: MeasuredPair | null = null;
+    let attempts = 0;
+    while (outcome === "again" && attempts < Math.max(1, source.attempts)) {
+      const attempt = attempts;
+      pair = await source.measure(commit, attempt, kind, () => options.onMeasure?.(commit, kind, attempt, steps.length));
+      attempts += 1;
+      figures = compareFiles(pair.baseline.result, pair.candidate.result, options.measurement).figures;
+      outcome = judge(figures, thresholdPct);
+    }
+    const judgement: Judgement = outcome === "again" ? "undecided" : outcome;
+    if (judgement === "undecided" && kind === "step") undecided += 1;
+    files.set(0, pair!.baseline);
+    files.set(position, pair!.candidate);
+    const step: BisectStep = {
+      number: steps.length, kind, commit, position, stepsLeft, figures: figures!, judgement, attempts, cached: pair!.cached,
+      files: [pair!.baseline.path, pair!.candidate.path],
+    };
+    steps.push(step);
+    options.onStep?.(step);
+    return step;
+  };
+
+  const report: BisectReport = {
+    formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n),
+    thresholdPct, metric: options.metric, metricSource: options.metricSource, steps, outcome: "not-reproducible", first: null,
+    undecided: 0, countsMissing: false,
+  };
+  const check = await run(n, "check", maxSteps(n));
+  const reason = check.figures.reason;
+  if (reason?.kind === "failed" || reason?.kind === "missing") {
+    const which = reason.side === "baseline" ? `good ${path[0]!.commit.slice(0, 9)}` : `bad ${path[n]!.commit.slice(0, 9)}`;
+    const what = reason.kind === "failed" ? `failed: ${reason.message}` : "was not measured";
+    throw new UserError(`${options.measurement} at ${which} ${what}; a bisect needs both ends measured (fix the import, or choose other commits)`);
+  }
+  report.countsMissing = options.metric === "instructions" && check.figures.headline !== "instructions";
+  if (check.judgement !== "slow") return report;
+
+  // Invariant: path[low] is good (or good itself), path[high] is slow.
+  let low = 0;
+  let high = n;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const afterSlow = maxSteps(middle - low);
+    const afterGood = maxSteps(high - middle);
+    const step = await run(middle, "step", Math.max(afterSlow, afterGood));
+    if (step.judgement === "slow") high = middle;
+    else low = middle;
+  }
+  report.outcome = "found";
+  report.undecided = undecided;
+  report.first = firstSlow(path, low, high, files, steps, options.measurement);
+  return report;
+}
+
+function firstSlow(path: CommitFacts[], low: number, high: number, files: Map<number, CachedFile>, steps: BisectStep[], measurement: string): FirstSlow {
+  const parentFile = files.get(low)!;
+  const commitFile = files.get(high)!;
+  const judged = [...steps].reverse().find((step) => step.position === high)!;
+  const { comparison } = compareFiles(parentFile.result, commitFile.result, measurement);
+  return {
+    commit: path[high]!,
+    parent: path[low]!,
+    figures: judged.figures,
+    moduleDiff: comparison?.moduleDiff ?? null,
+    moduleCounts: comparison?.moduleCounts ?? [],
+    lazyTurnedEager: comparison?.lazy.filter((row) => row.change === "now-eager") ?? [],
+    files: { parent: parentFile.path, commit: commitFile.path },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Measuring over time, as plain data (no sentences, no unit formatting; words live in
+ * render/): a bisect's steps and its answer, and a history's trend. The json format
+ * serialises these as they are (`formatVersion`).
+ *
+ * Conventions as in compare/model.ts: every percentage is (reference − candidate) /
+ * reference × 100, so a slowdown is negative; what cannot be computed is null.
+ */
+import type { ChainLink, LazyRow, ModuleCountRow, ModuleDiff, Reason, Verdict } from "../compare/model.ts";
+import type { QuantityKey } from "../quantities.ts";
+
+export const HISTORY_FORMAT_VERSION = 1;
+/** --threshold's default: how much slower is slow (bisect), the smallest change marked (history), %. */
+export const DEFAULT_THRESHOLD_PCT = 5;
+
+/** A commit as the reports name it. */
+export interface CommitFacts {
+  commit: string;
+  subject: string;
+  /** "Name <email>". */
+  author: string;
+  /** ISO 8601 author date. */
+  date: string;
+  /** Commits on its first-parent chain, itself included: orders the points of a history without git. */
+  depth: number | null;
+}
+
+/** The figures of one comparison's primary measurement (from compare/build.ts). */
+export interface Figures {
+  measurement: string | null;
+  headline: QuantityKey;
+  verdict: Verdict;
+  reason: Reason | null;
+  estimatePct: number | null;
+  ciPct: { low: number; high: number } | null;
+  mdePct: number | null;
+  pValue: number | null;
+  paired: boolean;
+  /** Runs per side. */
+  n: { baseline: number; candidate: number } | null;
+  /** Medians of the headline quantity, in its unit. */
+  baselineMedian: number | null;
+  candidateMedian: number | null;
+}
+
+// --- bisect ------------------------------------------------------------------------------
+
+/** slow: significantly slower than good by the threshold; good: not; undecided: no verdict even after more runs (counted as good). */
+export type Judgement = "slow" | "good" | "undecided";
+
+export interface BisectStep {
+  /** 0 for the check (bad against good), then 1, 2, ... */
+  number: number;
+  kind: "check" | "step";
+  commit: CommitFacts;
+  /** Position on the path (good is 0, bad is `BisectReport.commits`). */
+  position: number;
+  /** The most steps still to come after this one (0 at the last). */
+  stepsLeft: number;
+  figures: Figures;
+  judgement: Judgement;
+  /** Measurements tried: more rounds after an inconclusive one. */
+  attempts: number;
+  /** Both files came from the cache. */
+  cached: boolean;
+  /** The result files compared: good's, then this commit's. */
+  files: [string, string];
+}
+
+export interface FirstSlow {
+  commit: CommitFacts;
+  /** Its first parent on the path (judged good, or good itself). */
+  parent: CommitFacts;
+  /** Against good, from the step that judged it. */
+  figures: Figures;
+  /** Against its parent: what it newly loads (with the chains) and what no longer. */
+  moduleDiff: ModuleDiff | null;
+  moduleCounts: ModuleCountRow[];
+  lazyTurnedEager: LazyRow[];
+  files: { parent: string; commit: string };
+}
+
+export interface BisectReport {
+  formatVersion: number;
+  kind: "bisect";
+  good: CommitFacts;
+  bad: CommitFacts;
+  /** Commits after good up to bad, on the first-parent path. */
+  commits: number;
+  /** The most steps a binary search over them takes. */
+  maxSteps: number;
+  thresholdPct: number;
+  metric: "time" | "instructions";
+  /** Why this metric: asked for, or the default for bisect (a counter was found / none was). */
+  metricSource: "asked" | "counter-found" | "no-counter";
+  steps: BisectStep[];
+  outcome: "found" | "not-reproducible";
+  first: FirstSlow | null;
+  /** Steps counted as good without a verdict. */
+  undecided: number;
+  /** Measured with the instruction counter but the files hold no counts (the comparison fell back to time). */
+  countsMissing: boolean;
+}
+
+// --- history -----------------------------------------------------------------------------
+
+/** How a point differs from the one before it, after the correction for many comparisons. */
+export type ChangeVerdict = "slower" | "faster" | "no-change" | "below-threshold" | "inconclusive";
+
+export interface TrendChange {
+  /** The point compared with (the previous one that was measured). */
+  from: string;
+  /** Commits from that point to this one on the first-parent path (null without depths). */
+  distance: number | null;
+  verdict: ChangeVerdict;
+  /** Significant after Holm's correction and at least the threshold: a marker. */
+  marked: boolean;
+  figures: Figures;
+  /** Holm-adjusted p-value over every change of the trend. */
+  adjustedP: number | null;
+  /** This point's total module count minus the previous point's. */
+  modulesDelta: number | null;
+}
+
+export interface TrendPoint extends CommitFacts {
+  /** Result files holding this commit. */
+  files: string[];
+  status: "ok" | "failed";
+  failure: string | null;
+  /** Runs of the headline quantity in the file the point is drawn from. */
+  n: number;
+  median: number | null;
+  /** Distribution-free interval of the median. */
+  interval: { low: number; high: number; confidence: number } | null;
+  modules: { total: number; filtered: number } | null;
+  change: TrendChange | null;
+  /** Read from the cache rather than measured by this invocation (null: not known, e.g. assembled files). */
+  cached: boolean | null;
+  /** Index into `Trend.machines`. */
+  machine: number;
+}
+
+export interface Machine {
+  host: string | null;
+  platform: string | null;
+  cpu: string | null;
+  python: string | null;
+}
+
+export type TrendNote =
+  | { kind: "machines-differ"; machines: number }
+  | { kind: "python-differs"; versions: string[] }
+  | { kind: "settings-differ"; keys: number }
+  | { kind: "failed"; commits: string[] }
+  | { kind: "counts-missing" }
+  | { kind: "shard"; index: number; count: number; points: number; total: number };
+
+export interface Trend {
+  formatVersion: number;
+  kind: "history";
+  /** The range as typed (null when assembled from files). */
+  range: string | null;
+  every: number | null;
+  measurement: string | null;
+  statement: string | null;
+  headline: QuantityKey;
+  thresholdPct: number;
+  alpha: number;
+  /**
+   * holm: wall time, whose noise can look like a step somewhere among many comparisons;
+   * each change's p-value is adjusted over all of them. none: counted instructions, whose
+   * noise is far below any threshold.
+   */
+  correction: "holm" | "none";
+  /** Changes that were tested (Holm's m). */
+  comparisons: number;
+  points: TrendPoint[];
+  machines: Machine[];
+  /** False when the points cannot be compared: wall time from several machines, or different Pythons. */
+  comparable: boolean;
+  notes: TrendNote[];
+}
+
+export type { ChainLink };

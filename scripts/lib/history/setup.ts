@@ -1,0 +1,121 @@
+/**
+ * What `--bisect` and `--history` were asked for, checked before anything is created:
+ * the flags that go together, the commits (resolved, GOOD an ancestor of BAD), the metric
+ * (for a bisect, instructions when a counter is found and none was asked for), the
+ * configuration, the output and cache folders. Every problem is one line, exit 2.
+ */
+import { join } from "node:path";
+import { type Config, loadConfig, readConfigFile, readPyproject } from "../config.ts";
+import { UserError } from "../errors.ts";
+import { repoTopLevel, resolveTarget, subdirectory } from "../git/tree.ts";
+import type { Counter } from "../measure/counter.ts";
+import { defaultPython, resolvePython } from "../measure/python.ts";
+import type { MeasureArgs, ReportArgs } from "../options.ts";
+import type { ParsedArgs } from "../settings.ts";
+import { numberValue, stringValue } from "../settings.ts";
+import { cacheKey, ResultCache } from "./cache.ts";
+import { type CommitPath, commitPath, parseRange, parseShard, type Shard } from "./commits.ts";
+import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "./model.ts";
+
+export type Question =
+  | { kind: "bisect"; good: string; bad: string }
+  | { kind: "history"; range: string; every: number; shard: Shard | null };
+
+export interface Setup {
+  question: Question;
+  path: CommitPath;
+  thresholdPct: number;
+  top: string;
+  subdir: string;
+  target: string;
+  config: Config;
+  metricSource: BisectReport["metricSource"];
+  counter: Counter | null;
+  outDir: string;
+  cache: ResultCache;
+  /** The measurement the questions are about. */
+  measurement: string;
+}
+
+/** The flags, checked for what goes together (nothing is read or created yet). */
+export function parseQuestion(args: ParsedArgs, report: ReportArgs): Question {
+  const history = stringValue(args, "history");
+  const bisect = args.values.bisect === true;
+  if (bisect && history !== undefined) throw new UserError("--bisect and --history are two different questions; give one");
+  for (const flag of ["aa", "interactive"]) {
+    if (args.values[flag] !== undefined) throw new UserError(`--${flag} does not go with --${bisect ? "bisect" : "history"}`);
+  }
+  if (report.failOnRegressionPct !== undefined) throw new UserError(`--fail-on-regression does not go with --${bisect ? "bisect" : "history"} (a bisect exits 1 when the slowdown does not reproduce)`);
+  if (bisect) {
+    for (const flag of ["every", "shard"]) if (args.values[flag] !== undefined) throw new UserError(`--${flag} goes with --history, not --bisect`);
+    if (report.html !== null || report.format === "html" || report.format === "markdown") {
+      throw new UserError("a bisect reports in the terminal or as JSON (--format json); the HTML page is for --history");
+    }
+    if (args.positionals.length !== 2) {
+      throw new UserError(`--bisect needs two refs, GOOD then BAD (e.g. --bisect v1.0 main); got ${args.positionals.length}`);
+    }
+    return { kind: "bisect", good: args.positionals[0]!, bad: args.positionals[1]! };
+  }
+  if (args.positionals.length) throw new UserError(`--history takes the range as its value (--history OLD..NEW), not refs (got ${args.positionals.join(" ")})`);
+  if (report.format === "markdown") throw new UserError("--history reports in the terminal, as JSON or as HTML (--format terminal|json|html)");
+  const shard = stringValue(args, "shard");
+  return { kind: "history", range: history!, every: numberValue(args, "every") ?? 1, shard: shard === undefined ? null : parseShard(shard) };
+}
+
+/** Whether `metric` was set anywhere: flag, --config, or [tool.coldstart]. */
+function metricAsked(target: string, options: MeasureArgs): boolean {
+  if (options.settings.metric !== undefined) return true;
+  if (options.configFile && readConfigFile(options.configFile).metric !== undefined) return true;
+  return readPyproject(target).settings.metric !== undefined;
+}
+
+/**
+ * Resolves everything: target, commits, metric, configuration, folders. `findCounter` is
+ * measure/counter.ts's detectCounter (passed in, so a history with --metric time never
+ * probes for one).
+ */
+export async function prepare(question: Question, args: ParsedArgs, options: MeasureArgs, report: ReportArgs, findCounter: () => Promise<Counter | null>, toolVersion: string): Promise<Setup> {
+  const target = resolveTarget(options.repo);
+  const top = repoTopLevel(target);
+  const path = question.kind === "bisect"
+    ? commitPath(top, question.good, question.bad, { from: "GOOD", to: "BAD" })
+    : (() => {
+      const range = parseRange(question.range);
+      return commitPath(top, range.from, range.to, { from: "the range's start", to: "the range's end" });
+    })();
+  if (question.kind === "history" && path.commits.length < 2) throw new UserError(`--history ${question.range}: one commit is no trend`);
+  const thresholdPct = numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT;
+
+  let metricSource: BisectReport["metricSource"] = "asked";
+  const flags = { ...options.settings };
+  if (question.kind === "bisect" && !metricAsked(target, options)) {
+    const counter = await findCounter();
+    flags.metric = counter ? "instructions" : "time";
+    metricSource = counter ? "counter-found" : "no-counter";
+  }
+  const config = loadConfig(target, options.configFile, flags);
+  if (config.python.length > 1) {
+    throw new UserError(`--${question.kind} measures under one interpreter (got ${config.python.join(", ")}); run one per interpreter, each with its own --python`);
+  }
+  const counter = config.metric === "instructions" ? await findCounter() : null;
+  if (config.metric === "instructions" && !counter) {
+    const { noCounterMessage } = await import("../measure/counter.ts");
+    throw new UserError(`--metric instructions: ${noCounterMessage()}`);
+  }
+  const measurement = report.primary ?? config.imports[0]!.name;
+  if (!config.imports.some((spec) => spec.name === measurement)) {
+    throw new UserError(`--primary ${measurement}: not a configured measurement (${config.imports.map((spec) => spec.name).join(", ")})`);
+  }
+  const outDir = options.out ?? join(target, "benchmark_results");
+  const { ensureWritableDir } = await import("../result/files.ts");
+  ensureWritableDir(outDir);
+  const { checkReportPaths } = await import("../render/emit.ts");
+  checkReportPaths(report);
+  const { checkInterpreters } = await import("../measure/python.ts");
+  await checkInterpreters(config.python);
+  const subdir = subdirectory(top, target);
+  const python = await resolvePython(config.python[0] ?? defaultPython(target), target);
+  const key = cacheKey({ config, subdir, python, counter, toolVersion });
+  const cache = new ResultCache(join(outDir, "cache"), key, args.values["no-cache"] !== true);
+  return { question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement };
+}

@@ -1,0 +1,85 @@
+/**
+ * A bisect in the terminal: the header, one line per step as it is judged, and the answer
+ * (the first slow commit, its subject, author and date, what it newly loads and through
+ * which imports) or why there is nothing to bisect. Reads the bisect model only.
+ */
+import { printable } from "../errors.ts";
+import type { BisectReport, BisectStep } from "../history/model.ts";
+import { plainPalette, type Palette } from "./color.ts";
+import {
+  figuresText, judgementTone, judgementWord, metricSentence, notReproducible, shortCommit, signed, stepDetail,
+} from "./history-words.ts";
+import { chainText, packageDiffLines } from "./why.ts";
+import { plural, type Tone } from "./words.ts";
+
+function paint(palette: Palette, tone: Tone, text: string): string {
+  return tone === "good" ? palette.good(text) : tone === "bad" ? palette.bad(text) : palette.same(text);
+}
+
+function subject(text: string, width = 44): string {
+  const clean = printable(text);
+  return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean.padEnd(width);
+}
+
+/** The lines before the first measurement. */
+export function bisectHeader(report: Pick<BisectReport, "good" | "bad" | "commits" | "maxSteps" | "thresholdPct" | "metric" | "metricSource">): string[] {
+  return [
+    `Bisecting ${plural(report.commits, "commit")} from good ${shortCommit(report.good.commit)} to bad ${shortCommit(report.bad.commit)} (first-parent path, at most ${plural(report.maxSteps, "step")} after the check)`,
+    `Slow: significantly slower than good by ${report.thresholdPct}% or more; ${metricSentence(report as BisectReport)}`,
+  ];
+}
+
+/** "Checking bad 9f8e7d6c5 against good ..." / "Step 2: measuring ..." before a measurement. */
+export function measuringLine(commit: string, kind: "check" | "step", attempt: number, number: number): string {
+  const what = kind === "check" ? `Checking bad ${shortCommit(commit)} against good` : `Step ${number}: measuring ${shortCommit(commit)} against good`;
+  return attempt === 0 ? `${what}...` : `  no verdict yet: measuring again with more runs (attempt ${attempt + 1})...`;
+}
+
+/** One judged step. */
+export function stepLine(step: BisectStep, palette: Palette = plainPalette): string {
+  const label = (step.kind === "check" ? "check" : `step ${step.number}`).padEnd(8);
+  const verdict = paint(palette, judgementTone(step), `${judgementWord(step)}`);
+  return `${label}${shortCommit(step.commit.commit)}  ${subject(step.commit.subject)}  ${stepDetail(step)} → ${verdict}`;
+}
+
+/** The answer, after the steps. */
+export function bisectResult(report: BisectReport, palette: Palette = plainPalette): string[] {
+  if (report.outcome !== "found" || !report.first) return notReproducible(report).map((line, index) => (index === 0 ? palette.bad(line) : line));
+  const { first } = report;
+  const out: string[] = [""];
+  out.push(palette.bold(`First slow commit: ${first.commit.commit}`));
+  out.push(`  ${printable(first.commit.subject)}`);
+  out.push(`  Author: ${printable(first.commit.author)}`);
+  out.push(`  Date:   ${first.commit.date}`);
+  out.push(paint(palette, "bad", `  Against good ${shortCommit(report.good.commit)}: ${figuresText(first.figures)}`));
+  const total = first.moduleCounts.find((row) => row.key === "total");
+  if (total && total.baseline !== null && total.candidate !== null) {
+    const delta = signed(total.candidate - total.baseline);
+    out.push(`  Modules after the import, against its parent ${shortCommit(first.parent.commit)}: ${total.baseline} → ${total.candidate}${delta ? ` (${delta})` : ""}`);
+  }
+  const diff = first.moduleDiff;
+  if (diff && diff.newlyLoaded.length) {
+    out.push("  Newly loaded (and the imports that load them):");
+    for (const line of packageDiffLines("+", diff.newlyLoaded)) out.push(palette.bad(`    ${printable(line)}`));
+  }
+  if (diff && diff.noLongerLoaded.length) {
+    out.push("  No longer loaded:");
+    for (const line of packageDiffLines("−", diff.noLongerLoaded)) out.push(palette.good(`    ${printable(line)}`));
+  }
+  for (const row of first.lazyTurnedEager) {
+    out.push(palette.bad(`  Now loaded eagerly: ${printable(row.label)} (${printable(row.module ?? row.key)})${row.chain ? `: ${printable(chainText(row.chain))}` : ""}`));
+  }
+  const steps = report.steps.length - 1;
+  const cached = report.steps.filter((step) => step.cached).length;
+  out.push("");
+  out.push(`Found in ${plural(steps, "step")} after the check (at most ${report.maxSteps})${cached ? `; ${cached} of ${report.steps.length} comparisons read from the cache` : ""}.`);
+  if (report.undecided > 0) {
+    out.push(palette.warn(`${plural(report.undecided, "step")} had no verdict even with more runs and counted as good: the answer may be later than the real first slow commit. Try --metric instructions.`));
+  }
+  return out;
+}
+
+/** Said once when instruction counts were asked for and are missing from the files. */
+export function countsMissingLine(): string {
+  return "Note: --metric instructions was in effect but the result files hold no instruction counts: the steps were judged by import time.";
+}
