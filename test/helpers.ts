@@ -14,6 +14,7 @@ export const TEST_TMP = mkdtempSync(join(tmpdir(), "coldstart-suite-"));
 // Others may pass through (a test runs a bundle as an unprivileged user), not list it.
 chmodSync(TEST_TMP, 0o711);
 process.env.TMPDIR = TEST_TMP;
+// Removed after the last test file by test/preload.ts (bun test fires no "exit" event); here for other runners.
 process.on("exit", () => rmSync(TEST_TMP, { recursive: true, force: true }));
 
 const made: string[] = [];

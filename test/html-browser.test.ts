@@ -180,5 +180,6 @@ describe("html report in a browser", () => {
     expect(luminance(light.background)).toBeGreaterThan(200);
     expect(dark.distinct).toBeGreaterThan(200);
     expect(luminance(dark.background)).toBeLessThan(60);
-  });
+    // Three chromium starts: seconds each on a busy machine, each bounded by its own kill timer.
+  }, 3 * CHROMIUM_TIMEOUT_MS + 10_000);
 });

@@ -27,6 +27,9 @@ export function resolveTarget(repo: string | undefined, cwd = process.cwd()): st
   if (repo !== undefined) {
     const dir = resolve(cwd, repo);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--repo ${repo}: no such folder`);
+    if (!existsSync(join(dir, "pyproject.toml")) && isBareRepository(dir)) {
+      throw new UserError(`--repo ${repo} is a bare git repository (no working tree): run coldstart in a checkout of it`);
+    }
     return dir;
   }
   const top = gitTopLevel(cwd);
