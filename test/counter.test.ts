@@ -329,31 +329,3 @@ describe("errors", () => {
     expect(leftoverCountDirs(dir)).toEqual([]);
   });
 });
-
-describe("measured for the report", () => {
-  counted("wall time counted vs plain; counts with PYTHONHASHSEED fixed vs random", async () => {
-    const dir = freshDir();
-    const statement = "import email.parser, asyncio, http.client";
-    const plainMs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const started = performance.now();
-      const proc = Bun.spawn([python, "-c", statement], { cwd: dir, env: childEnv(dir), stdout: "ignore", stderr: "ignore" });
-      expect(await proc.exited).toBe(0);
-      plainMs.push(performance.now() - started);
-    }
-    const fixed: number[] = [];
-    const countedMs: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const run = await count(dir, [python, "-c", statement]);
-      expect(run.code).toBe(0);
-      fixed.push(run.total);
-      countedMs.push(run.wallMs);
-    }
-    const random: number[] = [];
-    for (let i = 0; i < 6; i++) random.push((await count(dir, [python, "-c", statement], { overrides: { PYTHONHASHSEED: "random" } })).total);
-    console.log(`${statement}: plain wall median ${median(plainMs).toFixed(0)} ms (${plainMs.map((x) => x.toFixed(0)).join(" ")}); counted wall median ${median(countedMs).toFixed(0)} ms (${countedMs.map((x) => x.toFixed(0)).join(" ")}), ${(median(countedMs) / median(plainMs)).toFixed(0)}x`);
-    console.log(`PYTHONHASHSEED=0 x6: ${fixed.map(mega).join(" ")} spread ${pct(spread(fixed))}`);
-    console.log(`PYTHONHASHSEED=random x6: ${random.map(mega).join(" ")} spread ${pct(spread(random))}`);
-    expect(spread(fixed)).toBeLessThan(0.005);
-  });
-});

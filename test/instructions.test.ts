@@ -1,0 +1,63 @@
+/**
+ * --metric instructions end to end: real git, real python3, real valgrind (skipped, with
+ * the reason printed, where no instruction counter exists; CI installs valgrind).
+ */
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
+import { detectCounter } from "../scripts/lib/measure/counter.ts";
+import { readResult } from "../scripts/lib/result/read.ts";
+import { cleanupTempDirs, gitRepo, runScript, sh, tempDir, writeTree } from "./helpers.ts";
+
+setDefaultTimeout(240_000);
+afterAll(cleanupTempDirs);
+
+let counter: Awaited<ReturnType<typeof detectCounter>> = null;
+let repo = "";
+beforeAll(async () => {
+  counter = await detectCounter();
+  if (!counter) console.log("instruction tests skipped: no instruction counter (install valgrind)");
+  repo = gitRepo({ "pyproject.toml": '[project]\nname = "tiny"\n', "tiny/__init__.py": "import json\n" });
+  // `heavier` imports more modules: more instructions, whatever the machine is doing.
+  writeTree(repo, { "tiny/__init__.py": "import json, email.parser\n" });
+  for (const args of [["checkout", "-qb", "heavier"], ["commit", "-qam", "heavier"], ["checkout", "-q", "main"]]) {
+    expect(sh(repo, ["git", "-c", "user.name=t", "-c", "user.email=t@t", ...args]).code).toBe(0);
+  }
+});
+
+test("A/A agrees within 0.5%, a heavier import counts more, and the verdicts speak in instructions", async () => {
+  if (!counter) return;
+  const out = tempDir();
+  const run = await runScript("benchmark_cold_start.ts", [
+    "--metric", "instructions", "--iterations", "6", "--max-iterations", "6", "--warmup", "1", "--importtime-runs", "0", "--out", out,
+    "main", "main", "heavier",
+  ], { cwd: repo });
+  expect(run.code).toBe(0);
+  const files = (await Array.fromAsync(new Bun.Glob("cold_start_*_*.json").scan(out))).filter((name) => !name.includes("latest")).sort();
+  const loaded = await Promise.all(files.map((name) => readResult(join(out, name))));
+  const counts = (ref: string) => loaded.filter((r) => r.data.git?.ref === ref).map((r) => r.measurements.tiny_total!.quantities.instructions!);
+  const [a, b] = counts("main");
+  const [heavy] = counts("heavier");
+  expect(a!.n).toBeGreaterThanOrEqual(5);
+  expect(Math.abs(a!.median - b!.median) / a!.median).toBeLessThan(0.005);
+  expect((a!.max - a!.min) / a!.median).toBeLessThan(0.005);
+  expect(heavy!.median).toBeGreaterThan(a!.median * 1.5);
+  expect(loaded[0]!.data.environment!.counter).toMatch(/^(cachegrind|perf) /);
+  expect(loaded[0]!.data.environment!.env.PYTHONHASHSEED).toBe("0 (counted runs)");
+  // Wall time is measured in the same invocation: the files hold both.
+  expect(loaded[0]!.measurements.tiny_total!.quantities.import_ms!.n).toBe(6);
+  expect(run.stdout).toMatch(/more instructions/);
+  expect(run.stdout).toContain("Counting instructions of 'tiny_total'");
+});
+
+test("an import that outlives its timeout under the counter: one line, exit 2", async () => {
+  if (!counter) return;
+  const slow = gitRepo({ "pyproject.toml": '[project]\nname = "slow"\n', "slow/__init__.py": "import time, os\n# Only under valgrind (its preload library): the timed runs are quick.\nif 'vgpreload' in os.environ.get('LD_PRELOAD', ''):\n    time.sleep(60)\n" });
+  const run = await runScript("benchmark_cold_start.ts", [
+    "--metric", "instructions", "--timeout", "0.5", "--iterations", "6", "--max-iterations", "6", "--warmup", "0", "--importtime-runs", "0", "--out", tempDir(), "main",
+  ], { cwd: slow });
+  expect(run.code).toBe(2);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/timed out .* under (cachegrind|perf)/);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+});
