@@ -9,7 +9,8 @@ import type { Config } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { repoTopLevel, resolveTarget, subdirectory } from "./lib/git/tree.ts";
 import type { Target } from "./lib/refs.ts";
-import { measureArgs, optionsHelp, parseArgs, reportArgs, VERSION, type MeasureArgs, type ParsedArgs } from "./lib/settings.ts";
+import { type MeasureArgs, measureArgs, reportArgs } from "./lib/options.ts";
+import { optionsHelp, parseArgs, type ParsedArgs, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-bench";
 
@@ -113,6 +114,8 @@ export async function main(argv: string[]): Promise<number> {
     const { runOverTime } = await import("./lib/history/run.ts");
     return runOverTime(args, options, report, TOOL);
   }
+  const overTime = ["threshold", "every", "shard", "no-cache"].find((flag) => args.values[flag] !== undefined);
+  if (overTime) throw new UserError(`--${overTime} works with --bisect or --history only (see --help)`);
   const targets = await chooseTargets(args, options);
   if (!targets) return 130;
 
@@ -134,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   const { checkInterpreters } = await import("./lib/measure/python.ts");
   await checkInterpreters(options.settings.python ?? []);
   if (args.values["drop-caches"]) (await import("./lib/measure/executor.ts")).checkDropCaches();
+  const counting = config.metric === "instructions" ? await (await import("./lib/measure/trees.ts")).instructionCounter() : null;
 
   const { createReporter } = await import("./lib/render/progress.ts");
   const { installSignalHandlers } = await import("./lib/process.ts");
@@ -145,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
   const { measureRefs } = await import("./lib/refs.ts");
   const run = await measureRefs(targets, {
     top, subdir: subdirectory(top, target), target, config, outDir, reporter, tool: TOOL, toolVersion: VERSION,
-    dropCaches: args.values["drop-caches"] === true, runId: crypto.randomUUID(),
+    dropCaches: args.values["drop-caches"] === true, runId: crypto.randomUUID(), counter: counting?.counter, environment: counting?.environment,
   });
   if (options.why !== undefined) {
     const { whyReport } = await import("./lib/render/why.ts");
@@ -169,4 +173,4 @@ export async function main(argv: string[]): Promise<number> {
   return run.failed ? 2 : 0;
 }
 
-if (import.meta.main) await runMain(TOOL, () => main(Bun.argv.slice(2)));
+if (import.meta.main) void runMain(TOOL, () => main(Bun.argv.slice(2)));

@@ -16,7 +16,8 @@ export const TOOL_NAMES: readonly string[] = ["coldstart-test", "coldstart-bench
 /** Builds ./coldstart (or for `target`) into `outDir` and links the tool names to it; returns the number of failures. */
 export async function build(outDir: string = ROOT, target?: string): Promise<number> {
   const outfile = join(outDir, BINARY);
-  const argv = [process.execPath, "build", "--compile", "--minify", "--sourcemap=none", join(ROOT, "scripts", "coldstart.ts"), "--outfile", outfile];
+  // Bytecode: the binary starts without parsing its sources (--version in ~7 ms instead of ~30).
+  const argv = [process.execPath, "build", "--compile", "--minify", "--bytecode", "--sourcemap=none", join(ROOT, "scripts", "coldstart.ts"), "--outfile", outfile];
   if (target) argv.push(`--target=${target}`);
   const child = Bun.spawn(argv, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
   const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);

@@ -32,13 +32,14 @@ function chooseTool(argv: string[]): { tool: ToolName | null; args: string[] } {
   return { tool: null, args: argv };
 }
 
-const { tool, args } = chooseTool(process.argv.slice(2));
-if (tool) {
-  const entry = TOOLS[tool];
-  const module = await entry.load();
-  await runMain(entry.name, () => module.main(args));
-} else {
-  await runMain("coldstart", async () => {
+/** Runs the chosen tool, or answers for `coldstart` itself. No top-level await: the binary is compiled to bytecode. */
+function dispatch(): Promise<never> {
+  const { tool, args } = chooseTool(process.argv.slice(2));
+  if (tool) {
+    const entry = TOOLS[tool];
+    return runMain(entry.name, async () => (await entry.load()).main(args));
+  }
+  return runMain("coldstart", async () => {
     const [first] = args;
     if (first === undefined || first === "-h" || first === "--help") {
       console.log(HELP);
@@ -51,3 +52,5 @@ if (tool) {
     throw new UserError(`unknown tool "${first}": choose test, bench or compare (see coldstart --help)`);
   });
 }
+
+void dispatch();

@@ -6,15 +6,26 @@
 import { buildComparison } from "./lib/compare/build.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { checkReportPaths, emitReport } from "./lib/render/emit.ts";
-import { readResult } from "./lib/result/read.ts";
-import { optionsHelp, parseArgs, reportArgs, VERSION } from "./lib/settings.ts";
+import { expandResultPaths, readResult } from "./lib/result/read.ts";
+import { reportArgs } from "./lib/options.ts";
+import { numberValue, optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-compare";
 
 const HELP = `Usage: ${TOOL} <baseline.json> <candidate.json> [more.json ...] [options]
+       ${TOOL} --merge <files or folders from several CI jobs> [options]
+       ${TOOL} --history <files or folders of bench --history runs> [options]
 
 Compares cold start result files. The first file is the baseline; each further file is
 compared with it. Reads coldstart result files and the original Python tool's files.
+Files of several interpreters (bench --python 3.11,3.12) are compared per interpreter,
+each candidate with the baseline of its own interpreter, and the report ends with an
+interpreter × measurement matrix. --merge takes the files of several CI jobs (folders
+are searched for cold_start_*.json): each job's files are compared among themselves,
+baseline first by run order, and the report ends with a runner × measurement matrix.
+--history takes the files of bench --history runs (every CI shard's benchmark_results/cache)
+and reports the trend instead: one point per commit in first-parent order, each change
+against the previous point, markers at significant steps of --threshold % or more.
 
 ${optionsHelp("compare")}
 
@@ -41,15 +52,30 @@ export async function main(argv: string[]): Promise<number> {
     await Bun.write(Bun.stdout, `${TOOL} ${VERSION}\n`);
     return 0;
   }
-  if (args.positionals.length < 2) {
+  if (args.values.history === true) {
+    const { assembleHistory } = await import("./lib/history/assemble.ts");
+    const { emitTrend } = await import("./lib/render/history-emit.ts");
+    const report = reportArgs(args);
+    if (report.format === "markdown") throw new UserError("--history reports in the terminal, as JSON or as HTML (--format terminal|json|html)");
+    checkReportPaths(report);
+    const { DEFAULT_THRESHOLD_PCT } = await import("./lib/history/model.ts");
+    const trend = await assembleHistory(args.positionals, { thresholdPct: numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT, measurement: report.primary });
+    await emitTrend(trend, report, { json: false, tool: TOOL });
+    return 0;
+  }
+  const merge = args.values.merge === true;
+  if (merge && args.positionals.length < 1) throw new UserError(`--merge needs result files or folders: ${TOOL} --merge results/ (see --help)`);
+  if (!merge && args.positionals.length < 2) {
     throw new UserError(`give at least two result files: ${TOOL} <baseline.json> <candidate.json> (see --help)`);
   }
   const report = reportArgs(args);
   checkReportPaths(report);
-  const results = await Promise.all(args.positionals.map((file) => readResult(file)));
-  const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
+  const files = merge ? await expandResultPaths(args.positionals) : args.positionals;
+  if (files.length < 2) throw new UserError(`--merge found ${files.length} result file (${files.join(", ")}); a comparison needs a baseline and a candidate`);
+  const results = await Promise.all(files.map((file) => readResult(file)));
+  const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, merge });
   await emitReport(comparison, report, TOOL);
   return comparison.gate?.exitCode ?? 0;
 }
 
-if (import.meta.main) await runMain(TOOL, () => main(process.argv.slice(2)));
+if (import.meta.main) void runMain(TOOL, () => main(process.argv.slice(2)));

@@ -5,16 +5,20 @@
  */
 import { join } from "node:path";
 import { budgetFailed, checkBudgets } from "./lib/compare/budgets.ts";
-import { loadConfig } from "./lib/config.ts";
+import { type Config, loadConfig } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { describeWorkingTree, gitTopLevel, resolveTarget } from "./lib/git/tree.ts";
+import { checkInterpreters } from "./lib/measure/python.ts";
 import { measureTrees } from "./lib/measure/trees.ts";
+import { underEveryInterpreter } from "./lib/refs.ts";
+import type { ResultFile } from "./lib/result/schema.ts";
 import { installSignalHandlers, interruptExitCode, interrupted } from "./lib/process.ts";
-import { createReporter, describeFailure } from "./lib/render/progress.ts";
+import { createReporter, describeFailure, type Reporter } from "./lib/render/progress.ts";
 import { treeReport } from "./lib/render/tree.ts";
 import { whyReport } from "./lib/render/why.ts";
 import { ensureWritableDir, saveResult } from "./lib/result/files.ts";
-import { measureArgs, optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
+import { measureArgs } from "./lib/options.ts";
+import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
 import { sampleWarnings } from "./lib/stats/warnings.ts";
 
 const TOOL = "coldstart-test";
@@ -46,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig(target, options.configFile, options.settings);
   const outDir = options.out ?? join(target, "benchmark_results");
   ensureWritableDir(outDir);
+  // Interpreters named on the command line must start before anything is printed or run.
+  await checkInterpreters(options.settings.python ?? []);
   // With --json, stdout carries only the result; progress goes to stderr.
   const reporter = createReporter({ quiet: options.quiet, streams: options.json ? { out: process.stderr, err: process.stderr } : undefined });
   installSignalHandlers((signal) => {
@@ -55,10 +61,12 @@ export async function main(argv: string[]): Promise<number> {
 
   reporter.line("Running cold start benchmarks...");
   reporter.line("-".repeat(60));
-  let result;
+  const git = gitTopLevel(target) ? describeWorkingTree(target) : null;
+  // One tree, or the same tree under every interpreter of `--python A,B`.
+  const trees = underEveryInterpreter([{ label: "working tree", dir: target, git: git ? { ...git, worktree: true } : null }], [null], config.python);
+  let results;
   try {
-    const git = gitTopLevel(target) ? describeWorkingTree(target) : null;
-    [result] = await measureTrees([{ label: "working tree", dir: target, git: git ? { ...git, worktree: true } : null }], {
+    results = await measureTrees(trees.trees, {
       config,
       toolVersion: VERSION,
       runId: crypto.randomUUID(),
@@ -69,20 +77,32 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     reporter.stop();
   }
-  if (!result) throw new UserError("nothing was measured");
+  let exitCode = 0;
+  for (const [index, result] of results.entries()) {
+    if (results.length > 1) reporter.line(`${trees.trees[index]!.label}:`);
+    exitCode = Math.max(exitCode, finish(result, trees.fileRefs[index]!, { config, outDir, reporter, json: options.json, why: options.why }));
+  }
+  return exitCode;
+}
 
+/** After measuring a tree: its report, its failures, its file; returns its exit code. */
+function finish(
+  result: ResultFile,
+  fileRef: string | null,
+  context: { config: Config; outDir: string; reporter: Reporter; json: boolean; why: string | undefined },
+): number {
+  const { config, reporter } = context;
   const warnings = Object.fromEntries(Object.entries(result.measurements).map(([name, m]) => [name, sampleWarnings(m.samples ?? [])]));
   const budgets = checkBudgets(result, config.budgets);
   for (const line of treeReport(result, config, warnings, budgets)) reporter.line(line);
-  if (options.why !== undefined) for (const line of whyReport(result, options.why)) reporter.line(line);
+  if (context.why !== undefined) for (const line of whyReport(result, context.why)) reporter.line(line);
   const failures = Object.entries(result.failures ?? {});
   for (const [name, failure] of failures) process.stderr.write(describeFailure(TOOL, name, failure));
-
-  const path = saveResult(outDir, result, null);
+  const path = saveResult(context.outDir, result, fileRef);
   reporter.line(`Results saved to ${path}`);
-  if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (context.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (failures.length) return 2;
   return budgetFailed(budgets) ? 1 : 0;
 }
 
-if (import.meta.main) await runMain(TOOL, () => main(Bun.argv.slice(2)));
+if (import.meta.main) void runMain(TOOL, () => main(Bun.argv.slice(2)));

@@ -189,3 +189,20 @@ describe("verdicts you can act on: the counterexamples", () => {
     expect(unpaired.verdict).toBe("no-change");
   });
 });
+
+test("instruction counts: a significant change below what counts resolve (0.05%) is no change", () => {
+  const counts = (base: number, step: number) => Array.from({ length: 5 }, (_, i) => base + i * step);
+  const env = { environment: { python: "p", python_version: "3.11.7", platform: "x", cpu: "x", pyc: "warm", env: {}, metric: "instructions" } };
+  const withCounts = (name: string, values: number[]) => {
+    const result = file(name, { x: [10, 11, 10.5, 10.2, 10.8, 10.1] }, env);
+    result.measurements.x!.quantities.instructions = { n: 5, min: 0, max: 0, mean: 0, median: values[2]!, stddev: 0, mad: 0, p25: 0, p75: 0, samples: values };
+    return result;
+  };
+  const tiny = buildComparison([withCounts("a.json", counts(230_000_000, 100)), withCounts("b.json", counts(230_010_000, 100))]).candidates[0]!.measurements[0]!;
+  expect(tiny.headline).toBe("instructions");
+  expect(tiny.pValue!).toBeLessThan(0.05);
+  expect(tiny.verdict).toBe("no-change");
+  expect(tiny.quantities[0]!.belowFloor).toBe(0.05);
+  const real = buildComparison([withCounts("a.json", counts(230_000_000, 100)), withCounts("b.json", counts(232_300_000, 100))]).candidates[0]!.measurements[0]!;
+  expect(real.verdict).toBe("slower");
+});

@@ -322,3 +322,11 @@ describe("stopping on a large real change", () => {
     expect(pct).toBeLessThan(same * 5);
   });
 });
+
+describe("stopping, unpaired, on a large real change", () => {
+  test("two well-separated clusters are not read as noise", () => {
+    const base = [230.89e6, 230.9e6, 230.88e6, 230.89e6, 230.91e6];
+    const cand = [1.49e6, 1.491e6, 1.489e6, 1.49e6, 1.492e6];
+    expect(stoppingPrecisionPct(base, cand, { paired: false })!).toBeLessThan(1);
+  });
+});

@@ -24,6 +24,18 @@ export interface QuantityDef {
   lower: string;
   higher: string;
   /**
+   * Whether two files of one invocation compare this quantity round by round. Counted
+   * instructions have no round-to-round drift to cancel, and their counting rounds are
+   * not the timed rounds: they compare unpaired.
+   */
+  pairable: boolean;
+  /**
+   * The smallest change, %, the quantity resolves: a significant change below it is
+   * reported as no change. Instruction counts of one interpreter vary by a few thousand
+   * instructions (~0.001–0.006%) from run to run; nobody gates on that.
+   */
+  floorPct?: number;
+  /**
    * What the interpreter alone (the interleaved `python -c pass` runs) contributes: the
    * import's own share is the measurement minus it ("import adds 41 MB"). Null when the
    * quantity already excludes start-up.
@@ -32,11 +44,12 @@ export interface QuantityDef {
 }
 
 export const QUANTITIES: readonly QuantityDef[] = [
-  { key: "import_ms", label: "import time", unit: "ms", source: "harness", decimals: 3, lower: "faster", higher: "slower", startup: null },
-  { key: "process_ms", label: "process time", unit: "ms", source: "process", decimals: 3, lower: "faster", higher: "slower", startup: "subtract" },
-  { key: "cpu_ms", label: "CPU time", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", startup: null },
-  { key: "rss_mb", label: "peak memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", startup: "subtract" },
-  { key: "instructions", label: "instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", startup: null },
+  { key: "import_ms", label: "import time", unit: "ms", source: "harness", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: null },
+  { key: "process_ms", label: "process time", unit: "ms", source: "process", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: "subtract" },
+  { key: "cpu_ms", label: "CPU time", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", pairable: true, startup: null },
+  { key: "rss_mb", label: "peak memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", pairable: true, startup: "subtract" },
+  // The import's own instructions: each counted round's statement minus its `pass` run.
+  { key: "instructions", label: "instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: null },
 ];
 
 export const QUANTITY_KEYS: readonly QuantityKey[] = QUANTITIES.map((quantity) => quantity.key);

@@ -13,6 +13,7 @@ import { describeWorkingTree } from "./git/tree.ts";
 import { addWorktree } from "./git/worktrees.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
 import { cleanupWorktrees, pruneStaleWorktrees } from "./git/worktrees.ts";
+import type { Counter } from "./measure/counter.ts";
 import { measureTrees, type TreeSpec } from "./measure/trees.ts";
 import { interrupted, interruptExitCode } from "./process.ts";
 import { describeFailure, type Reporter } from "./render/progress.ts";
@@ -138,6 +139,8 @@ export interface RefRunContext {
   toolVersion: string;
   /** Extra facts recorded in every file (e.g. the instruction counter). */
   environment?: Partial<Environment>;
+  /** The instruction counter (metric instructions), found before anything was created. */
+  counter?: Counter;
 }
 
 export interface RefRun {
@@ -166,13 +169,14 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
         process.stderr.write(`${tail.replace(/^/gm, "    ")}\n`);
       },
     });
+    const expanded = underEveryInterpreter(trees, targets.map((target) => target.fileRef), config.python);
     say("Running cold start benchmarks...");
-    say(`Trees: ${trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
+    say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
     say("-".repeat(60));
     let results: ResultFile[];
     try {
-      results = await measureTrees(trees, {
-        config, toolVersion: context.toolVersion, runId: context.runId, environment: context.environment,
+      results = await measureTrees(expanded.trees, {
+        config, toolVersion: context.toolVersion, runId: context.runId, environment: context.environment, counter: context.counter,
         onEvent: (event) => reporter.event(event), stopped: interrupted, stopCode: interruptExitCode, dropCaches: context.dropCaches,
       });
     } catch (error) {
@@ -182,16 +186,16 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
       reporter.stop();
     }
     const files = results.map((result, index) => {
-      const path = saveResult(context.outDir, result, targets[index]!.fileRef);
-      say(`Results for ${trees[index]!.label} saved to ${path}`);
+      const path = saveResult(context.outDir, result, expanded.fileRefs[index]);
+      say(`Results for ${expanded.trees[index]!.label} saved to ${path}`);
       return path;
     });
     let failed = false;
     results.forEach((result, index) => {
       for (const [name, failure] of Object.entries(result.failures ?? {})) {
         failed = true;
-        process.stderr.write(describeFailure(context.tool, `${trees[index]!.label}: ${name}`, failure));
-        const hint = dependencyHint(failure, targets[index]!);
+        process.stderr.write(describeFailure(context.tool, `${expanded.trees[index]!.label}: ${name}`, failure));
+        const hint = dependencyHint(failure, targets[expanded.targetOf[index]!]!);
         if (hint) process.stderr.write(`    ${hint}\n`);
       }
     });
@@ -205,4 +209,32 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
 function dependencyHint(failure: { message: string; stderr_tail: string }, target: Target): string | null {
   if (target.ref === null || !/ModuleNotFoundError|No module named/.test(`${failure.message}\n${failure.stderr_tail}`)) return null;
   return "hint: worktrees have no .venv of their own; set [tool.coldstart] python (an interpreter that has the dependencies) or install (e.g. \"uv sync\", \"pip install -e .\") so every ref gets them";
+}
+
+/** How an interpreter is named in labels and file names: "3.12", or a path's file name. */
+export function interpreterLabel(python: string): string {
+  return python.includes("/") ? python.split("/").filter(Boolean).pop() ?? python : python;
+}
+
+/**
+ * With several interpreters (`--python 3.10,3.12`), every tree is measured under every
+ * one: one tree spec, label and result file per (tree, interpreter), interpreters within
+ * each tree, so `run_order` keeps the baseline's first.
+ */
+export function underEveryInterpreter(
+  trees: TreeSpec[], fileRefs: (string | null)[], pythons: readonly string[],
+): { trees: TreeSpec[]; fileRefs: (string | null)[]; targetOf: number[] } {
+  if (pythons.length <= 1) return { trees, fileRefs, targetOf: trees.map((_, index) => index) };
+  const labels = pythons.map(interpreterLabel);
+  const unique = labels.map((label, index) => (labels.indexOf(label) === index ? label : `${label}#${index + 1}`));
+  const out = { trees: [] as TreeSpec[], fileRefs: [] as (string | null)[], targetOf: [] as number[] };
+  trees.forEach((tree, index) => {
+    pythons.forEach((python, p) => {
+      out.trees.push({ ...tree, label: `${tree.label} · ${unique[p]}`, python });
+      const name = unique[p]!.startsWith("python") ? unique[p] : `py${unique[p]}`;
+      out.fileRefs.push(`${fileRefs[index] ?? "worktree"}_${name}`);
+      out.targetOf.push(index);
+    });
+  });
+  return out;
 }

@@ -4,8 +4,6 @@
  * (`[tool.coldstart]`, `--config`) and the help text, so a flag and its config key can
  * never disagree. Hand-written parser (no node:util): the compare tool's start-up counts.
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
 
@@ -115,8 +113,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "drop the OS page cache before every run (Linux, root only)" },
   { flag: "bisect", kind: "bool", group: "Over time", tools: ["bench"],
     help: "GOOD BAD: find the first commit on the first-parent path significantly slower than GOOD" },
-  { flag: "threshold", kind: "number", min: 0, value: "PCT", group: "Over time", tools: ["bench"],
-    help: "--bisect: how much slower counts as slow, % (default 5)" },
+  { flag: "threshold", kind: "number", min: 0, value: "PCT", group: "Over time", tools: ["bench", "compare"],
+    help: "--bisect: how much slower counts as slow; --history: the smallest change marked, % (default 5)" },
   { flag: "history", kind: "string", value: "RANGE", group: "Over time", tools: ["bench"],
     help: "measure the commits of RANGE (e.g. main~50..main) and draw the trend" },
   { flag: "every", kind: "int", min: 1, value: "K", group: "Over time", tools: ["bench"],
@@ -124,7 +122,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "shard", kind: "string", value: "K/N", group: "Over time", tools: ["bench"],
     help: "--history: measure only every N-th commit starting at the K-th (for N CI jobs)" },
   { flag: "no-cache", kind: "bool", group: "Over time", tools: ["bench"],
-    help: "measure afresh instead of reusing benchmark_results/cache/" },
+    help: "measure afresh instead of reusing benchmark_results/cache/ (the new files are cached)" },
+  { flag: "history", kind: "bool", group: "Over time", tools: ["compare"],
+    help: "FILES or folders written by bench --history (every shard's benchmark_results/cache): the trend, not a comparison" },
   { flag: "format", kind: "choice", choices: ["terminal", "markdown", "json", "html"], value: "FORMAT", group: "Report", tools: ["compare", "bench"],
     help: "report format: terminal, markdown, json or html (default terminal)" },
   { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
@@ -329,76 +329,4 @@ export function numberValue(args: ParsedArgs, flag: string): number | undefined 
 
 export function flagGiven(args: ParsedArgs, flag: string): boolean {
   return args.values[flag] === true;
-}
-
-/** What the measuring tools take from their command line, paths resolved against the current folder. */
-export interface MeasureArgs {
-  repo: string | undefined;
-  out: string | undefined;
-  configFile: string | undefined;
-  json: boolean;
-  quiet: boolean;
-  /** --why MODULE: print the import chain to MODULE. */
-  why: string | undefined;
-  /** Settings given as flags; they win over every config file. */
-  settings: Partial<ScalarSettings>;
-}
-
-/**
- * The measuring tools' common options. An interpreter given as a path is taken relative
- * to the current folder (like --out and --repo), and must exist: that is checked here,
- * before anything is created.
- */
-export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs {
-  const settings = { ...args.settings };
-  if (settings.python) {
-    settings.python = settings.python.map((python) => {
-      if (!python.includes("/")) return python;
-      const path = isAbsolute(python) ? python : resolve(cwd, python);
-      if (!existsSync(path)) throw new UserError(`--python ${python}: no such file (${path})`);
-      return path;
-    });
-  }
-  const path = (flag: string) => {
-    const value = stringValue(args, flag);
-    return value === undefined ? undefined : resolve(cwd, value);
-  };
-  return {
-    repo: path("repo"),
-    out: path("out"),
-    configFile: path("config"),
-    json: flagGiven(args, "json"),
-    quiet: flagGiven(args, "quiet"),
-    why: stringValue(args, "why"),
-    settings,
-  };
-}
-
-/** What the tools that compare take from their command line. */
-export interface ReportArgs {
-  format: "terminal" | "markdown" | "json" | "html";
-  output: string | null;
-  html: string | null;
-  charts: boolean;
-  primary: string | undefined;
-  /** --fail-on-regression threshold in %, undefined when not asked for. */
-  failOnRegressionPct: number | undefined;
-  github: boolean;
-  /** The report flags the user gave (for "does nothing" notes). */
-  given: string[];
-}
-
-const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-on-regression", "github"];
-
-export function reportArgs(args: ParsedArgs): ReportArgs {
-  return {
-    format: (stringValue(args, "format") ?? "terminal") as ReportArgs["format"],
-    output: stringValue(args, "output") ?? null,
-    html: stringValue(args, "html") ?? null,
-    charts: !flagGiven(args, "no-chart"),
-    primary: stringValue(args, "primary"),
-    failOnRegressionPct: numberValue(args, "fail-on-regression"),
-    github: flagGiven(args, "github"),
-    given: REPORT_FLAGS.filter((flag) => args.values[flag] !== undefined),
-  };
 }

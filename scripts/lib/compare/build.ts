@@ -7,11 +7,12 @@ import { UserError } from "../errors.ts";
 import { QUANTITIES, type QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
-import { ALPHA, compareQuantity, POWER } from "../stats/verdict.ts";
+import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
 import {
   environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleDiff,
 } from "./diff.ts";
 import { gateOf } from "./gate.ts";
+import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
 import {
   type CandidateComparison, COMPARISON_FORMAT_VERSION, type Comparison, type Gate, type MeasurementRow, type QuantityRow,
   type Reason, type Side, type Summary, type Verdict,
@@ -22,6 +23,8 @@ export interface ComparisonOptions {
   primary?: string;
   /** --fail-on-regression threshold in % (0: any significant slowdown); undefined: no gate. */
   failOnRegressionPct?: number;
+  /** --merge: files of several CI jobs, ordered by job and run order; each job's files are compared among themselves. */
+  merge?: boolean;
 }
 
 function statsOf(series: Series | undefined): Stats | null {
@@ -30,12 +33,17 @@ function statsOf(series: Series | undefined): Stats | null {
   return samples.length ? stats : describe(samples);
 }
 
-/** Short names for the files: the git ref (or "working tree"), else the file name; repeated names get #n. */
-export function sideLabels(results: readonly LoadedResult[]): string[] {
-  const raw = results.map((result) => {
+/**
+ * Short names for the files: the git ref (or "working tree"), else the file name, then
+ * " · <group>" when the files form several groups; repeated names get #n.
+ */
+export function sideLabels(results: readonly LoadedResult[], groups: readonly (string | null)[] = []): string[] {
+  const raw = results.map((result, index) => {
     const git = result.data.git;
-    if (git?.worktree) return git.ref ? `working tree (${git.ref})` : "working tree";
-    return git?.ref || result.source.split(/[\\/]/).pop() || result.source;
+    const name = git?.worktree
+      ? (git.ref ? `working tree (${git.ref})` : "working tree")
+      : git?.ref || result.source.split(/[\\/]/).pop() || result.source;
+    return groups[index] ? `${name} · ${groups[index]}` : name;
   });
   return raw.map((label, index) => (raw.filter((other) => other === label).length > 1 ? `${label} #${index + 1}` : label));
 }
@@ -55,7 +63,7 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
   }
   const lazy: Record<string, boolean> = {};
   for (const [key, check] of Object.entries(result.lazy)) lazy[key] = check.loaded;
-  return {
+  const side: Side = {
     source: result.source,
     label,
     ref: data.git?.ref ?? null,
@@ -81,11 +89,19 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
     failures: Object.fromEntries(Object.entries(result.failures).map(([name, failure]) => [name, { kind: failure.kind, message: failure.message }])),
     interpreter,
     moduleCounts: result.moduleCountsMeasured ? { total: data.module_counts.total, filtered: data.module_counts.filtered } : null,
-    importtime: breakdown ? data.importtime?.[breakdown] ?? null : null,
-    importers: breakdown ? data.importers?.[breakdown] ?? null : null,
-    hotspots: breakdown ? data.hotspots?.[breakdown] ?? null : null,
+    importtime: null,
+    importers: null,
+    hotspots: null,
     lazy,
   };
+  // Read (and checked, see result/shape.ts) only by the reports that draw them: the html
+  // page and the json model, not the terminal, whose start-up matters.
+  const section = <K extends "importtime" | "importers" | "hotspots">(key: K) =>
+    Object.defineProperty(side, key, { enumerable: true, get: () => (breakdown ? data[key]?.[breakdown] ?? null : null) });
+  section("importtime");
+  section("importers");
+  section("hotspots");
+  return side;
 }
 
 /** Import time, or instructions when both files counted them for this measurement. */
@@ -95,7 +111,7 @@ function headlineOf(baseline: LoadedResult, candidate: LoadedResult, name: strin
   return counted(baseline) && counted(candidate) ? "instructions" : "import_ms";
 }
 
-function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean): QuantityRow {
+function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean, headline: boolean): QuantityRow {
   const base = baseline.measurements[name]?.quantities[key];
   const cand = candidate.measurements[name]?.quantities[key];
   const def = QUANTITIES.find((quantity) => quantity.key === key)!;
@@ -118,13 +134,22 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
       : { kind: "no-samples" };
     return row;
   }
-  const verdict = compareQuantity(base.samples, cand.samples, { paired: paired && base.samples.length === cand.samples.length });
-  const { bestCase, shapeChanged, ...typical } = verdict;
-  row.direction = verdict.direction;
-  row.reason = verdict.reason;
-  row.typical = typical;
-  row.bestCase = bestCase;
-  row.shapeChanged = shapeChanged;
+  const options = { paired: paired && def.pairable && base.samples.length === cand.samples.length };
+  // The best case (fastest runs) is a second opinion on the headline only; the other
+  // quantities get the typical verdict (and the compare tool's start-up stays short).
+  if (headline) {
+    const { bestCase, shapeChanged, ...typical } = compareQuantity(base.samples, cand.samples, options);
+    Object.assign(row, { typical, bestCase, shapeChanged });
+  } else {
+    row.typical = compareTypical(base.samples, cand.samples, { ...options, mde: false });
+  }
+  row.direction = row.typical!.direction;
+  row.reason = row.typical!.reason;
+  const significant = row.direction === "lower" || row.direction === "higher";
+  if (significant && def.floorPct !== undefined && Math.abs(row.typical!.estimatePct ?? 0) < def.floorPct) {
+    row.direction = "no-change";
+    row.belowFloor = def.floorPct;
+  }
   return row;
 }
 
@@ -165,7 +190,7 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
   const keys = QUANTITIES.map((q) => q.key).filter((key) => base.quantities[key] || cand.quantities[key]);
   row.quantities = [headline, ...keys.filter((key) => key !== headline)]
     .filter((key) => key === headline || keys.includes(key))
-    .map((key) => quantityRow(key, baseline, candidate, name, paired));
+    .map((key) => quantityRow(key, baseline, candidate, name, paired, key === headline));
   const main = row.quantities[0]!;
   row.verdict = VERDICT_OF[main.direction];
   row.reason = main.reason;
@@ -222,12 +247,20 @@ function measurementNames(baseline: LoadedResult, candidate: LoadedResult): stri
   return names;
 }
 
-function compareOne(results: readonly LoadedResult[], index: number, options: ComparisonOptions): CandidateComparison {
-  const baseline = results[0]!;
+/** False for the original tool's files (means only): a file that measured nothing is not one. */
+function carriesSamples(result: LoadedResult): boolean {
+  return result.hasSamples || (result.data.schema_version !== undefined && Object.keys(result.measurements).length === 0);
+}
+
+function compareOne(results: readonly LoadedResult[], base: number, index: number, options: ComparisonOptions): CandidateComparison {
+  const baseline = results[base]!;
   const candidate = results[index]!;
   const names = measurementNames(baseline, candidate);
   const shared = names.filter((name) => Object.hasOwn(baseline.data.measurements, name) && Object.hasOwn(candidate.data.measurements, name));
-  if (shared.length === 0) {
+  // A measurement that failed on one side is still compared: its row says so (n/a, failed).
+  const known = (result: LoadedResult, name: string) => Object.hasOwn(result.data.measurements, name) || Object.hasOwn(result.failures, name);
+  const common = names.filter((name) => known(baseline, name) && known(candidate, name));
+  if (common.length === 0) {
     throw new UserError(
       `${candidate.source} and ${baseline.source} have no measurement in common ` +
         `(${Object.keys(baseline.data.measurements).join(", ") || "none"} vs ${Object.keys(candidate.data.measurements).join(", ") || "none"}); nothing to compare`,
@@ -235,14 +268,16 @@ function compareOne(results: readonly LoadedResult[], index: number, options: Co
   }
   const paired = sameRun(baseline, candidate);
   const measurements = names.map((name) => measurementRow(name, baseline, candidate, paired));
-  const primaryName = options.primary ?? shared[0]!;
+  const primaryName = options.primary ?? shared[0] ?? common[0]!;
   for (const row of measurements) row.primary = row.name === primaryName;
   const lazy = lazyRows(baseline, candidate);
-  const importTime = Object.keys(baseline.data.importtime ?? {})
+  // The -X importtime diff of the primary measurement (or the first with rows on both sides).
+  const importTime = [primaryName, ...Object.keys(baseline.data.importtime ?? {})]
     .filter((name) => baseline.data.importtime?.[name] && candidate.data.importtime?.[name])
+    .slice(0, 1)
     .map((name) => importTimeDiff(name, baseline.data.importtime![name]!, candidate.data.importtime![name]!));
   const partial: Omit<CandidateComparison, "summary" | "gate"> = {
-    baseline: 0,
+    baseline: base,
     candidate: index,
     paired,
     measurements,
@@ -252,7 +287,8 @@ function compareOne(results: readonly LoadedResult[], index: number, options: Co
     importTime,
     hotspots: hotspotChanges(baseline, candidate, primaryName),
     environmentMismatches: environmentMismatches(baseline, candidate),
-    arithmeticOnly: !baseline.hasSamples || !candidate.hasSamples,
+    // A coldstart file whose every statement failed has no samples, but is no seed file either.
+    arithmeticOnly: !carriesSamples(baseline) || !carriesSamples(candidate),
   };
   const summary = summaryOf(measurements, partial);
   const gate = options.failOnRegressionPct === undefined ? null : gateOf(measurements, lazy, options.failOnRegressionPct);
@@ -269,22 +305,27 @@ function worstGate(gates: (Gate | null)[]): Gate | null {
 }
 
 /**
- * Compares result files: the first is the baseline, each further one a candidate.
+ * Compares result files: the first is the baseline, each further one a candidate. Files of
+ * several interpreters (or, with `merge`, of several CI jobs) are compared within their
+ * group only, and the comparison gains a `matrix` (compare/matrix.ts).
  * Throws a UserError (exit 2) for fewer than two results, an unknown `primary`, or files
  * with no measurement in common.
  */
-export function buildComparison(results: LoadedResult[], options: ComparisonOptions = {}): Comparison {
-  if (results.length < 2) throw new UserError("give at least two result files: a baseline and a candidate");
+export function buildComparison(input: LoadedResult[], options: ComparisonOptions = {}): Comparison {
+  if (input.length < 2) throw new UserError("give at least two result files: a baseline and a candidate");
+  const results = options.merge ? orderForMerge(input) : input;
   if (options.primary !== undefined && !results.every((result) => Object.hasOwn(result.data.measurements, options.primary!) || Object.hasOwn(result.failures, options.primary!))) {
     const available = Object.keys(results[0]!.data.measurements).join(", ") || "none";
     throw new UserError(`--primary ${options.primary}: not a measurement of every file (available in the baseline: ${available})`);
   }
-  const candidates = results.slice(1).map((_, index) => compareOne(results, index + 1, options));
+  const plan = planGroups(results, options.merge === true);
+  const candidates = plan.pairs.map((pair) => compareOne(results, pair.baseline, pair.candidate, options));
   const primary = candidates[0]!.summary.measurement;
   const breakdown = [primary, ...Object.keys(results[0]!.data.importtime ?? {})].find(
     (name) => name !== null && results.some((result) => (result.data.importtime?.[name]?.length ?? 0) > 0 || (result.data.hotspots?.[name]?.length ?? 0) > 0),
   ) ?? null;
-  const labels = sideLabels(results);
+  const groupOf = results.map((_, index) => plan.groups.find((group) => group.sides.includes(index))?.label ?? null);
+  const labels = sideLabels(results, plan.axis ? groupOf : []);
   return {
     formatVersion: COMPARISON_FORMAT_VERSION,
     alpha: ALPHA,
@@ -295,6 +336,7 @@ export function buildComparison(results: LoadedResult[], options: ComparisonOpti
     breakdown,
     candidates,
     gate: worstGate(candidates.map((c) => c.gate)),
+    ...(plan.axis ? { matrix: buildMatrix({ ...plan, axis: plan.axis }, candidates) } : {}),
   };
 }
 

@@ -71,7 +71,8 @@ export function lazyRows(baseline: LoadedResult, candidate: LoadedResult): LazyR
 export function topLevelCounts(loaded: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const name of loaded) {
-    const top = name.split(".")[0]!;
+    const dot = name.indexOf(".");
+    const top = dot < 0 ? name : name.slice(0, dot);
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
   return counts;
@@ -88,9 +89,9 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
   const baseCounts = topLevelCounts(base);
   const candCounts = topLevelCounts(cand);
   const rows = (from: Map<string, number>, other: Map<string, number>, result: LoadedResult): PackageDiffRow[] => {
-    const importers = importersFor(result, result.data.modules?.after);
-    return [...from]
-      .filter(([pkg]) => !other.has(pkg))
+    const changed = [...from].filter(([pkg]) => !other.has(pkg));
+    const importers = changed.length ? importersFor(result, result.data.modules?.after) : null;
+    return changed
       .map(([pkg, modules]) => {
         const chain = importers ? packageChain(importers, pkg) : [];
         return { package: pkg, modules, origin: importers ? packageKind(importers, pkg) : "unknown", chain: chain.length ? chain : null };
@@ -105,20 +106,33 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
   };
 }
 
+/** The `count` items with the largest `score`, largest first (ties by `name`): one pass, no full sort. */
+function largest<T>(items: Iterable<T>, count: number, score: (item: T) => number, name: (item: T) => string): T[] {
+  const top: T[] = [];
+  const before = (a: T, b: T) => score(a) > score(b) || (score(a) === score(b) && name(a) < name(b));
+  for (const item of items) {
+    if (top.length === count && !before(item, top[count - 1]!)) continue;
+    let at = top.length === count ? count - 1 : top.length;
+    while (at > 0 && before(item, top[at - 1]!)) at -= 1;
+    top.splice(at, 0, item);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
 export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows: ImportTimeRow[]): ImportTimeDiff {
   const base = new Map(baseRows.map((row) => [row.module, row]));
   const cand = new Map(candRows.map((row) => [row.module, row]));
-  const changes: ImportTimeChangeRow[] = [...new Set([...base.keys(), ...cand.keys()])].map((module) => {
-    const b = base.get(module)?.cumulative_us ?? null;
-    const c = cand.get(module)?.cumulative_us ?? null;
-    return { module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) };
-  });
-  changes.sort((x, y) => Math.abs(y.deltaUs) - Math.abs(x.deltaUs) || (x.module < y.module ? -1 : 1));
-  const topSelf = [...candRows]
-    .sort((x, y) => y.self_us - x.self_us || (x.module < y.module ? -1 : 1))
-    .slice(0, DIFF_LIMIT)
+  const changes = function* (): Generator<ImportTimeChangeRow> {
+    for (const module of new Set([...base.keys(), ...cand.keys()])) {
+      const b = base.get(module)?.cumulative_us ?? null;
+      const c = cand.get(module)?.cumulative_us ?? null;
+      if ((b ?? 0) !== (c ?? 0)) yield { module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) };
+    }
+  };
+  const topSelf = largest(candRows, DIFF_LIMIT, (row) => row.self_us, (row) => row.module)
     .map((row) => ({ module: row.module, selfUs: row.self_us, cumulativeUs: row.cumulative_us, baselineSelfUs: base.get(row.module)?.self_us ?? null }));
-  return { measurement: name, largestChanges: changes.filter((row) => row.deltaUs !== 0).slice(0, DIFF_LIMIT), topSelf };
+  return { measurement: name, largestChanges: largest(changes(), DIFF_LIMIT, (row) => Math.abs(row.deltaUs), (row) => row.module), topSelf };
 }
 
 /** Hotspots (module, line, call) of the measurement that exist on one side only. */
@@ -148,9 +162,14 @@ export function environmentMismatches(baseline: LoadedResult, candidate: LoadedR
   const baseEnv = baseline.data.environment;
   const candEnv = candidate.data.environment;
   if (baseEnv && candEnv) {
-    // The interpreter binary itself (a venv's python resolves to its base interpreter).
+    // The interpreter binary itself (a venv's python resolves to its base interpreter, so
+    // two worktrees' own venvs of one Python agree), then a venv against no venv: the same
+    // binary, but other packages on its path.
     if (baseEnv.python_binary && candEnv.python_binary && baseEnv.python_binary !== candEnv.python_binary) {
       mismatches.push({ field: "python", baseline: baseEnv.python_binary, candidate: candEnv.python_binary });
+    } else if (typeof baseEnv.python_venv === "boolean" && typeof candEnv.python_venv === "boolean" && baseEnv.python_venv !== candEnv.python_venv) {
+      const shown = (env: typeof baseEnv) => `${env.python}${env.python_venv ? " (a virtualenv)" : " (no virtualenv)"}`;
+      mismatches.push({ field: "python", baseline: shown(baseEnv), candidate: shown(candEnv) });
     }
     for (const field of ["platform", "cpu", "pyc", "metric"] as const) {
       const b = baseEnv[field];

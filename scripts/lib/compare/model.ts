@@ -73,6 +73,8 @@ export interface QuantityRow {
   bestCase: Figures | null;
   /** Typical and best case significant in opposite directions. */
   shapeChanged: boolean;
+  /** Set when a significant change was below what the quantity resolves (%, see quantities.ts): reported as no change. */
+  belowFloor?: number;
 }
 
 export type RowStatus = "ok" | "missing-baseline" | "missing-candidate" | "failed-baseline" | "failed-candidate";
@@ -244,4 +246,65 @@ export interface Comparison {
   candidates: CandidateComparison[];
   /** The worst gate outcome over every candidate (null without --fail-on-regression). */
   gate: Gate | null;
+  /**
+   * Present only when the files form several groups (interpreters, or CI jobs with
+   * --merge): each candidate was compared with the baseline of its own group only.
+   */
+  matrix?: Matrix;
+}
+
+/** What a matrix's groups stand for: the interpreters of one run, or CI jobs (runners) merged. */
+export type MatrixAxis = "interpreter" | "runner";
+
+/** Files compared among themselves only: one interpreter, or one CI job's runner and interpreter. */
+export interface MatrixGroup {
+  /** "3.12", "/opt/py/bin/python", "3.12.1", "Linux x86_64 · 3.12". */
+  label: string;
+  runId: string | null;
+  /** The interpreter as asked for (`environment.python_requested`), when the files say. */
+  pythonRequested: string | null;
+  /** "3.12.1". */
+  pythonVersion: string;
+  platform: string | null;
+  /** Indices into `Comparison.sides`, in run order. */
+  sides: number[];
+  /** Index into `Comparison.sides` of the group's baseline; null when no file of the baseline ref is in the group. */
+  baseline: number | null;
+}
+
+/** One measurement of one candidate file, as the matrix shows it (from its MeasurementRow). */
+export interface MatrixCell {
+  /** The quantity the verdict speaks for. */
+  headline: QuantityKey;
+  verdict: Verdict;
+  status: RowStatus;
+  estimatePct: number | null;
+  ciPct: { low: number; high: number } | null;
+  mdePct: number | null;
+  shapeChanged: boolean;
+}
+
+/** One file of a group: a candidate with its cells, or a file left without a comparison. */
+export interface MatrixRow {
+  /** Index into `Matrix.groups`. */
+  group: number;
+  /** Index into `Comparison.sides`: the candidate, or the file left alone. */
+  side: number;
+  /** Index into `Comparison.candidates`: the full comparison behind the cells; null when there is none. */
+  candidate: number | null;
+  /** What this file lacks in its group: a baseline (a candidate alone) or a candidate (a baseline alone). */
+  missing: "baseline" | "candidate" | null;
+  /** One per `Matrix.measurements`; null where the comparison has no such row. */
+  cells: (MatrixCell | null)[];
+}
+
+/** Group × measurement: every candidate's verdicts, each within its own group. */
+export interface Matrix {
+  axis: MatrixAxis;
+  /** Columns, in the order the comparisons list them. */
+  measurements: string[];
+  /** The measurement the summaries speak from. */
+  primary: string | null;
+  groups: MatrixGroup[];
+  rows: MatrixRow[];
 }

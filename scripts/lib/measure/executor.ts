@@ -181,7 +181,9 @@ export async function runProcess(
   });
   const deadline = started + options.timeoutMs;
   const remaining = () => Math.max(0, deadline - performance.now());
-  const timeout = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms));
+  // Timers are cleared when the run ends: a pending one would keep a caller alive until it fires.
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const timeout = (ms: number) => new Promise<"timeout">((resolve) => timers.push(setTimeout(() => resolve("timeout"), ms)));
 
   let timedOut = false;
   let noExit = false;
@@ -194,6 +196,7 @@ export async function runProcess(
     const wait = options.stopAfterResult ? 0 : remaining();
     if ((await Promise.race([exited, timeout(wait)])) === "timeout") noExit = true;
   }
+  for (const timer of timers) clearTimeout(timer);
   const endedAt = exitedAt ?? performance.now();
   // Whatever is left in the run's process group goes (one signal; the /proc scan only when asked).
   let leftovers = options.reportLeftovers === true && !timedOut && !noExit && groupAlive(proc.pid);
@@ -202,7 +205,10 @@ export async function runProcess(
   untrackChild(proc.pid);
   // 3. Pipes still open after the end: something the run started holds them. End it.
   const pipesClosed = await Promise.race([Promise.all([stdoutDone, stderrDone]).then(() => true), Bun.sleep(PIPE_GRACE_MS).then(() => false)]);
-  if (!pipesClosed || timedOut || noExit) leftovers = killMarked(marker) > 0 || leftovers;
+  // Always: a process that left the group (setsid) with its pipes closed still carries the
+  // marker. The scan takes well under a millisecond per hundred processes, after the timing.
+  const killed = killMarked(marker) > 0;
+  if (!pipesClosed || timedOut || noExit) leftovers = killed || leftovers;
   await Promise.race([Promise.all([stdoutDone, stderrDone, resultIn]), Bun.sleep(PIPE_GRACE_MS)]);
   for (const stream of [channelStream, proc.stdout, proc.stderr] as ReadableStream[]) {
     stream.cancel().catch(() => {});
@@ -301,7 +307,8 @@ export class PythonExecutor implements Executor {
     const { tree } = job;
     const importers = job.kind === "importers";
     const argv = (importers ? importersArgv : hotspotsArgv)(tree.python.executable, job.statement, [tree.dir]);
-    const timeoutMs = this.options.timeoutMs * (importers ? 2 : 3);
+    // An interpreter known not to exit gets the plain timeout: its report is on stdout before the kill.
+    const timeoutMs = this.options.timeoutMs * (job.stopAfterResult ? 1 : importers ? 2 : 3);
     const run = await runProcess(argv, { cwd: tree.dir, env: { ...tree.env, PYTHONPYCACHEPREFIX: tree.pycache }, timeoutMs });
     const records = importers ? parseImporters(run.stdout) : null;
     const hotspots = importers ? null : parseHotspots(run.stdout);

@@ -79,7 +79,8 @@ function newestFirst(a: string, b: string): number {
  */
 export function findPythonVersion(version: string, home = homedir()): string | null {
   const onPath = Bun.which(`python${version}`);
-  if (onPath) return onPath;
+  // A version manager's shim answers only for the version it has selected: look behind it.
+  if (onPath && !/\/(shims|\.asdf\/shims)\//.test(onPath)) return onPath;
   const roots: [string, (name: string) => boolean, string][] = [
     [join(process.env.PYENV_ROOT ?? join(home, ".pyenv"), "versions"), (name) => name === version || name.startsWith(`${version}.`), `bin/python${version}`],
     [join(process.env.UV_PYTHON_INSTALL_DIR ?? join(home, ".local", "share", "uv", "python")), (name) => name.startsWith(`cpython-${version}.`), `bin/python${version}`],
@@ -120,8 +121,10 @@ async function probePython(requested: string, cwd: string): Promise<PythonInfo> 
   }
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) {
-    const tail = stderr.trim().split("\n").slice(-1)[0] ?? "";
-    throw new UserError(`python interpreter "${requested}" failed to start (exit ${code}): ${tail}`);
+    const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
+    // 126/127: a shell (a pyenv or asdf shim) could not run it, and says why first; Python says why last.
+    const said = (code === 126 || code === 127 ? lines[0] : lines[lines.length - 1]) ?? "";
+    throw new UserError(`python interpreter "${requested}" failed to start (exit ${code}): ${said}`);
   }
   let info: {
     executable: string; version: string; version_info: number[]; platform: string;

@@ -23,6 +23,13 @@ import type { Executor, Job, JobResult, TreeRuntime } from "./executor.ts";
 export const BASELINE = "pass";
 /** Counted rounds added at a time while a comparison is too noisy to be conclusive. */
 export const EXTRA_ROUNDS = 5;
+/**
+ * Counting rounds (metric instructions): counts barely vary, so a few rounds decide; five
+ * a side is the fewest at which the unpaired rank test can reach p < 0.05.
+ */
+export const COUNT_ROUNDS = 5;
+/** Counting goes on, five rounds at a time, up to this many while the counts are too spread. */
+export const MAX_COUNT_ROUNDS = 15;
 
 /** One run: which measurement, which round, and what it measured. */
 export interface RunRecord {
@@ -49,17 +56,20 @@ export interface TreeRecords {
   hotspots: Record<string, Hotspot[]>;
   /** Counted runs per measurement whose interpreter did not exit after the import. */
   noExit: Record<string, number>;
+  /** Per counting round: the share (%) of the import's instructions executed by processes it started. */
+  subprocessShare: Record<string, number[]>;
   /** Every Python process the tree needed, and their summed wall time (ms). */
   runs: { processes: number; child_ms: number };
 }
 
 export type MeasureEvent =
   | { kind: "measurement-start"; name: string; statement: string; runs: number }
-  | { kind: "run"; tree: string; name: string; phase: "warmup" | "timed" | "importtime" | "probe" | "why"; done: number; total: number; etaMs: number }
+  | { kind: "run"; tree: string; name: string; phase: "warmup" | "timed" | "importtime" | "probe" | "why" | "count"; done: number; total: number; etaMs: number }
   | { kind: "measurement-done"; name: string; statement: string; trees: { label: string; stats?: Stats; failure?: Failure }[] }
   | { kind: "noisy"; name: string; precisionPct: number; couldDetectPct: number; maxIterations: number }
   | { kind: "importtime-start"; runs: number }
   | { kind: "why-start" }
+  | { kind: "count-start"; name: string; rounds: number; jobs: number }
   | { kind: "message"; text: string };
 
 export interface ScheduleOptions {
@@ -71,6 +81,19 @@ export interface ScheduleOptions {
   /** Checked between runs; when it returns true, measuring stops (exit code from `stopCode`). */
   stopped?: () => boolean;
   stopCode?: () => number;
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {
@@ -94,17 +117,17 @@ export function countedSamples(records: TreeRecords, measurement: string, key: k
  * The worst "could detect" (percent) between the first tree and each other one, from the
  * paired round differences' magnitudes; null when nothing is compared.
  */
-function worstPrecision(trees: TreeRecords[], name: string): number | null {
+function worstPrecision(trees: TreeRecords[], name: string, key: keyof QuantityValues = "import_ms", paired = true): number | null {
   const [first, ...others] = trees;
   if (!first || others.length === 0 || first.failures[name]) return null;
-  const baseline = countedSamples(first, name);
+  const baseline = countedSamples(first, name, key);
   let worst: number | null = null;
   for (const other of others) {
     if (other.failures[name]) continue;
-    const samples = countedSamples(other, name);
-    if (samples.length !== baseline.length || samples.length === 0) continue;
+    const samples = countedSamples(other, name, key);
+    if (samples.length === 0 || (paired && samples.length !== baseline.length)) continue;
     // null: these few rounds cannot detect any change yet.
-    const pct = stoppingPrecisionPct(baseline, samples, { paired: true }) ?? Infinity;
+    const pct = stoppingPrecisionPct(baseline, samples, { paired }) ?? Infinity;
     worst = Math.max(worst ?? 0, pct);
   }
   return worst;
@@ -113,7 +136,7 @@ function worstPrecision(trees: TreeRecords[], name: string): number | null {
 export function newTreeRecords(tree: TreeRuntime): TreeRecords {
   return {
     tree, records: [], statements: {}, failures: {}, snapshots: new Map(), importtime: {}, importers: {}, hotspots: {}, noExit: {},
-    runs: { processes: 0, child_ms: 0 },
+    subprocessShare: {}, runs: { processes: 0, child_ms: 0 },
   };
 }
 
@@ -152,7 +175,7 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
         done += 1;
         if (state.failures[spec.name]) continue;
         const statement = baseline ? BASELINE : spec.statement;
-        const noExit = !baseline && (state.noExit[spec.name] ?? 0) > 0;
+        const noExit = !baseline && state.noExit[spec.name] !== undefined;
         const result = await run(state, { statement, kind: "timed", stopAfterResult: noExit });
         emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: counted ? "timed" : "warmup", done, total, etaMs: eta(total - done) });
         if (!result.ok) {
@@ -162,7 +185,8 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
         }
         if (!baseline) {
           state.snapshots.set(spec.statement, { modules: result.modules, loaded: result.loaded });
-          if (result.noExit && counted) state.noExit[spec.name] = (state.noExit[spec.name] ?? 0) + 1;
+          // Known from any run, warm-up included: later runs are stopped once their result is in.
+          if (result.noExit) state.noExit[spec.name] = (state.noExit[spec.name] ?? 0) + (counted ? 1 : 0);
         }
         state.records.push({ measurement: spec.name, round: counted ? round - config.warmup : -1, baseline, quantities: result.quantities });
       }
@@ -190,6 +214,51 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
     });
   };
 
+  /**
+   * Counting instructions: per round, every tree's statement and `pass` under the counter,
+   * several at a time (counts do not suffer from contention). The import's count is the
+   * statement's minus the `pass` run's of the same round.
+   */
+  const count = async (spec: ImportSpec, targets: TreeRecords[]) => {
+    let rounds = COUNT_ROUNDS;
+    let done = 0;
+    emit({ kind: "count-start", name: spec.name, rounds, jobs: config.jobs });
+    const counts = new Map<TreeRecords, { statement: number[]; pass: number[]; children: number[] }>();
+    for (const state of targets) counts.set(state, { statement: [], pass: [], children: [] });
+    for (let round = 0; round < rounds; round += 1) {
+      const jobs = shuffle(targets.flatMap((state) => [{ state, baseline: false }, { state, baseline: true }]), random);
+      await inParallel(jobs, config.jobs, async ({ state, baseline }) => {
+        if (state.failures[spec.name]) return;
+        const result = await run(state, { statement: baseline ? BASELINE : spec.statement, kind: "count" });
+        done += 1;
+        emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "count", done, total: rounds * targets.length * 2, etaMs: 0 });
+        if (!result.ok || !result.counts) {
+          if (!result.ok && !baseline) state.failures[spec.name] = result.failure;
+          return;
+        }
+        const slot = counts.get(state)!;
+        if (baseline) slot.pass[round] = result.counts.total;
+        else {
+          slot.statement[round] = result.counts.total;
+          slot.children[round] = result.counts.children;
+        }
+      });
+      for (const state of targets) {
+        const slot = counts.get(state)!;
+        const statement = slot.statement[round];
+        const pass = slot.pass[round];
+        if (state.failures[spec.name] || statement === undefined || pass === undefined) continue;
+        state.records.push({ measurement: spec.name, round, baseline: false, quantities: { instructions: statement - pass } });
+        state.records.push({ measurement: spec.name, round, baseline: true, quantities: { instructions: pass } });
+        if (statement > pass) (state.subprocessShare[spec.name] ??= []).push((slot.children[round]! / (statement - pass)) * 100);
+      }
+      if (round === rounds - 1 && rounds < MAX_COUNT_ROUNDS) {
+        const worst = worstPrecision(targets, spec.name, "instructions", false);
+        if (worst !== null && worst > config.precision) rounds += EXTRA_ROUNDS;
+      }
+    }
+  };
+
   for (const spec of config.imports) await measure(spec, trees);
 
   // Lazy checks whose statement was not measured get one probe run per tree.
@@ -211,6 +280,8 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
     }
   }
 
+  if (config.metric === "instructions") for (const spec of config.imports) await count(spec, trees.filter((state) => !state.failures[spec.name]));
+
   if (config.importtime_runs > 0) {
     emit({ kind: "importtime-start", runs: config.importtime_runs });
     const total = config.importtime_runs * config.imports.length * trees.length;
@@ -220,7 +291,7 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
         for (const state of shuffle(trees, random)) {
           done += 1;
           if (state.failures[spec.name]) continue;
-          const result = await run(state, { statement: spec.statement, kind: "importtime", stopAfterResult: (state.noExit[spec.name] ?? 0) > 0 });
+          const result = await run(state, { statement: spec.statement, kind: "importtime", stopAfterResult: state.noExit[spec.name] !== undefined });
           emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "importtime", done, total, etaMs: eta(total - done) });
           if (result.ok && result.importtime) (state.importtime[spec.name] ??= []).push(result.importtime);
         }
@@ -237,7 +308,7 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
       for (const kind of ["importers", "hotspots"] as const) {
         whyDone += 1;
         if (state.failures[spec.name]) continue;
-        const result = await run(state, { statement: spec.statement, kind });
+        const result = await run(state, { statement: spec.statement, kind, stopAfterResult: state.noExit[spec.name] !== undefined });
         emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "why", done: whyDone, total: whyTotal, etaMs: eta(whyTotal - whyDone) });
         if (result.ok && result.importers) state.importers[spec.name] = result.importers;
         if (result.ok && result.hotspots) state.hotspots[spec.name] = result.hotspots;

@@ -7,6 +7,8 @@ import type { Config } from "../config.ts";
 import { pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../process.ts";
 import { buildResult } from "../result/build.ts";
 import type { Environment, ResultFile } from "../result/schema.ts";
+import { UserError } from "../errors.ts";
+import { type Counter, COUNTED_ENV, detectCounter, noCounterMessage } from "./counter.ts";
 import { checkDropCaches, dropPageCache, PythonExecutor, type TreeRuntime } from "./executor.ts";
 import { childEnvironment, defaultPython, resolvePython } from "./python.ts";
 import { type MeasureEvent, newTreeRecords, schedule } from "./scheduler.ts";
@@ -35,6 +37,18 @@ export interface MeasureOptions {
   dropCaches?: boolean;
   /** Environment facts recorded in every file (e.g. the instruction counter). */
   environment?: Partial<Environment>;
+  /** The instruction counter, with metric "instructions" (see `instructionCounter`). */
+  counter?: Counter;
+}
+
+/**
+ * The counter for metric "instructions", checked before anything is created, and what the
+ * result files record about it; a UserError (exit 2) saying how to get one when there is none.
+ */
+export async function instructionCounter(): Promise<{ counter: Counter; environment: Partial<Environment> }> {
+  const counter = await detectCounter();
+  if (!counter) throw new UserError(`--metric instructions: ${noCounterMessage()}`);
+  return { counter, environment: { counter: `${counter.name} ${counter.version}` } };
 }
 
 /** Resolves a tree's interpreter and environment; every Python process it needs is counted. */
@@ -59,6 +73,10 @@ export async function prepareTree(
 export async function measureTrees(specs: TreeSpec[], options: MeasureOptions): Promise<ResultFile[]> {
   const { config } = options;
   if (options.dropCaches) checkDropCaches();
+  if (config.metric === "instructions" && !options.counter) {
+    const found = await instructionCounter();
+    options = { ...options, counter: found.counter, environment: { ...options.environment, ...found.environment } };
+  }
   // Bytecode caches of runs that were killed outright.
   pruneStaleTemporaries(TEMP_PREFIXES.pycache);
   const prepared: Awaited<ReturnType<typeof prepareTree>>[] = [];
@@ -78,11 +96,15 @@ async function measurePrepared(specs: TreeSpec[], prepared: Awaited<ReturnType<t
     tree.runs.child_ms += probe.ms;
     return tree;
   });
-  const executor = new PythonExecutor({ timeoutMs: config.timeout * 1000, pyc: config.pyc, beforeEach: options.dropCaches ? dropPageCache : undefined });
+  const executor = new PythonExecutor({
+    timeoutMs: config.timeout * 1000, pyc: config.pyc, counter: options.counter, beforeEach: options.dropCaches ? dropPageCache : undefined,
+  });
   await schedule(records, {
     config, executor, onEvent: options.onEvent, random: options.random, stopped: options.stopped, stopCode: options.stopCode,
   });
   const timestamp = Date.now() / 1000;
   return records.map((tree, index) =>
-    buildResult(tree, { config, toolVersion: options.toolVersion, git: specs[index]!.git, runId: options.runId, timestamp, environment: options.environment }));
+    buildResult(tree, {
+      config, toolVersion: options.toolVersion, git: specs[index]!.git, runId: options.runId, runOrder: index, timestamp, environment: options.environment,
+    }));
 }

@@ -7,7 +7,7 @@ import { appendFileSync } from "node:fs";
 import type { Comparison } from "../compare/model.ts";
 import { UserError } from "../errors.ts";
 import { ensureWritableFile, writeFileAtomic } from "../result/files.ts";
-import type { ReportArgs } from "../settings.ts";
+import type { ReportArgs } from "../options.ts";
 import { isTerminal, stdoutPalette } from "./color.ts";
 import { renderReport } from "./index.ts";
 

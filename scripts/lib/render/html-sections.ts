@@ -8,7 +8,10 @@ import { formatMs } from "./words.ts";
 import { escapeXml as esc, icicle, type ImportNode, importTree, treeTotalUs } from "./svg.ts";
 import { importChain } from "../compare/why.ts";
 import { chainText, packageDiffLines } from "./why.ts";
-import { LAZY_TEXT, lazyTone, plural } from "./words.ts";
+import { sideRole } from "../compare/matrix.ts";
+import {
+  LAZY_TEXT, lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, plural,
+} from "./words.ts";
 
 const MARK = { good: "✓", bad: "✗", same: "=" } as const;
 
@@ -17,7 +20,11 @@ export function modulesSection(comparison: Comparison): string[] {
   const pkg = comparison.candidates[0]?.moduleCounts.find((row) => row.key === "filtered")?.package ?? null;
   const totals = comparison.sides.map((side) => side.moduleCounts?.total ?? 0);
   const maxTotal = Math.max(1, ...totals);
-  const base = comparison.sides[0]!.moduleCounts;
+  // Each side against the baseline it is compared with (its group's, with several groups).
+  const baseOf = (index: number) => {
+    const role = sideRole(comparison, index);
+    return role.kind === "candidate" ? comparison.sides[role.baseline]!.moduleCounts : null;
+  };
   out.push(`<div class="scroll"><table><thead><tr><th>Ref</th><th class="num">Total modules loaded</th><th class="num">${esc(pkg ? `${pkg} modules` : "Package modules")}</th><th class="num">Δ total</th></tr></thead><tbody>`);
   comparison.sides.forEach((side, index) => {
     const counts = side.moduleCounts;
@@ -25,7 +32,8 @@ export function modulesSection(comparison: Comparison): string[] {
       out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num muted" colspan="3">n/a (failed)</td></tr>`);
       return;
     }
-    const delta = index === 0 || !base ? null : base.total - counts.total;
+    const base = baseOf(index);
+    const delta = !base ? null : base.total - counts.total;
     const tone = delta === null ? "" : delta > 0 ? "good" : delta < 0 ? "bad" : "same";
     const bar = `<span class="bar" style="width:${Math.round((counts.total / maxTotal) * 120)}px"></span>`;
     out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${counts.total}</td><td class="num">${counts.filtered}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
@@ -93,7 +101,8 @@ export function importTimeSection(comparison: Comparison, highlightCount: number
   const totalUs = Math.max(1, ...trees.map((tree) => (tree ? treeTotalUs(tree) : 0)));
   const diffs = comparison.candidates.map((c) => c.importTime.find((d) => d.measurement === name) ?? null);
   const highlightFor = (index: number): Map<string, "good" | "bad"> => {
-    const diff = diffs[Math.max(0, index - 1)];
+    const role = sideRole(comparison, index);
+    const diff = role.kind === "candidate" ? diffs[role.comparison] : diffs[Math.max(0, comparison.candidates.findIndex((c) => c.baseline === index))];
     const map = new Map<string, "good" | "bad">();
     for (const row of diff?.largestChanges.slice(0, highlightCount) ?? []) map.set(row.module, row.deltaUs > 0 ? "good" : "bad");
     return map;
@@ -195,12 +204,41 @@ export function environmentSection(comparison: Comparison): string[] {
     const values = comparison.sides.map(get);
     const compared = !["File", "Git commit", "Recorded", "Tool"].includes(field);
     const cells = values.map((value, index) => {
-      const differs = compared && index > 0 && value !== values[0];
+      const role = sideRole(comparison, index);
+      const differs = compared && role.kind === "candidate" && value !== values[role.baseline];
       return `<td${differs ? ' class="diff" title="differs from the baseline"' : ""}><code>${esc(value).replace(/\n/g, "<br>")}</code></td>`;
     }).join("");
     out.push(`<tr><th>${esc(field)}</th>${cells}</tr>`);
   }
   out.push("</tbody></table></div>");
   out.push('<p class="note">Highlighted cells differ from the baseline.</p></section>');
+  return out;
+}
+
+/** The matrix, last: group × measurement; each cell links to its measurement's runs above. */
+export function matrixSection(comparison: Comparison): string[] {
+  const matrix = comparison.matrix;
+  if (!matrix) return [];
+  const intro = matrixIntro(matrix);
+  const out: string[] = ['<section id="matrix">', `<h2>${esc(intro.title)}</h2>`, `<p>${esc(intro.note)}</p>`];
+  // Measurement figures are numbered in the order the comparisons list them (html.ts).
+  const figures: string[] = [];
+  for (const c of comparison.candidates) for (const row of c.measurements) if (!figures.includes(row.name)) figures.push(row.name);
+  const head = matrix.measurements.map((name) => `<th>${esc(matrixColumn(matrix, name))}</th>`).join("");
+  out.push(`<div class="scroll"><table class="matrix"><thead><tr><th>${esc(MATRIX_AXIS[matrix.axis])}</th><th>Candidate</th>${head}</tr></thead><tbody>`);
+  for (const row of matrix.rows) {
+    const lead = `<td><strong>${esc(matrix.groups[row.group]!.label)}</strong></td><td>${esc(matrixRowName(comparison, row))}</td>`;
+    if (row.missing) {
+      out.push(`<tr>${lead}<td colspan="${matrix.measurements.length}" class="muted">⚠ ${esc(matrixMissingText(matrix, row.missing))}</td></tr>`);
+      continue;
+    }
+    const cells = row.cells.map((cell, index) => {
+      const { tone, text } = matrixCellText(cell);
+      if (!cell) return '<td class="muted">—</td>';
+      return `<td class="wrap"><a href="#m-${figures.indexOf(matrix.measurements[index]!)}"><span class="pill ${tone}">${esc(`${MARK[tone]} ${text}`)}</span></a></td>`;
+    }).join("");
+    out.push(`<tr>${lead}${cells}</tr>`);
+  }
+  out.push("</tbody></table></div>", `<p class="note">${esc(matrixUnitsNote(comparison.alpha))}</p>`, "</section>");
   return out;
 }

@@ -8,12 +8,13 @@
  */
 import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../compare/model.ts";
 import { quantity } from "../quantities.ts";
-import { environmentSection, importTimeSection, lazySection, modulesSection } from "./html-sections.ts";
+import { sideRole } from "../compare/matrix.ts";
+import { environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";
 import { STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
-  describeSide, detectText, estimateText, formatValue, gateLines, reasonText, rowTone, summaryEvents, summaryLines, testText,
-  verdictText,
+  describeSide, detectText, estimateText, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, summaryEvents, summaryLines,
+  testText, verdictText,
 } from "./words.ts";
 
 export interface HtmlOptions {
@@ -33,7 +34,7 @@ function headerSection(comparison: Comparison): string[] {
   const out: string[] = ['<section id="summary">'];
   out.push('<div class="scroll"><table><thead><tr><th></th><th>Ref</th><th>File</th></tr></thead><tbody>');
   comparison.sides.forEach((side, index) => {
-    out.push(`<tr><td class="muted">${index === 0 ? "baseline" : "candidate"}</td><td><strong>${esc(side.label)}</strong></td><td><code>${esc(describeSide(side))}</code></td></tr>`);
+    out.push(`<tr><td class="muted">${ROLE_WORD[sideRole(comparison, index).kind]}</td><td><strong>${esc(side.label)}</strong></td><td><code>${esc(describeSide(side))}</code></td></tr>`);
   });
   out.push("</tbody></table></div>");
   for (const c of comparison.candidates) {
@@ -86,7 +87,7 @@ function measurementTable(comparison: Comparison, name: string, key: Measurement
     const c = comparison.candidates.find((candidate) => candidate.candidate === index);
     const row = c ? rowFor(c, name) : undefined;
     if (!row) {
-      out.push(`<tr>${label}${cells}<td class="muted">baseline</td><td class="num">—</td><td class="muted">—</td></tr>`);
+      out.push(`<tr>${label}${cells}<td class="muted">${ROLE_WORD[sideRole(comparison, index).kind === "alone" ? "alone" : "baseline"]}</td><td class="num">—</td><td class="muted">—</td></tr>`);
       return;
     }
     const main = row.quantities.find((q) => q.quantity === key);
@@ -140,16 +141,20 @@ function distributionSection(comparison: Comparison): string[] {
     const lanes: Lane[] = comparison.sides.map((side: Side, index) => {
       const measured = side.measurements[name];
       const series = measured?.quantities[key];
-      const c = comparison.candidates.find((candidate) => candidate.candidate === index);
-      const verdict = index === 0 || !c ? { text: measured ? "baseline" : "not measured", tone: "base" as Tone } : laneVerdict(rowFor(c, name));
+      const role = sideRole(comparison, index);
+      const c = role.kind === "candidate" ? comparison.candidates[role.comparison] : undefined;
+      const verdict = !c
+        ? { text: role.kind === "alone" ? ROLE_WORD.alone : measured ? "baseline" : "not measured", tone: "base" as Tone }
+        : laneVerdict(rowFor(c, name));
       // Files without samples: the means, from the row that compares this side.
-      const means = rowFor(c ?? comparison.candidates[0]!, name)?.means;
+      const means = rowFor(c ?? comparison.candidates.find((candidate) => candidate.baseline === index) ?? comparison.candidates[0]!, name)?.means;
+      const mean = means ? (c ? means.candidate : means.baseline) : null;
       return {
         label: side.label,
         samples: series?.samples ?? [],
-        summary: !series && means ? { min: index === 0 ? means.baseline : means.candidate, mean: index === 0 ? means.baseline : means.candidate, max: index === 0 ? means.baseline : means.candidate } : null,
+        summary: !series && mean !== null ? { min: mean, mean, max: mean } : null,
         verdict: verdict.text,
-        tone: index === 0 ? "base" : verdict.tone,
+        tone: c ? verdict.tone : "base",
         outliers: key === "import_ms" ? measured?.outliers : undefined,
       };
     });
@@ -176,6 +181,7 @@ export function render(comparison: Comparison, options: HtmlOptions = {}): strin
     ...lazySection(comparison),
     ...importTimeSection(comparison, options.highlightCount ?? 5),
     ...environmentSection(comparison),
+    ...matrixSection(comparison),
   ];
   return [
     "<!DOCTYPE html>",

@@ -8,7 +8,7 @@ import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatMs, formatPct, formatValue, gateLines, LAZY_TEXT, lazyTone,
-  reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
+  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
 const MARK: Record<Tone, string> = { good: "✅", bad: "❌", same: "➖" };
@@ -156,7 +156,27 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
   return out;
 }
 
+/** The matrix, last: group × measurement, every cell compared within its own group. */
+function matrixReport(comparison: Comparison): string[] {
+  const matrix = comparison.matrix!;
+  const intro = matrixIntro(matrix);
+  const rows = matrix.rows.map((row) => {
+    const lead = [escapeMarkdown(matrix.groups[row.group]!.label), escapeMarkdown(matrixRowName(comparison, row))];
+    if (row.missing) return [...lead, `⚠️ ${escapeMarkdown(matrixMissingText(matrix, row.missing))}`, ...matrix.measurements.slice(1).map(() => "")];
+    return [...lead, ...row.cells.map((cell) => {
+      const { tone, text } = matrixCellText(cell);
+      return cell ? `${MARK[tone]} ${escapeMarkdown(text)}` : text;
+    })];
+  });
+  return [`## ${intro.title}`, "",
+    ...table([MATRIX_AXIS[matrix.axis], "Candidate", ...matrix.measurements.map((name) => escapeMarkdown(matrixColumn(matrix, name)))],
+      ["l", "l", ...matrix.measurements.map(() => "l" as const)], rows),
+    "", `${escapeMarkdown(intro.note)} ${escapeMarkdown(matrixUnitsNote(comparison.alpha))}`];
+}
+
 export function render(comparison: Comparison): string {
-  return `${comparison.candidates.map((c) => candidateReport(comparison, c).join("\n").trimEnd()).join("\n\n---\n\n")}\n`;
+  const reports = comparison.candidates.map((c) => candidateReport(comparison, c).join("\n").trimEnd());
+  if (comparison.matrix) reports.push(matrixReport(comparison).join("\n"));
+  return `${reports.join("\n\n---\n\n")}\n`;
 }
 

@@ -73,6 +73,9 @@ export function createReporter(options: { quiet: boolean; interactive?: boolean;
         case "importtime-start":
           line(`Profiling imports (-X importtime, ${plural(event.runs, "run")} each)...`);
           break;
+        case "count-start":
+          line(`Counting instructions of '${event.name}' (${event.rounds} rounds, ${event.jobs} at a time, under the counter)...`);
+          break;
         case "why-start":
           line("Finding who imports what, and the lines behind the time (one importers run and one profiled run each)...");
           break;

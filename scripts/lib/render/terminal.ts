@@ -11,8 +11,9 @@ import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
-  arrow, deltaTone, describeSide, detectText, estimateText, formatMs, formatValue, gateLines, LAZY_TEXT,
-  lazyTone, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
+  arrow, deltaTone, describeSide, detectText, estimateText, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
+  lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
+  summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
 const WIDTH = 70;
@@ -71,13 +72,13 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   }
   const typical = main?.typical;
   const estimate = typical?.estimate ?? null;
+  const key = row.headline;
   const delta = estimate === null
     ? "—".padStart(18)
-    : `${arrow(estimate)}${formatMs(estimate).padStart(9)}${` ${(typical?.estimatePct ?? 0).toFixed(2)}%`.padStart(8)}`;
-  const unitNote = row.headline === "import_ms" ? "" : ` (${quantity(row.headline).label})`;
-  const base = main?.baseline ? (row.headline === "import_ms" ? formatMs(main.baseline.median) : formatValue(row.headline, main.baseline.median)) : "—";
-  const cand = main?.candidate ? (row.headline === "import_ms" ? formatMs(main.candidate.median) : formatValue(row.headline, main.candidate.median)) : "—";
-  const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}${unitNote}`)}`];
+    : `${arrow(estimate)}${formatCompact(key, estimate).padStart(9)}${` ${(typical?.estimatePct ?? 0).toFixed(2)}%`.padStart(8)}`;
+  const base = main?.baseline ? formatCompact(key, main.baseline.median) : "—";
+  const cand = main?.candidate ? formatCompact(key, main.candidate.median) : "—";
+  const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}`)}`];
   if (typical) {
     lines.push(palette.dim(`    typical: ${estimateText(row.headline, typical)}, ${detectText(typical)}; ${testText(typical)}`));
   } else {
@@ -118,7 +119,8 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   }
 
   out.push("", palette.bold("IMPORT TIME COMPARISON"), LINE);
-  out.push(`${"Metric".padEnd(30)}${"Baseline".padStart(8)}${"Optimized".padStart(13)}${"Δ ms".padStart(11)}${"Δ %".padStart(9)}`);
+  const counted = c.measurements.some((row) => row.headline === "instructions");
+  out.push(`${"Metric".padEnd(30)}${"Baseline".padStart(8)}${"Optimized".padStart(13)}${(counted ? "Δ" : "Δ ms").padStart(11)}${"Δ %".padStart(9)}`);
   out.push(LINE);
   for (const row of c.measurements) {
     out.push(...measurementLines(row, palette));
@@ -126,7 +128,7 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   }
   out.push(palette.dim(c.arithmeticOnly
     ? "Note: no samples in these files: Baseline, Optimized and Δ are the original tool's arithmetic on means; significance needs samples."
-    : `Baseline/Optimized: medians. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? ", rounds paired" : ", unpaired"}), baseline − optimized, ↓ faster.`));
+    : `Baseline/Optimized: medians${counted ? " (instructions, M = millions, where counted)" : ""}. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? "; timings paired by round" : ", unpaired"}), baseline − optimized, ↓ faster.`));
 
   out.push("", palette.bold("MODULE LOAD COMPARISON"), LINE);
   for (const row of c.moduleCounts) {
@@ -196,10 +198,35 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   return out;
 }
 
-/** The whole terminal report, one block per candidate. */
+/** The matrix, last: group × measurement, every cell compared within its own group. */
+function matrixLines(comparison: Comparison, palette: Palette): string[] {
+  const matrix = comparison.matrix!;
+  const intro = matrixIntro(matrix);
+  const table = matrix.rows.map((row) => {
+    const lead = [printable(matrix.groups[row.group]!.label), printable(matrixRowName(comparison, row))];
+    if (row.missing) return { lead, cells: [{ tone: "same" as Tone, text: matrixMissingText(matrix, row.missing) }], alone: true };
+    return { lead, cells: row.cells.map((c) => ({ ...matrixCellText(c), empty: c === null }))
+      .map(({ tone, text, empty }) => ({ tone, text: empty ? text : `${MARK[tone]} ${text}` })), alone: false };
+  });
+  const header = [MATRIX_AXIS[matrix.axis], "Candidate", ...matrix.measurements.map((name) => printable(matrixColumn(matrix, name)))];
+  const widths = header.map((title, column) => Math.max(title.length, ...table.map((row) =>
+    column < 2 ? row.lead[column]!.length : row.alone ? 0 : row.cells[column - 2]!.text.length)));
+  const out = ["", RULE, palette.bold(intro.title.toUpperCase()), RULE];
+  out.push(header.map((title, column) => title.padEnd(widths[column]!)).join("  ").trimEnd(), LINE);
+  for (const row of table) {
+    const lead = row.lead.map((text, column) => text.padEnd(widths[column]!)).join("  ");
+    const cells = row.cells.map((c, index) => paint(palette, c.tone, row.alone ? c.text : c.text.padEnd(widths[index + 2]!)));
+    out.push(`${lead}  ${cells.join("  ")}`.trimEnd());
+  }
+  out.push(LINE, palette.dim(`${intro.note} ${matrixUnitsNote(comparison.alpha)}`), RULE);
+  return out;
+}
+
+/** The whole terminal report, one block per candidate, then the matrix when there are several groups. */
 export function render(comparison: Comparison, options: TerminalOptions = {}): string {
   const palette = options.palette ?? plainPalette;
   const blocks = comparison.candidates.map((c) => candidateReport(comparison, c, palette, options.charts === true).join("\n"));
-  return `${blocks.join("\n\n")}\n`;
+  const matrix = comparison.matrix ? `\n${matrixLines(comparison, palette).join("\n")}` : "";
+  return `${blocks.join("\n\n")}${matrix}\n`;
 }
 

@@ -7,6 +7,7 @@ import type { BudgetCheck } from "../compare/budgets.ts";
 import type { Config } from "../config.ts";
 import { topOffenders } from "../measure/importtime.ts";
 import { quantity } from "../quantities.ts";
+import { moduleStatement } from "../result/build.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { SampleWarning } from "../stats/warnings.ts";
 import { formatMs, formatValue, plural, waitingText } from "./words.ts";
@@ -30,7 +31,8 @@ export function warningText(name: string, warning: SampleWarning, warmup: number
 
 export function budgetText(check: BudgetCheck): string {
   const unit = check.quantity ? quantity(check.quantity).unit : "";
-  const show = (value: number) => (check.quantity === "instructions" ? formatValue("instructions", value) : `${value}${unit}`);
+  const show = (value: number) =>
+    check.quantity === null ? String(value) : unit === "ms" ? formatMs(value) : formatValue(check.quantity, value);
   const value = check.value === null ? "n/a (not measured: the measurement failed or is absent)" : show(check.value);
   const label = { pass: "PASS", warn: "WARN", fail: "FAIL", missing: check.kind === "limit" ? "FAIL" : "WARN" }[check.status];
   return `  ${label.padEnd(5)} ${check.kind.padEnd(6)} ${check.key}: ${value} (${check.kind} ${show(check.threshold)})`;
@@ -40,7 +42,7 @@ export function budgetText(check: BudgetCheck): string {
 export function treeReport(result: ResultFile, config: Config, warnings: Record<string, SampleWarning[]>, budgets: BudgetCheck[]): string[] {
   const out: string[] = [];
   out.push("Counting loaded modules...");
-  if (result.module_counts.measured === false) out.push("  Total modules: n/a (no statement ran to the end)");
+  if (result.module_counts.measured === false) out.push(`  Total modules: n/a (\`${moduleStatement(config)}\` did not run to the end)`);
   else {
     out.push(`  Total modules: ${result.module_counts.total}`);
     out.push(`  ${capitalize(config.package)} modules: ${result.module_counts.filtered}`);
@@ -53,7 +55,7 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
   for (const [name, list] of Object.entries(warnings)) for (const warning of list) out.push(`Warning: ${warningText(name, warning, config.warmup)}`);
   for (const [name, measurement] of Object.entries(result.measurements)) {
     if (measurement.no_exit_runs) {
-      out.push(`Warning: ${name}: the import took ${formatMs(measurement.median)}, but the interpreter did not exit afterwards in ${plural(measurement.no_exit_runs, "run")} (a non-daemon thread?); killed after ${config.timeout}s. The samples are kept; process time is not measured.`);
+      out.push(`Warning: ${name}: the import took ${formatMs(measurement.median)}, but the interpreter did not exit afterwards (a non-daemon thread?): the first such run was killed after ${config.timeout}s, later ones as soon as their result was in. The samples are kept; process time is not measured.`);
     }
   }
 
@@ -68,10 +70,16 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
   const hotspots = primary ? result.hotspots?.[primary.name] ?? [] : [];
   if (hotspots.length && primary) {
     out.push(`Where the time goes in '${primary.statement}' (calls made by module top-level code, one profiled run):`);
-    for (const h of hotspots.slice(0, 8)) {
-      const where = `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`;
+    const shown = hotspots.slice(0, 8).map((h) => ({
+      where: `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`,
+      call: `${h.call}${h.count > 1 ? ` ×${h.count}` : ""}`,
+      h,
+    }));
+    const whereWidth = Math.max(...shown.map((row) => row.where.length));
+    const callWidth = Math.max(...shown.map((row) => row.call.length));
+    for (const { where, call, h } of shown) {
       const share = h.statement_ms ? `   (${((h.ms / h.statement_ms) * 100).toFixed(0)}% of ${primary.statement})` : "";
-      out.push(`  ${where.padEnd(32)} ${`${h.call}${h.count > 1 ? ` ×${h.count}` : ""}`.padEnd(28)} ${formatMs(h.ms).padStart(10)}${share}`);
+      out.push(`  ${where.padEnd(whereWidth)}  ${call.padEnd(callWidth)}  ${formatMs(h.ms).padStart(10)}${share}`);
     }
   }
 

@@ -3,7 +3,9 @@
  * comparison model holds plain data; these functions are where it becomes text, so the
  * terminal, markdown and html reports say the same things the same way.
  */
-import type { Figures, Gate, GateReason, LazyChange, MeasurementRow, QuantityRow, Reason, Summary, Verdict } from "../compare/model.ts";
+import type {
+  Comparison, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
+} from "../compare/model.ts";
 import { quantity, type QuantityKey } from "../quantities.ts";
 
 export type Tone = "good" | "bad" | "same";
@@ -22,6 +24,18 @@ export function formatValue(key: QuantityKey, value: number): string {
       return `${value.toFixed(1)} MB`;
     default:
       return Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(3)} G instructions` : `${(value / 1e6).toFixed(2)} M instructions`;
+  }
+}
+
+/** A value in a narrow column: "12.35ms", "41.2MB", "230.89M" (instructions). */
+export function formatCompact(key: QuantityKey, value: number): string {
+  switch (quantity(key).unit) {
+    case "ms":
+      return formatMs(value);
+    case "MB":
+      return `${value.toFixed(1)}MB`;
+    default:
+      return Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(2)}G` : `${(value / 1e6).toFixed(2)}M`;
   }
 }
 
@@ -44,7 +58,7 @@ export function formatP(p: number | null): string {
   return `p=${p.toFixed(3)}`;
 }
 
-export function formatPct(value: number, digits = 1): string {
+export function formatPct(value: number, digits = Math.abs(value) > 0 && Math.abs(value) < 0.1 ? 3 : 1): string {
   const text = value.toFixed(digits);
   // No "-0.0%": a value that rounds to zero has no sign.
   return `${Number(text) === 0 ? (0).toFixed(digits) : text}%`;
@@ -108,8 +122,10 @@ export function testText(figures: Figures): string {
 }
 
 /** The verdict as a short phrase: "11.6% faster", "no significant change", "inconclusive (…)". */
-export function verdictText(row: Pick<MeasurementRow, "verdict" | "reason" | "estimatePct" | "headline" | "shapeChanged">): string {
+export function verdictText(row: Pick<MeasurementRow, "verdict" | "reason" | "estimatePct" | "headline" | "shapeChanged"> & { quantities?: MeasurementRow["quantities"] }): string {
   if (row.shapeChanged) return "distribution changed shape";
+  const floor = row.quantities?.[0]?.belowFloor;
+  if (floor !== undefined) return `no change (below ${floor}%, what ${quantity(row.headline).label} resolve)`;
   switch (row.verdict) {
     case "faster":
     case "slower":
@@ -243,3 +259,62 @@ export function describeSide(side: { label: string; ref: string | null; commit: 
   if (side.commit) parts.push(`@ ${side.commit.slice(0, 7)}${side.dirty ? "+dirty" : ""}`);
   return parts.length ? `${parts.join(" ")} (${side.source})` : side.source;
 }
+
+/** What a matrix's rows are, as a column header. */
+export const MATRIX_AXIS: Record<MatrixAxis, string> = { interpreter: "Interpreter", runner: "Runner" };
+
+/** The matrix's title and the one line that says what was compared with what. */
+export function matrixIntro(matrix: Matrix): { title: string; note: string } {
+  return matrix.axis === "runner"
+    ? { title: "Matrix: every CI job", note: "Each job's candidate is compared with that job's own baseline, on its own runner; no comparison crosses jobs." }
+    : { title: "Matrix: every interpreter", note: "Each candidate is compared with the baseline measured under the same interpreter; no comparison crosses interpreters." };
+}
+
+/** A column header: the measurement, "(primary)" for the one the summaries speak from. */
+export function matrixColumn(matrix: Matrix, name: string): string {
+  return name === matrix.primary ? `${name} (primary)` : name;
+}
+
+/** "99.6% faster (99.3 to 99.7%)", "no significant change (±2.1%)", "inconclusive": one cell. */
+export function matrixCellText(cell: MatrixCell | null): { tone: Tone; text: string } {
+  if (!cell) return { tone: "same", text: "—" };
+  if (cell.status !== "ok") {
+    const text = cell.status.startsWith("failed") ? `failed in the ${cell.status.slice(7)}` : `not measured in the ${cell.status.slice(8)}`;
+    return { tone: cell.status === "failed-candidate" ? "bad" : "same", text };
+  }
+  if (cell.shapeChanged) return { tone: "same", text: "distribution changed shape" };
+  if ((cell.verdict === "faster" || cell.verdict === "slower") && cell.estimatePct !== null) {
+    const def = quantity(cell.headline);
+    const faster = cell.estimatePct >= 0;
+    const ci = cell.ciPct
+      ? ` (CI ${formatPct(faster ? cell.ciPct.low : -cell.ciPct.high).replace("%", "")} to ${formatPct(faster ? cell.ciPct.high : -cell.ciPct.low)})`
+      : "";
+    return { tone: verdictTone(cell.verdict), text: `${formatPct(Math.abs(cell.estimatePct))} ${faster ? def.lower : def.higher}${ci}` };
+  }
+  if (cell.verdict === "no-change") return { tone: "same", text: `no significant change${cell.mdePct !== null ? ` (±${formatPct(cell.mdePct)})` : ""}` };
+  return { tone: "same", text: "inconclusive" };
+}
+
+/** A file the matrix could not compare, in words. */
+export function matrixMissingText(matrix: Matrix, missing: "baseline" | "candidate"): string {
+  const where = matrix.axis === "runner" ? "this CI job" : "this interpreter";
+  return missing === "baseline"
+    ? `not compared: no baseline file for ${where}`
+    : `baseline only: no candidate for ${where}`;
+}
+
+/** Who a matrix row compares: "lazy vs main" (names without their group), or the lone file's name. */
+export function matrixRowName(comparison: Comparison, row: MatrixRow): string {
+  const group = comparison.matrix?.groups[row.group];
+  const bare = (index: number) => comparison.sides[index]!.label.replace(group ? ` · ${group.label}` : "", "");
+  const c = row.candidate === null ? null : comparison.candidates[row.candidate];
+  return c ? `${bare(c.candidate)} vs ${bare(c.baseline)}` : bare(row.side);
+}
+
+/** What the matrix's figures are. */
+export function matrixUnitsNote(alpha: number): string {
+  return `Figures: the typical change as a percentage of the baseline's median, with its ${Math.round((1 - alpha) * 100)}% interval (CI).`;
+}
+
+/** What a file is in a comparison, as the reports' side tables say it. */
+export const ROLE_WORD: Record<"baseline" | "candidate" | "alone", string> = { baseline: "baseline", candidate: "candidate", alone: "not compared" };

@@ -5,10 +5,11 @@
  */
 import { realpathSync } from "node:fs";
 import type { Config } from "../config.ts";
+import { COUNTED_ENV } from "../measure/counter.ts";
 import { aggregateImportTime } from "../measure/importtime.ts";
 import type { TreeRecords } from "../measure/scheduler.ts";
 import { QUANTITIES, type QuantityKey } from "../quantities.ts";
-import { outlierIndices, roundTo, type Series, toSeries } from "../stats/describe.ts";
+import { median, outlierIndices, roundTo, type Series, toSeries } from "../stats/describe.ts";
 import {
   type Environment, type ImportTimeRow, type LazyCheck, type Measurement, type Quantities, type ResultFile, SCHEMA_VERSION,
 } from "./schema.ts";
@@ -19,6 +20,8 @@ export interface BuildContext {
   git: { ref: string | null; commit: string | null; dirty: boolean; worktree?: boolean } | null;
   /** Shared by every file of one invocation. */
   runId: string;
+  /** This file's place among them. */
+  runOrder: number;
   timestamp: number;
   /** Environment facts beyond the interpreter's (e.g. the instruction counter). */
   environment?: Partial<Environment>;
@@ -38,11 +41,18 @@ export function quantitiesOf(runs: readonly Partial<Record<QuantityKey, number>>
 
 const EMPTY: Series = { n: 0, min: 0, max: 0, mean: 0, median: 0, stddev: 0, mad: 0, p25: 0, p75: 0, samples: [] };
 
+/** Series of every quantity in `runs` (timed runs and counted runs are separate records). */
+function seriesOf(runs: readonly { quantities: Partial<Record<QuantityKey, number>> }[]): Quantities {
+  const timed = runs.filter((run) => run.quantities.import_ms !== undefined).map((run) => run.quantities);
+  const counted = runs.filter((run) => run.quantities.import_ms === undefined && run.quantities.instructions !== undefined).map((run) => run.quantities);
+  return { ...quantitiesOf(timed), ...quantitiesOf(counted) };
+}
+
 function measurement(records: TreeRecords, name: string): Measurement | null {
   const counted = records.records
     .filter((record) => record.measurement === name && !record.baseline && record.round >= 0)
     .sort((a, b) => a.round - b.round);
-  const quantities = quantitiesOf(counted.map((record) => record.quantities));
+  const quantities = seriesOf(counted);
   const time = quantities.import_ms;
   if (!time) return null;
   const warmup = records.records.filter((record) => record.measurement === name && !record.baseline && record.round < 0);
@@ -60,7 +70,9 @@ function measurement(records: TreeRecords, name: string): Measurement | null {
     warmup_samples: warmup.map((record) => roundTo(record.quantities.import_ms ?? 0, 3)),
     quantities,
   };
-  if (records.noExit[name]) result.no_exit_runs = records.noExit[name];
+  if (records.noExit[name] !== undefined) result.no_exit_runs = records.noExit[name];
+  const share = records.subprocessShare[name];
+  if (share?.length) result.instructions_in_subprocesses_pct = roundTo(median(share), 2);
   return result;
 }
 
@@ -93,7 +105,8 @@ export function buildResult(records: TreeRecords, context: BuildContext): Result
     if (built) measurements[name] = built;
   }
   const after = moduleStatement(config);
-  const snapshot = records.snapshots.get(after) ?? [...records.snapshots.values()][0];
+  // Only that statement's own modules: another statement's would compare as if measured.
+  const snapshot = records.snapshots.get(after);
   const loaded = snapshot?.modules ?? [];
   const lazyChecks: Record<string, LazyCheck> = {};
   const lazyFlags: Record<string, boolean> = {};
@@ -107,9 +120,10 @@ export function buildResult(records: TreeRecords, context: BuildContext): Result
   const importtime: Record<string, ImportTimeRow[]> = {};
   for (const [name, runs] of Object.entries(records.importtime)) importtime[name] = aggregateImportTime(runs);
   const baselines = records.records.filter((record) => record.baseline && record.round >= 0);
-  const interpreter = quantitiesOf(baselines.map((record) => record.quantities));
+  const interpreter = seriesOf(baselines);
   const env: Record<string, string | null> = {
     ...tree.envChanges,
+    ...(config.metric === "instructions" ? Object.fromEntries(Object.entries(COUNTED_ENV).map(([key, value]) => [key, `${value} (counted runs)`])) : {}),
     PYTHONPYCACHEPREFIX: config.pyc === "cold" ? "<fresh empty folder per run>" : "<temporary folder per tree, kept across its runs>",
   };
   const counted = snapshot !== undefined;
@@ -127,9 +141,12 @@ export function buildResult(records: TreeRecords, context: BuildContext): Result
     tool: { name: "coldstart", version: context.toolVersion },
     ...(context.git ? { git: context.git } : {}),
     run_id: context.runId,
+    run_order: context.runOrder,
     environment: {
       python: tree.python.executable,
       python_binary: realBinary(tree.python.executable),
+      python_venv: tree.python.inVenv,
+      python_requested: tree.python.requested,
       python_version: tree.python.version,
       platform: tree.python.platform,
       cpu: tree.python.cpu,

@@ -4,7 +4,10 @@
  * series, whatever the file's age: coldstart files with `quantities`, earlier schema-1
  * files (samples and process_ms only) and the original Python tool's files (no samples).
  */
+import { statSync } from "node:fs";
 import { UserError } from "../errors.ts";
+import { parseHotspots, parseImporters } from "./read-why.ts";
+import { checkedOnRead, entries, type FieldList, type Json, ShapeChecker } from "./shape.ts";
 import { isQuantityKey, quantity } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
 import {
@@ -46,60 +49,6 @@ export interface LoadedResult {
   /** The interpreter's own share (`python -c pass` runs). */
   interpreter: Quantities;
   runId: string | null;
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isObject(value: unknown): value is Record<string, Json> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-class ShapeChecker {
-  constructor(private readonly source: string) {}
-
-  fail(field: string, problem: string): never {
-    throw new UserError(`${this.source}: field "${field}" ${problem}`);
-  }
-
-  object(value: unknown, field: string): Record<string, Json> {
-    if (!isObject(value)) this.fail(field, "must be an object");
-    return value;
-  }
-
-  number(value: unknown, field: string): number {
-    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(field, "must be a number");
-    return value;
-  }
-
-  string(value: unknown, field: string): string {
-    if (typeof value !== "string") this.fail(field, "must be a string");
-    return value;
-  }
-
-  boolean(value: unknown, field: string): boolean {
-    if (typeof value !== "boolean") this.fail(field, "must be true or false");
-    return value;
-  }
-
-  numbers(value: unknown, field: string): number[] {
-    if (!Array.isArray(value)) this.fail(field, "must be a list of numbers");
-    value.forEach((item, index) => this.number(item, `${field}[${index}]`));
-    return value as number[];
-  }
-
-  optional<T>(value: unknown, check: (value: unknown) => T): T | undefined {
-    return value === undefined || value === null ? undefined : check(value);
-  }
-}
-
-/** Own, safe keys of a parsed JSON object (a `__proto__` key is refused, not followed). */
-function entries(check: ShapeChecker, object: Record<string, Json>, field: string): [string, Json][] {
-  return Object.keys(object).map((key) => {
-    if (key === "__proto__" || key === "constructor" || key === "prototype") {
-      check.fail(`${field}.${key}`, "is not allowed");
-    }
-    return [key, object[key] as Json];
-  });
 }
 
 /** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
@@ -163,62 +112,12 @@ function normaliseQuantities(measurement: Measurement): Quantities {
   return quantities;
 }
 
+const IMPORTTIME_FIELDS: FieldList = [["module", "string"], ["self_us", "number"], ["cumulative_us", "number"], ["depth", "number"]];
+
 function parseImportTime(check: ShapeChecker, value: unknown, field: string): ImportTimeRow[] {
   if (!Array.isArray(value)) check.fail(field, "must be a list");
-  return value.map((item, index) => {
-    const at = `${field}[${index}]`;
-    const row = check.object(item, at);
-    return {
-      module: check.string(row.module, `${at}.module`),
-      self_us: check.number(row.self_us, `${at}.self_us`),
-      cumulative_us: check.number(row.cumulative_us, `${at}.cumulative_us`),
-      depth: check.number(row.depth, `${at}.depth`),
-    };
-  });
-}
-
-function parseImporters(check: ShapeChecker, value: unknown, field: string): Record<string, Record<string, ImporterRecord>> {
-  const out: Record<string, Record<string, ImporterRecord>> = {};
-  for (const [name, table] of entries(check, check.object(value, field), field)) {
-    const modules: Record<string, ImporterRecord> = {};
-    for (const [module, item] of entries(check, check.object(table, `${field}.${name}`), `${field}.${name}`)) {
-      const at = `${field}.${name}.${module}`;
-      const raw = check.object(item, at);
-      // Fields beyond these (root, kind, function, via) are kept as written.
-      const record: ImporterRecord = {
-        ...(raw as unknown as ImporterRecord),
-        by: check.optional(raw.by, (v) => check.string(v, `${at}.by`)) ?? null,
-        file: check.optional(raw.file, (v) => check.string(v, `${at}.file`)) ?? null,
-        line: check.optional(raw.line, (v) => check.number(v, `${at}.line`)) ?? null,
-        code: check.optional(raw.code, (v) => check.string(v, `${at}.code`)) ?? null,
-      };
-      if (raw.startup !== true) delete record.startup;
-      modules[module] = record;
-    }
-    out[name] = modules;
-  }
-  return out;
-}
-
-function parseHotspots(check: ShapeChecker, value: unknown, field: string): Record<string, Hotspot[]> {
-  const out: Record<string, Hotspot[]> = {};
-  for (const [name, list] of entries(check, check.object(value, field), field)) {
-    if (!Array.isArray(list)) check.fail(`${field}.${name}`, "must be a list");
-    out[name] = list.map((item, index) => {
-      const at = `${field}.${name}[${index}]`;
-      const raw = check.object(item, at);
-      return {
-        ...(raw as unknown as Hotspot),
-        module: check.string(raw.module, `${at}.module`),
-        file: check.optional(raw.file, (v) => check.string(v, `${at}.file`)) ?? null,
-        line: check.optional(raw.line, (v) => check.number(v, `${at}.line`)) ?? null,
-        call: check.string(raw.call, `${at}.call`),
-        ms: check.number(raw.ms, `${at}.ms`),
-        count: check.optional(raw.count, (v) => check.number(v, `${at}.count`)) ?? 1,
-      };
-    });
-  }
-  return out;
+  value.forEach((item, index) => check.fields(item, () => `${field}[${index}]`, IMPORTTIME_FIELDS));
+  return value as ImportTimeRow[];
 }
 
 /**
@@ -263,11 +162,13 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     };
   }
   const runId = check.optional(raw.run_id, (v) => check.string(v, "run_id")) ?? null;
+  check.optional(raw.run_order, (v) => check.number(v, "run_order"));
   if (raw.environment !== undefined && raw.environment !== null) {
     const env = check.object(raw.environment, "environment");
-    for (const key of ["python", "python_binary", "python_version", "platform", "cpu", "pyc", "metric", "counter"] as const) {
+    for (const key of ["python", "python_binary", "python_requested", "python_version", "platform", "cpu", "pyc", "metric", "counter"] as const) {
       check.optional(env[key], (v) => check.string(v, `environment.${key}`));
     }
+    check.optional(env.python_venv, (v) => check.boolean(v, "environment.python_venv"));
     entries(check, check.optional(env.env, (v) => check.object(v, "environment.env")) ?? {}, "environment.env");
   }
   let interpreter: Quantities = {};
@@ -281,8 +182,7 @@ export function validateResult(value: unknown, source: string): LoadedResult {
   if (raw.modules !== undefined && raw.modules !== null) {
     const modules = check.object(raw.modules, "modules");
     const loaded = modules.loaded;
-    if (!Array.isArray(loaded)) check.fail("modules.loaded", "must be a list of module names");
-    loaded.forEach((name, index) => check.string(name, `modules.loaded[${index}]`));
+    check.strings(loaded, "modules.loaded", "must be a list of module names");
     data.modules = {
       after: check.optional(modules.after, (v) => check.string(v, "modules.after")) ?? "",
       package: check.optional(modules.package, (v) => check.string(v, "modules.package")) ?? "",
@@ -293,7 +193,8 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     const importtime = check.object(raw.importtime, "importtime");
     data.importtime = {};
     for (const [name, rows] of entries(check, importtime, "importtime")) {
-      data.importtime[name] = parseImportTime(check, rows, `importtime.${name}`);
+      if (!Array.isArray(rows)) check.fail(`importtime.${name}`, "must be a list");
+      checkedOnRead(data.importtime, name, () => parseImportTime(check, rows, `importtime.${name}`));
     }
   }
   if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers");
@@ -369,8 +270,14 @@ export function parseResult(text: string, source: string): LoadedResult {
 /** Reads and validates a result file from disk. */
 export async function readResult(path: string): Promise<LoadedResult> {
   const file = Bun.file(path);
-  if (!(await file.exists())) throw new UserError(`${path}: no such result file`);
-  if ((await file.stat()).isDirectory()) {
+  // Bun.file(...).exists() is false for a folder: ask the file system which it is.
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    throw new UserError(`${path}: no such result file`);
+  }
+  if (folder) {
     throw new UserError(`${path} is a folder, not a result file; give the JSON files in it (e.g. ${path.replace(/\/$/, "")}/cold_start_latest.json)`);
   }
   if (file.size > MAX_RESULT_BYTES) {
@@ -383,4 +290,29 @@ export async function readResult(path: string): Promise<LoadedResult> {
     throw new UserError(`${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
   }
   return parseResult(text, path);
+}
+
+/** Result files under a folder (any depth, e.g. one subfolder per downloaded CI artifact), sorted; never cold_start_latest.json. */
+export function resultFilesIn(folder: string): string[] {
+  const glob = new Bun.Glob("**/cold_start_*.json");
+  return [...glob.scanSync({ cwd: folder, onlyFiles: true })]
+    .filter((path) => !/(^|[\\/])cold_start_latest\.json$/.test(path))
+    .sort()
+    .map((path) => `${folder.replace(/[\\/]+$/, "")}/${path}`);
+}
+
+/** Files as given, folders replaced by the result files under them (--merge). A folder with none is an error. */
+export async function expandResultPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const stat = await Bun.file(path).stat().catch(() => null); // a missing path: readResult says so
+    if (!stat?.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const found = resultFilesIn(path);
+    if (found.length === 0) throw new UserError(`${path}: no cold_start_*.json result files in this folder (cold_start_latest.json is skipped)`);
+    out.push(...found);
+  }
+  return out;
 }

@@ -7,6 +7,7 @@
  * megabytes (10^6 bytes), `instructions` a count, `timestamp` Unix seconds.
  */
 import type { Hotspot, ImporterRecord } from "../measure/why.ts";
+import type { HistoryInfo } from "../history/cache.ts";
 import type { QuantityKey } from "../quantities.ts";
 import type { Series } from "../stats/describe.ts";
 
@@ -41,6 +42,8 @@ export interface Measurement {
   quantities?: Quantities;
   /** Counted runs whose interpreter did not exit after the import (a non-daemon thread?), killed after `timeout`. */
   no_exit_runs?: number;
+  /** Median share of the import's instructions executed by processes it started, %. */
+  instructions_in_subprocesses_pct?: number;
 }
 
 export interface ImportTimeRow {
@@ -78,6 +81,10 @@ export interface Environment {
   python: string;
   /** The binary behind it, symbolic links resolved (a venv's python is its base interpreter). */
   python_binary?: string;
+  /** True when it ran in a virtualenv (sys.prefix != sys.base_prefix): the same binary sees other packages. */
+  python_venv?: boolean;
+  /** The interpreter as asked for (`--python 3.12`, a path, or the default), naming it in a matrix. */
+  python_requested?: string;
   python_version: string;
   /** e.g. "Linux-6.1.0-x86_64-with-glibc2.36", from Python's platform.platform(). */
   platform: string;
@@ -102,7 +109,7 @@ export interface ResultFile {
   timestamp: number;
   python_version: string;
   measurements: Record<string, Measurement>;
-  /** `measured: false` when no statement ran to the end (the counts are then 0 and mean nothing). */
+  /** `measured: false` when the module statement (`import <package>`, else the first) failed: the counts are then 0 and mean nothing. */
   module_counts: { total: number; filtered: number; measured?: false };
   schema_version?: number;
   tool?: { name: string; version: string };
@@ -110,6 +117,8 @@ export interface ResultFile {
   git?: { ref: string | null; commit: string | null; dirty: boolean; worktree?: boolean };
   /** Shared by every file one bench invocation wrote: their samples[i] are round i. */
   run_id?: string;
+  /** This file's place among them: refs in the order given (the baseline first), interpreters within each ref. */
+  run_order?: number;
   environment?: Environment;
   /** `python -c pass`, interleaved with the measurements: the interpreter's own share. */
   interpreter?: { process_ms: Partial<Series> & { samples: number[] }; quantities?: Quantities };
@@ -121,14 +130,16 @@ export interface ResultFile {
   failures?: Record<string, Failure>;
   /** Every Python process the measurement needed and their summed wall time, ms. */
   runs?: { processes: number; child_ms: number };
+  /** Cache files of bench --bisect / --history: the commit's place, so `compare --history` needs no repository (history/cache.ts). */
+  history?: HistoryInfo;
   /** Seed-style top-level booleans, one per lazy check key (e.g. paramiko_eagerly_loaded). */
   [lazyKey: string]: unknown;
 }
 
 /** Top-level keys of a result file; a lazy check's key must not be one of them. */
 export const RESULT_KEYS: readonly string[] = [
-  "timestamp", "python_version", "measurements", "module_counts", "schema_version", "tool", "git", "run_id",
-  "environment", "interpreter", "lazy_checks", "modules", "importtime", "importers", "hotspots", "failures", "runs",
+  "timestamp", "python_version", "measurements", "module_counts", "schema_version", "tool", "git", "run_id", "run_order",
+  "environment", "interpreter", "lazy_checks", "modules", "importtime", "importers", "hotspots", "failures", "runs", "history",
 ];
 
 /** `cold_start_<seconds>.json`, or `cold_start_<ref with / as _>_<seconds>.json` for a ref. */

@@ -156,7 +156,8 @@ export function solveShift(power: (delta: number) => number, span: number, targe
     const middle = (low + high) / 2;
     if (power(middle) >= target) high = middle;
     else low = middle;
-    if (high - low <= span * 1e-9) break;
+    // A could-detect figure is shown to a tenth of a percent: 1e-5 of the span is plenty.
+    if (high - low <= span * 1e-5) break;
   }
   return high;
 }

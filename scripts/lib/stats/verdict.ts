@@ -92,6 +92,8 @@ export interface CompareOptions {
   paired: boolean;
   alpha?: number;
   power?: number;
+  /** Compute "could detect" (default true); a report that does not show it can skip the cost. */
+  mde?: boolean;
 }
 
 function checkLevels(alpha: number, power: number): void {
@@ -173,7 +175,7 @@ export function compareTypical(baseline: readonly number[], candidate: readonly 
     const d = baseline.map((b, i) => transform(candidate[i]!) - transform(b));
     pValue = signedRankTest(d).pValue;
     const walsh = walshCi(d, alpha);
-    const mde = signedRankMde(d.map((value) => value - walsh.estimate), walsh.critical, power);
+    const mde = options.mde === false ? null : signedRankMde(d.map((value) => value - walsh.estimate), walsh.critical, power);
     scaled = { shift: walsh.estimate, ci: walsh.ci, mde };
     minimumP = signedRankMinimumP(d.length);
     needed = runsNeeded(signedRankMinimumP, alpha);
@@ -183,7 +185,7 @@ export function compareTypical(baseline: readonly number[], candidate: readonly 
     const y = candidate.map(transform);
     const shift = hodgesLehmannShift(x, y, alpha);
     // Residual spread: both samples aligned by the estimated shift, pooled.
-    const mde = rankSumMde([...x, ...y.map((value) => value - shift.estimate)], x.length, y.length, shift.critical, power);
+    const mde = options.mde === false ? null : rankSumMde([...x, ...y.map((value) => value - shift.estimate)], x.length, y.length, shift.critical, power);
     scaled = { shift: shift.estimate, ci: shift.ci, mde };
     minimumP = rankSumMinimumP(baseline.length, candidate.length);
     needed = runsNeeded((m) => rankSumMinimumP(m, m), alpha);
@@ -293,7 +295,20 @@ export function stoppingPrecisionPct(
     size = sizes.length ? Math.min(...sizes) : null;
   } else {
     const pooled = [...baseline, ...candidate].map(transform);
-    size = rankSumMde(pooled, baseline.length, candidate.length, rankSumCritical(baseline.length, candidate.length, alpha), power);
+    const [n1, n2] = [baseline.length, candidate.length];
+    const critical = rankSumCritical(n1, n2, alpha);
+    // A real change splits the pooled values into two clusters, which read as noise; the
+    // spread within the best split into groups of n1 and n2 (either way round) does not.
+    // Both look at the pooled values alone, never the labels, so the test stays exact.
+    const sorted = [...pooled].sort((a, b) => a - b);
+    const splits = [n1, n2].map((cut) => {
+      const low = sorted.slice(0, cut);
+      const high = sorted.slice(cut);
+      const [ml, mh] = [median(low), median(high)];
+      return [...low.map((v) => v - ml), ...high.map((v) => v - mh)];
+    });
+    const sizes = [pooled, ...splits].map((values) => rankSumMde(values, n1, n2, critical, power)).filter((v): v is number => v !== null);
+    size = sizes.length ? Math.min(...sizes) : null;
   }
   if (size === null) return null;
   const convert = converter(log ? "log-ratio" : "difference", median(baseline));

@@ -1,0 +1,118 @@
+/**
+ * Checking parsed JSON against the result file's shape: one-line errors naming the source
+ * and the field, and own keys only (a `__proto__` key is refused, not followed).
+ */
+import { UserError } from "../errors.ts";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export type FieldKind = "string" | "number" | "boolean";
+/** Field names and kinds, as a list: checked in a plain loop (thousands of records a file). */
+export type FieldList = readonly (readonly [string, FieldKind])[];
+
+const PROBLEM: Record<FieldKind, string> = { string: "must be a string", number: "must be a number", boolean: "must be true or false" };
+
+function hasKind(value: unknown, kind: FieldKind): boolean {
+  return kind === "number" ? typeof value === "number" && Number.isFinite(value) : typeof value === kind;
+}
+
+/** Refuses keys that would reach the prototype instead of the object. */
+export function safeKey(check: ShapeChecker, key: string, field: string): void {
+  if (key === "__proto__" || key === "constructor" || key === "prototype") check.fail(`${field}.${key}`, "is not allowed");
+}
+
+export class ShapeChecker {
+  constructor(private readonly source: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new UserError(`${this.source}: field "${field}" ${problem}`);
+  }
+
+  object(value: unknown, field: string): Record<string, Json> {
+    if (!isObject(value)) this.fail(field, "must be an object");
+    return value;
+  }
+
+  number(value: unknown, field: string): number {
+    if (typeof value !== "number" || !Number.isFinite(value)) this.fail(field, "must be a number");
+    return value;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== "string") this.fail(field, "must be a string");
+    return value;
+  }
+
+  boolean(value: unknown, field: string): boolean {
+    if (typeof value !== "boolean") this.fail(field, "must be true or false");
+    return value;
+  }
+
+  numbers(value: unknown, field: string): number[] {
+    if (!Array.isArray(value)) this.fail(field, "must be a list of numbers");
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index];
+      if (typeof item !== "number" || !Number.isFinite(item)) this.fail(`${field}[${index}]`, "must be a number");
+    }
+    return value as number[];
+  }
+
+  strings(value: unknown, field: string, problem = "must be a list of strings"): string[] {
+    if (!Array.isArray(value)) this.fail(field, problem);
+    for (let index = 0; index < value.length; index += 1) {
+      if (typeof value[index] !== "string") this.fail(`${field}[${index}]`, "must be a string");
+    }
+    return value as string[];
+  }
+
+  /**
+   * Checks an object's fields in place: `required` ones must have their kind, `optional`
+   * ones may be absent or null (they become null). Other fields are kept. The field's path
+   * is only built when something is wrong: result files hold thousands of such records.
+   */
+  fields(value: unknown, at: () => string, required: FieldList, optional: FieldList = []): Record<string, Json> {
+    if (!isObject(value)) this.fail(at(), "must be an object");
+    for (let i = 0; i < required.length; i += 1) {
+      const [key, kind] = required[i]!;
+      if (!hasKind(value[key], kind)) this.fail(`${at()}.${key}`, PROBLEM[kind]);
+    }
+    for (let i = 0; i < optional.length; i += 1) {
+      const [key, kind] = optional[i]!;
+      const item = value[key];
+      if (item === undefined || item === null) value[key] = null;
+      else if (!hasKind(item, kind)) this.fail(`${at()}.${key}`, PROBLEM[kind]);
+    }
+    return value;
+  }
+
+  optional<T>(value: unknown, check: (value: unknown) => T): T | undefined {
+    return value === undefined || value === null ? undefined : check(value);
+  }
+}
+
+/** Own, safe keys of a parsed JSON object (a `__proto__` key is refused, not followed). */
+export function entries(check: ShapeChecker, object: Record<string, Json>, field: string): [string, Json][] {
+  return Object.keys(object).map((key) => {
+    safeKey(check, key, field);
+    return [key, object[key] as Json];
+  });
+}
+
+/**
+ * Sets `out[name]` to `value`, checked by `check` the first time it is read: a result
+ * file holds thousands of importtime rows and importer records per measurement, and a
+ * report that reads one measurement's should not pay for every one's. A broken entry is
+ * still one line naming it, when it is read.
+ */
+export function checkedOnRead<T>(out: Record<string, T>, name: string, check: () => T): void {
+  let value: T | undefined;
+  Object.defineProperty(out, name, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= check()),
+  });
+}
