@@ -6,7 +6,7 @@
  * Conventions as in compare/model.ts: every percentage is (reference − candidate) /
  * reference × 100, so a slowdown is negative; what cannot be computed is null.
  */
-import type { ChainLink, LazyRow, ModuleCountRow, ModuleDiff, Reason, Verdict } from "../compare/model.ts";
+import type { ChainLink, LazyRow, MeasurementRow, ModuleCountRow, ModuleDiff } from "../compare/model.ts";
 import type { QuantityKey } from "../quantities.ts";
 
 export const HISTORY_FORMAT_VERSION = 1;
@@ -26,16 +26,9 @@ export interface CommitFacts {
 }
 
 /** The figures of one comparison's primary measurement (from compare/build.ts). */
-export interface Figures {
+export interface Figures
+  extends Pick<MeasurementRow, "headline" | "verdict" | "reason" | "estimatePct" | "ciPct" | "mdePct" | "pValue" | "paired"> {
   measurement: string | null;
-  headline: QuantityKey;
-  verdict: Verdict;
-  reason: Reason | null;
-  estimatePct: number | null;
-  ciPct: { low: number; high: number } | null;
-  mdePct: number | null;
-  pValue: number | null;
-  paired: boolean;
   /** Runs per side. */
   n: { baseline: number; candidate: number } | null;
   /** Medians of the headline quantity, in its unit. */

@@ -8,7 +8,7 @@
  */
 import type { Trend } from "../history/model.ts";
 import { quantity } from "../quantities.ts";
-import { STYLE } from "./html-style.ts";
+import { htmlPage, STYLE } from "./html-style.ts";
 import {
   changeText, changeTone, markerRule, noteText, rangeText, runsPhrase, shortCommit, signed, trendNumber, trendUnit,
 } from "./history-words.ts";
@@ -114,27 +114,7 @@ function machinesSection(trend: Trend): string[] {
 /** The whole page, from the trend alone. */
 export function renderTrendHtml(trend: Trend, options: { title?: string } = {}): string {
   const title = options.title ?? `Cold start history: ${trend.measurement ?? "import"}`;
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="color-scheme" content="light dark">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}${TREND_STYLE}</style>`,
-    "</head>",
-    "<body><main>",
-    `<h1>${esc(title)}</h1>`,
-    ...summarySection(trend),
-    ...chartsSection(trend),
-    ...tableSection(trend),
-    ...machinesSection(trend),
-    `<footer>Made by coldstart (history format ${trend.formatVersion}). Self-contained: no scripts, no network.</footer>`,
-    "</main></body>",
-    "</html>",
-    "",
-  ].join("\n");
+  const body = [...summarySection(trend), ...chartsSection(trend), ...tableSection(trend), ...machinesSection(trend)];
+  const footer = `Made by coldstart (history format ${trend.formatVersion}). Self-contained: no scripts, no network.`;
+  return htmlPage(title, STYLE + TREND_STYLE, body, footer);
 }

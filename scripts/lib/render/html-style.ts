@@ -2,6 +2,9 @@
  * The HTML report's stylesheet: light and dark schemes (prefers-color-scheme), tables that
  * fit a 1280-pixel window and scroll sideways on a phone, chart colours as CSS classes.
  */
+
+import { escapeXml } from "./svg.ts";
+
 export const STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#59636e;--line:#d1d9e0;--band:#f6f8fa;--card:#fff;
 --good:#1a7f37;--good-bg:#dafbe1;--bad:#cf222e;--bad-bg:#ffebe9;--same:#9a6700;--same-bg:#fff8c5;--base:#0969da;
@@ -49,3 +52,28 @@ svg .hl-bad .self{fill:var(--bad);fill-opacity:.6}svg .hl-good .self{fill:var(--
 footer{margin:2em 0 1em;font-size:.85em;color:var(--muted)}
 @media (max-width:600px){main{padding:10px}body{font-size:14px}th,td{padding:.25em .4em}}
 `;
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** A self-contained page: no scripts, nothing fetched; `title` and `footer` are escaped text. */
+export function htmlPage(title: string, style: string, body: string[], footer: string): string {
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="color-scheme" content="light dark">',
+    `<title>${escapeXml(title)}</title>`,
+    `<style>${style}</style>`,
+    "</head>",
+    "<body><main>",
+    `<h1>${escapeXml(title)}</h1>`,
+    ...body,
+    `<footer>${escapeXml(footer)}</footer>`,
+    "</main></body>",
+    "</html>",
+    "",
+  ].join("\n");
+}

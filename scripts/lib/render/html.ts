@@ -10,7 +10,7 @@ import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../c
 import { quantity } from "../quantities.ts";
 import { sideRole } from "../compare/matrix.ts";
 import { environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";
-import { STYLE } from "./html-style.ts";
+import { htmlPage, STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
   describeSide, detectText, estimateText, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, summaryEvents, summaryLines,
@@ -173,7 +173,6 @@ function distributionSection(comparison: Comparison): string[] {
 /** The whole page, from the comparison alone. */
 export function render(comparison: Comparison, options: HtmlOptions = {}): string {
   const title = options.title ?? "Cold start benchmark comparison";
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
   const body = [
     ...headerSection(comparison),
     ...distributionSection(comparison),
@@ -183,23 +182,6 @@ export function render(comparison: Comparison, options: HtmlOptions = {}): strin
     ...environmentSection(comparison),
     ...matrixSection(comparison),
   ];
-  return [
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="color-scheme" content="light dark">',
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    "</head>",
-    "<body><main>",
-    `<h1>${esc(title)}</h1>`,
-    ...body,
-    `<footer>Made by coldstart (comparison format ${comparison.formatVersion}). Self-contained: no scripts, no network. Significance level ${comparison.alpha}, power ${comparison.power}.</footer>`,
-    "</main></body>",
-    "</html>",
-    "",
-  ].join("\n");
+  const footer = `Made by coldstart (comparison format ${comparison.formatVersion}). Self-contained: no scripts, no network. Significance level ${comparison.alpha}, power ${comparison.power}.`;
+  return htmlPage(title, STYLE, body, footer);
 }

@@ -237,7 +237,10 @@ export function compareBestCase(baseline: readonly number[], candidate: readonly
   if (result.pValue < alpha && result.shift !== 0) direction = result.shift > 0 ? "lower" : "higher";
   // On this test's scale the unit value is (baseline − candidate) already: shift = −(candidate − baseline).
   const pctOf = (value: number) => finiteOrNull(convert.pct(-value));
-  const ci = result.ci ? { low: result.ci.low, high: result.ci.high } : null;
+  // The test's interval may reach past the baseline's fastest run, which would mean a
+  // candidate run below zero: with positive samples the shift is at most that run.
+  const positive = [...baseline, ...candidate].every((value) => value > 0);
+  const ci = result.ci ? { low: result.ci.low, high: positive ? Math.min(result.ci.high, reference) : result.ci.high } : null;
   const ciLow = ci ? pctOf(ci.low) : null;
   const ciHigh = ci ? pctOf(ci.high) : null;
   return {
