@@ -108,20 +108,25 @@ function colourStats(image: Image): { distinct: number; background: [number, num
   };
 }
 
-async function screenshot(htmlPath: string, pngPath: string, extraFlags: string[] = []): Promise<void> {
+/** Headless chromium on one local page, offline, killed after CHROMIUM_TIMEOUT_MS. */
+async function chromium(htmlPath: string, flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const argv = [
     CHROMIUM!, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND",
-    `--user-data-dir=${tempDir("coldstart-chromium-")}`,
-    `--screenshot=${pngPath}`, "--window-size=1200,2000", "--hide-scrollbars",
-    ...extraFlags,
+    `--user-data-dir=${tempDir("coldstart-chromium-")}`, "--hide-scrollbars",
+    ...flags,
     `file://${htmlPath}`,
   ];
   const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), CHROMIUM_TIMEOUT_MS);
-  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+async function screenshot(htmlPath: string, pngPath: string, extraFlags: string[] = []): Promise<void> {
+  const { code, stderr } = await chromium(htmlPath, [`--screenshot=${pngPath}`, "--window-size=1200,2000", ...extraFlags]);
   if (!existsSync(pngPath)) {
     throw new Error(`chromium exited ${code} without a screenshot (timeout ${CHROMIUM_TIMEOUT_MS} ms):\n${stderr.slice(-2000)}`);
   }
@@ -182,4 +187,55 @@ describe("html report in a browser", () => {
     expect(luminance(dark.background)).toBeLessThan(60);
     // Three chromium starts: seconds each on a busy machine, each bounded by its own kill timer.
   }, 3 * CHROMIUM_TIMEOUT_MS + 10_000);
+
+  test.skipIf(!CHROMIUM)("every table fits a 1280-pixel window; on a phone the page stays its width and wide tables scroll", async () => {
+    const dir = tempDir("coldstart-html-");
+    // A copy for the test only: the report's CSP forbids scripts, so the measuring script
+    // is added to a copy without it; the layout is the report's own.
+    const page = render(buildComparison([load("base.json"), load("candidate.json"), load("evil.json")]))
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
+      .replace("</body>", `<script>${LAYOUT_PROBE}</script></body>`);
+    expect(page).toContain(LAYOUT_PROBE);
+    for (const width of [1280, 390]) {
+      // Chromium's headless window is at least 500 px wide: the report goes into an iframe of
+      // the width under test (srcdoc, so it shares the outer page's origin and can name it).
+      const htmlPath = join(dir, `layout-${width}.html`);
+      const srcdoc = page.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+      writeFileSync(htmlPath, `<!DOCTYPE html><html><head><title>-</title></head><body style="margin:0"><iframe style="border:0;width:${width}px;height:1800px" srcdoc="${srcdoc}"></iframe></body></html>`);
+      const layout = await measureLayout(htmlPath);
+      expect(layout.tables.length).toBeGreaterThan(2);
+      expect(layout.viewport).toBe(width);
+      // The page itself never grows wider than the window: nothing is cut off at the right.
+      expect(layout.page).toBeLessThanOrEqual(layout.viewport);
+      for (const table of layout.tables) {
+        if (width === 1280) expect({ ...table, fits: table.width <= table.room }).toMatchObject({ fits: true });
+        else expect({ ...table, reachable: table.width <= table.room || table.scrolls }).toMatchObject({ reachable: true });
+      }
+    }
+  }, 2 * CHROMIUM_TIMEOUT_MS + 10_000);
 });
+
+/** Runs in the report: its window's width, the page's, and each table's against the room it has. */
+const LAYOUT_PROBE = `(() => {
+  const tables = [...document.querySelectorAll("table")].map((table) => {
+    let box = table.parentElement;
+    while (box && box !== document.body && !/auto|scroll/.test(getComputedStyle(box).overflowX)) box = box.parentElement;
+    const scrolls = !!box && box !== document.body;
+    const room = scrolls ? box.clientWidth : document.documentElement.clientWidth;
+    return { name: table.className || table.querySelector("th")?.textContent || "table", width: table.scrollWidth, room, scrolls };
+  });
+  parent.document.title = "LAYOUT" + JSON.stringify({ viewport: window.innerWidth, page: document.documentElement.scrollWidth, tables });
+})();`;
+
+interface Layout {
+  viewport: number;
+  page: number;
+  tables: { name: string; width: number; room: number; scrolls: boolean }[];
+}
+
+async function measureLayout(htmlPath: string): Promise<Layout> {
+  const { code, stdout, stderr } = await chromium(htmlPath, ["--window-size=1400,2000", "--dump-dom"]);
+  const title = stdout.match(/<title>LAYOUT(.*?)<\/title>/)?.[1];
+  if (!title) throw new Error(`chromium exited ${code} without the layout (timeout ${CHROMIUM_TIMEOUT_MS} ms):\n${stderr.slice(-2000)}`);
+  return JSON.parse(title.replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&")) as Layout;
+}
