@@ -18,7 +18,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { resolvePython } from "../lib/measure/python.ts";
-import { installSignalHandlers, TEMP_PREFIXES, temporaryDir } from "../lib/process.ts";
+import { installSignalHandlers, pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../lib/process.ts";
 import { ensureDir, writeFileAtomic } from "../lib/result/files.ts";
 import { type Bench, cpuSnapshot, othersLoad, ROOT, type Row, type SectionResult, seconds } from "./common.ts";
 import { runHarnessAccuracy } from "./sections/harness.ts";
@@ -40,6 +40,8 @@ if (only && [...only].some((id) => !Number.isInteger(id) || id < 1 || id > 9)) {
 const wanted = (id: number) => !only || only.has(id);
 
 installSignalHandlers();
+// The scratch folder of a bench that was killed outright (its fixtures run to megabytes).
+pruneStaleTemporaries(TEMP_PREFIXES.scratch);
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const bench: Bench = {
   quick,
