@@ -4,7 +4,7 @@
  * shards, the batches, the statistics helpers, and the renderers' safety (escaping, CSP).
  */
 import { describe, expect, test } from "bun:test";
-import { bisect, judge, maxSteps, type PairSource } from "../scripts/lib/history/bisect.ts";
+import { bisect, judge, maxSteps, type PairSource, stepLevel } from "../scripts/lib/history/bisect.ts";
 import type { CachedFile } from "../scripts/lib/history/cache.ts";
 import { inShard, parseRange, parseShard, sample } from "../scripts/lib/history/commits.ts";
 import type { CommitFacts, Figures } from "../scripts/lib/history/model.ts";
@@ -16,6 +16,7 @@ import { renderTrendTerminal } from "../scripts/lib/render/history-terminal.ts";
 import { bisectResult, stepLine } from "../scripts/lib/render/bisect-terminal.ts";
 import { type LoadedResult, validateResult } from "../scripts/lib/result/read.ts";
 import { holmAdjusted, medianInterval, runsForLevel } from "../scripts/lib/stats/multiple.ts";
+import { mulberry32 } from "../scripts/selfbench/simulation.ts";
 
 const facts = (k: number, subject = `commit ${k}`): CommitFacts => ({
   commit: k.toString(16).padStart(40, "0"), subject, author: "A <a@example.com>", date: "2024-01-01T00:00:00Z", depth: k,
@@ -132,6 +133,41 @@ describe("bisect search", () => {
     expect(judge({ ...base, verdict: "no-change", mdePct: 9, ciPct: { low: -6, high: 3 } }, 5)).toBe("again");
     expect(judge({ ...base, verdict: "inconclusive" }, 5)).toBe("again");
     expect(judge({ ...base, verdict: "faster", estimatePct: 20 }, 5)).toBe("good");
+    // A step needs the search's shared level: slower by the threshold at p = 0.03 is measured again.
+    expect(stepLevel(40)).toBeCloseTo(0.05 / 6, 12);
+    expect(judge({ ...base, estimatePct: -5, pValue: 0.03 }, 5, stepLevel(40))).toBe("again");
+    expect(judge({ ...base, estimatePct: -5, pValue: 0.001 }, 5, stepLevel(40))).toBe("slow");
+    expect(judge({ ...base, estimatePct: -5, pValue: 0.03 }, 5)).toBe("slow");
+  });
+
+  test("noise misleads the search at most 5% of the time: 300 seeded bisects over 16 commits, 15% noise", async () => {
+    const random = mulberry32(20261126);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const draw = (centre: number, n: number) => Array.from({ length: n }, () => Number((centre * Math.exp(0.15 * normal())).toFixed(4)));
+    const short = path.slice(0, 17);
+    const firstSlow = 12;
+    let wrong = 0;
+    let pairs = 0;
+    for (let trial = 0; trial < 300; trial += 1) {
+      const source: PairSource = {
+        attempts: 3,
+        async measure(candidate, attempt) {
+          const n = 10 * 2 ** attempt;
+          const runId = `t${trial}-${candidate.depth}-${attempt}`;
+          pairs += 1;
+          return {
+            baseline: file(result({ commit: short[0]!, samples: draw(10, n), runId })),
+            candidate: file(result({ commit: candidate, samples: draw(candidate.depth! >= firstSlow ? 20 : 10, n), runId })),
+            cached: false,
+          };
+        },
+      };
+      const report = await bisect(source, { path: short, thresholdPct: 2, measurement: "pkg_total", metric: "time", metricSource: "asked" });
+      if (report.first?.commit.depth !== firstSlow) wrong += 1;
+    }
+    // Each search takes 4 steps after the check; a per-step 5% level would be misled far more often.
+    expect(pairs).toBeGreaterThanOrEqual(300 * 5);
+    expect(wrong / 300).toBeLessThanOrEqual(0.05);
   });
 });
 

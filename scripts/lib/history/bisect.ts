@@ -9,8 +9,14 @@
  * threshold-sized change) is measured again with more runs; still undecided, it counts as
  * good and the report says so. The measuring is the caller's (`PairSource`), so the
  * search itself is a pure loop.
+ *
+ * A search tests up to maxSteps commits that did not change, and one false "slow" sends it
+ * to the wrong commit: a step calls a commit slow only at p below ALPHA / maxSteps
+ * (Bonferroni over the steps), so the whole search is misled at most ALPHA of the time. A
+ * step that is slower by the threshold but not yet at that level is measured again.
  */
 import { UserError } from "../errors.ts";
+import { ALPHA } from "../stats/verdict.ts";
 import type { CachedFile } from "./cache.ts";
 import { compareFiles } from "./figures.ts";
 import type { BisectReport, BisectStep, CommitFacts, Figures, FirstSlow, Judgement } from "./model.ts";
@@ -45,12 +51,17 @@ export interface BisectOptions {
   onStep?: (step: BisectStep) => void;
 }
 
-/** slow, good, measure again — or undecided at once when the commit's import failed (more runs would not help). */
-export function judge(figures: Figures, thresholdPct: number): Judgement | "again" {
+/**
+ * slow, good, measure again — or undecided at once when the commit's import failed (more
+ * runs would not help). `level`: the p a slow verdict needs (the check's ALPHA, a step's
+ * stepLevel).
+ */
+export function judge(figures: Figures, thresholdPct: number, level = ALPHA): Judgement | "again" {
   if (figures.reason?.kind === "failed" || figures.reason?.kind === "missing") return "undecided";
   switch (figures.verdict) {
     case "slower":
-      return figures.estimatePct !== null && -figures.estimatePct >= thresholdPct ? "slow" : "good";
+      if (figures.estimatePct === null || -figures.estimatePct < thresholdPct) return "good";
+      return figures.pValue !== null && figures.pValue > level ? "again" : "slow";
     case "faster":
       return "good";
     case "no-change": {
@@ -71,6 +82,11 @@ export function maxSteps(commits: number): number {
   return commits <= 1 ? 0 : Math.ceil(Math.log2(commits));
 }
 
+/** The p a step's slow verdict needs in a search over `commits` candidates. */
+export function stepLevel(commits: number): number {
+  return ALPHA / Math.max(1, maxSteps(commits));
+}
+
 export async function bisect(source: PairSource, options: BisectOptions): Promise<BisectReport> {
   const { path, thresholdPct } = options;
   const n = path.length - 1;
@@ -89,7 +105,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
       pair = await source.measure(commit, attempt, kind, () => options.onMeasure?.(commit, kind, attempt, steps.length));
       attempts += 1;
       figures = compareFiles(pair.baseline.result, pair.candidate.result, options.measurement).figures;
-      outcome = judge(figures, thresholdPct);
+      outcome = judge(figures, thresholdPct, kind === "check" ? ALPHA : stepLevel(n));
     }
     const judgement: Judgement = outcome === "again" ? "undecided" : outcome;
     if (judgement === "undecided" && kind === "step") undecided += 1;
@@ -105,7 +121,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   };
 
   const report: BisectReport = {
-    formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n),
+    formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n), stepLevel: stepLevel(n),
     thresholdPct, metric: options.metric, metricSource: options.metricSource, steps, outcome: "not-reproducible", first: null,
     undecided: 0, countsMissing: false,
   };

@@ -82,6 +82,8 @@ export interface BisectReport {
   commits: number;
   /** The most steps a binary search over them takes. */
   maxSteps: number;
+  /** The p a step's slow verdict needs: ALPHA shared by the steps (the check needs ALPHA). */
+  stepLevel: number;
   thresholdPct: number;
   metric: "time" | "instructions";
   /** Why this metric: asked for, or the default for bisect (a counter was found / none was). */

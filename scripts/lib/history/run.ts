@@ -49,7 +49,7 @@ async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: st
 }
 
 async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report: ReportArgs): Promise<number> {
-  const { bisect, maxSteps } = await import("./bisect.ts");
+  const { bisect, maxSteps, stepLevel } = await import("./bisect.ts");
   const { bisectSource } = await import("./sources.ts");
   const render = await import("../render/bisect-terminal.ts");
   const { stdoutPalette, plainPalette } = await import("../render/color.ts");
@@ -57,7 +57,7 @@ async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report
   const palette = json ? plainPalette : stdoutPalette();
   const commits = setup.path.commits;
   const header = {
-    good: commits[0]!, bad: commits[commits.length - 1]!, commits: commits.length - 1, maxSteps: maxSteps(commits.length - 1),
+    good: commits[0]!, bad: commits[commits.length - 1]!, commits: commits.length - 1, maxSteps: maxSteps(commits.length - 1), stepLevel: stepLevel(commits.length - 1),
     thresholdPct: setup.thresholdPct, metric: setup.config.metric, metricSource: setup.metricSource,
   };
   const lines: string[] = [];
@@ -66,7 +66,9 @@ async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report
     out.print(text);
   };
   for (const line of render.bisectHeader(header)) show(line);
-  const source = bisectSource(commits[0]!, setup.config, out.context, { thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined });
+  const source = bisectSource(commits[0]!, setup.config, out.context, {
+    thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined, level: header.stepLevel,
+  });
   const result: BisectReport = await bisect(source, {
     path: commits, thresholdPct: setup.thresholdPct, measurement: setup.measurement, metric: setup.config.metric, metricSource: setup.metricSource,
     onMeasure: (commit, kind, attempt, number) => out.say(render.measuringLine(commit.commit, kind, attempt, number)),

@@ -47,17 +47,20 @@ export function runsNeeded(config: Config, level: number, paired: boolean): numb
   return counting(config) ? runsForLevel(level, false) : runsForLevel(level, paired);
 }
 
-export function bisectSource(good: CommitFacts, config: Config, context: MeasureContext, options: { thresholdPct: number; iterationsAsked: boolean }): PairSource {
+/** `options.level`: the p a step must be able to reach (bisect's stepLevel), so every measurement has the runs for it. */
+export function bisectSource(
+  good: CommitFacts, config: Config, context: MeasureContext, options: { thresholdPct: number; iterationsAsked: boolean; level: number },
+): PairSource {
   const counted = counting(config);
   // The scheduler's own "go on while noise hides a change" works to the threshold.
-  const base = withRounds({ ...config, precision: precisionFor(config, options.thresholdPct) }, runsNeeded(config, ALPHA, true), options.iterationsAsked);
+  const base = withRounds({ ...config, precision: precisionFor(config, options.thresholdPct) }, runsNeeded(config, options.level, true), options.iterationsAsked);
   let goodFile: CachedFile | null = null;
   return {
     attempts: counted ? 2 : 3,
     async measure(candidate, attempt, kind, measuring) {
       const scale = 2 ** attempt;
       const config = counted ? base : { ...base, iterations: base.iterations * scale, max_iterations: base.max_iterations * scale };
-      const need = counted ? runsNeeded(config, ALPHA, false) : config.iterations;
+      const need = counted ? runsNeeded(config, options.level, false) : config.iterations;
       if (counted && kind === "step" && attempt === 0 && goodFile) {
         const cached = bestCached(candidate.commit, need, context);
         if (cached) return { baseline: goodFile, candidate: cached, cached: true };

@@ -22,10 +22,16 @@ function subject(text: string, width = 44): string {
 }
 
 /** The lines before the first measurement. */
-export function bisectHeader(report: Pick<BisectReport, "good" | "bad" | "commits" | "maxSteps" | "thresholdPct" | "metric" | "metricSource">): string[] {
+export function bisectHeader(
+  report: Pick<BisectReport, "good" | "bad" | "commits" | "maxSteps" | "stepLevel" | "thresholdPct" | "metric" | "metricSource">,
+): string[] {
+  const shared = `${Math.round(report.stepLevel * report.maxSteps * 100)}%`;
   return [
     `Bisecting ${plural(report.commits, "commit")} from good ${shortCommit(report.good.commit)} to bad ${shortCommit(report.bad.commit)} (first-parent path, at most ${plural(report.maxSteps, "step")} after the check)`,
     `Slow: significantly slower than good by ${report.thresholdPct}% or more; ${metricSentence(report as BisectReport)}`,
+    ...(report.maxSteps > 1
+      ? [`A step is slow only at p < ${report.stepLevel.toPrecision(2)}: ${shared} shared by ${report.maxSteps} steps, so noise misleads the search at most ${shared} of the time`]
+      : []),
   ];
 }
 
