@@ -9,16 +9,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { inflateSync } from "node:zlib";
 import type { Trend } from "../scripts/lib/history/model.ts";
 import { renderTrendTerminal } from "../scripts/lib/render/history-terminal.ts";
+import { CHROMIUM, colourStats, luminance, screenshot } from "./chromium.ts";
 import { buildHistoryRepo, repoSnapshot } from "./history-fixture.ts";
 import { cleanupTempDirs, runScript, tempDir } from "./helpers.ts";
 
 // Real git and python3 runs: a history of 11 commits with enough runs each for Holm's correction.
 setDefaultTimeout(240_000);
 
-const CHROMIUM = ["chromium", "chromium-browser", "google-chrome"].map((name) => Bun.which(name)).find((path) => path !== null) ?? null;
 if (!CHROMIUM) console.log("history-trend.test.ts: the browser test is skipped: no chromium on PATH (apt-get install -y chromium)");
 
 let repo = "";
@@ -98,69 +97,17 @@ describe("history", () => {
   });
 });
 
-/** Decodes an 8-bit RGB(A), non-interlaced PNG (what Chromium writes): the share of the commonest colour and its luminance. */
-function backgroundOf(png: Uint8Array): { share: number; luminance: number; colours: number } {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  let channels = 3;
-  const idat: Uint8Array[] = [];
-  while (offset < png.length) {
-    const length = view.getUint32(offset);
-    const type = String.fromCharCode(...png.subarray(offset + 4, offset + 8));
-    if (type === "IHDR") [width, height, channels] = [view.getUint32(offset + 8), view.getUint32(offset + 12), png[offset + 17] === 6 ? 4 : 3];
-    if (type === "IDAT") idat.push(png.subarray(offset + 8, offset + 8 + length));
-    offset += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  const pixels = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y += 1) {
-    const filter = raw[y * (stride + 1)]!;
-    for (let x = 0; x < stride; x += 1) {
-      const a = x >= channels ? pixels[y * stride + x - channels]! : 0;
-      const b = y > 0 ? pixels[(y - 1) * stride + x]! : 0;
-      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels]! : 0;
-      const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-      const predicted = [0, a, b, (a + b) >> 1, paeth][filter]!;
-      pixels[y * stride + x] = (raw[y * (stride + 1) + 1 + x]! + predicted) & 0xff;
-    }
-  }
-  const counts = new Map<number, number>();
-  for (let i = 0; i < width * height; i += 1) {
-    const key = (pixels[i * channels]! << 16) | (pixels[i * channels + 1]! << 8) | pixels[i * channels + 2]!;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const [top, count] = [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
-  return { share: count / (width * height), luminance: 0.2126 * ((top >> 16) & 255) + 0.7152 * ((top >> 8) & 255) + 0.0722 * (top & 255), colours: counts.size };
-}
-
-async function screenshot(page: string, png: string, flags: string[] = []): Promise<Uint8Array> {
-  const proc = Bun.spawn([
-    CHROMIUM!, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", `--user-data-dir=${tempDir("coldstart-chromium-")}`,
-    `--screenshot=${png}`, "--window-size=1200,1600", "--hide-scrollbars", ...flags, `file://${page}`,
-  ], { stdout: "ignore", stderr: "pipe", stdin: "ignore" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-  await proc.exited;
-  clearTimeout(timer);
-  if (!existsSync(png)) throw new Error(`chromium wrote no screenshot: ${(await new Response(proc.stderr).text()).slice(-1000)}`);
-  return readFileSync(png);
-}
-
 test.skipIf(!CHROMIUM)("the HTML page renders in headless Chromium, light and dark", async () => {
   const page = join(dir, "trend.html");
   expect(existsSync(page)).toBe(true);
-  const light = backgroundOf(await screenshot(page, join(dir, "light.png")));
-  const dark = backgroundOf(await screenshot(page, join(dir, "dark.png"), ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]));
+  const light = colourStats(await screenshot(page, join(dir, "light.png")));
+  const dark = colourStats(await screenshot(page, join(dir, "dark.png"), ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]));
   // A chart, a table and text: many colours, a good share of the page inked.
-  expect(light.colours).toBeGreaterThan(200);
-  expect(light.share).toBeLessThan(0.95);
-  expect(light.luminance).toBeGreaterThan(200);
-  expect(dark.colours).toBeGreaterThan(200);
-  expect(dark.luminance).toBeLessThan(60);
+  expect(light.distinct).toBeGreaterThan(200);
+  expect(light.inked).toBeGreaterThan(0.05);
+  expect(luminance(light.background)).toBeGreaterThan(200);
+  expect(dark.distinct).toBeGreaterThan(200);
+  expect(luminance(dark.background)).toBeLessThan(60);
 });
 
 describe("shards", () => {
