@@ -228,7 +228,7 @@ test("monorepo: run from packages/alpha (or deeper) measures packages/alpha, in 
   expect(run.code).toBe(0);
   const ref = resultFile(run.out, /^cold_start_main_\d+\.json$/).data;
   expect(Object.keys(ref.measurements)).toEqual(["alpha_total"]);
-  expect(ref.environment.env.PYTHONPATH.split(":")[0]).toMatch(/\/coldstart-wt-\d+-[^/]+\/tree\/packages\/alpha$/);
+  expect(ref.environment.env.PYTHONPATH.split(":")[0]).toMatch(/\/coldstart-wt-\d+-[^/]+\/tree-[^/]+\/packages\/alpha$/);
   expect(ref.modules.loaded).toContain("alpha");
   expect(resultFile(run.out, /^cold_start_\d+\.json$/).data.environment.env.PYTHONPATH.split(":")[0]).toBe(alpha);
 

@@ -38,6 +38,15 @@ test("a full two-ref run leaves the dirty repository exactly as it was", async (
   expectUntouched();
 });
 
+test("three runs on one repository at once all finish, and leave it exactly as it was", async () => {
+  // git names worktree records after folder names; runs started together once raced for one
+  // ("failed to read .git/worktrees/tree1/commondir").
+  const runs = [0, 1, 2].map(() => startBench([...FAST, "--out", tempDir("coldstart-out-"), "main", "lazy"]));
+  const codes = await Promise.all(runs.map((run) => run.proc.exited));
+  expect(codes.map((code, index) => (code === 0 ? 0 : `${code}: ${runs[index]!.output().slice(-300)}`))).toEqual([0, 0, 0]);
+  expectUntouched();
+});
+
 describe.each([
   ["SIGINT", 130],
   ["SIGTERM", 143],

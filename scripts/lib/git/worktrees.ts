@@ -6,15 +6,17 @@
  * and the next run removes it and prunes the repository's worktree list.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { onExit, pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../process.ts";
 import { git, lastLine } from "./run.ts";
 
 const OWNER_FILE = "coldstart-owner.json";
+/** Retries of a `worktree add` that met another process's add. */
+const ADD_RETRIES = 3;
 
 interface OwnedWorktree {
-  /** The worktree itself, `<folder>/tree`. */
+  /** The worktree itself, `<folder>/tree-<the folder's unique suffix>`. */
   dir: string;
   repo: string;
   /** Removes the worktree (git's record and the folder); idempotent. */
@@ -37,7 +39,9 @@ function worktreeRecords(repo: string): string[] {
  */
 export function addWorktree(repo: string, commit: string, label: string): string {
   const { dir: folder, remove: removeFolder } = temporaryDir(TEMP_PREFIXES.worktree, true);
-  const dir = join(folder, "tree");
+  // git names its record of a worktree after the folder's base name; a name of our own
+  // keeps two coldstart runs on one repository from choosing the same one at once.
+  const dir = join(folder, `tree-${basename(folder).slice(TEMP_PREFIXES.worktree.length)}`);
   const remove = onExit(() => {
     owned.delete(dir);
     if (existsSync(dir)) git(repo, ["worktree", "remove", "--force", "--force", dir]);
@@ -47,7 +51,14 @@ export function addWorktree(repo: string, commit: string, label: string): string
   });
   owned.set(dir, { dir, repo, remove });
   writeFileSync(join(folder, OWNER_FILE), `${JSON.stringify({ pid: process.pid, repo, commit, label })}\n`);
-  const added = git(repo, ["-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet", dir, commit]);
+  const add = () => git(repo, ["-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet", dir, commit]);
+  let added = add();
+  // Another process adding a worktree to the same repository at that instant can make git
+  // read its half-written record ("failed to read .git/worktrees/<name>/commondir"): retry.
+  for (let retry = 1; !added.ok && retry <= ADD_RETRIES && /\.git\/worktrees\/|\.lock\b/.test(added.err); retry += 1) {
+    Bun.sleepSync(50 * retry + Math.floor(Math.random() * 100));
+    added = add();
+  }
   if (!added.ok) {
     remove();
     throw new UserError(`git worktree add for ${label} failed: ${lastLine(added.err)}`);
