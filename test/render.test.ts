@@ -7,6 +7,7 @@ import { render as renderJson } from "../scripts/lib/render/json.ts";
 import { escapeMarkdown, render as renderMarkdown } from "../scripts/lib/render/markdown.ts";
 import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
 import { renderReport } from "../scripts/lib/render/index.ts";
+import { formatAdds } from "../scripts/lib/render/words.ts";
 import { parseResult, type LoadedResult } from "../scripts/lib/result/read.ts";
 
 const DIR = join(import.meta.dir, "fixtures", "results");
@@ -127,4 +128,11 @@ describe("one report input, one renderer per format", () => {
     const figure = `${Math.abs(row.estimatePct!).toFixed(1)}% faster`;
     for (const format of ["terminal", "markdown", "html"] as const) expect(renderReport(schema1, format)).toContain(figure);
   });
+});
+
+test("what an import adds: a median at or below the interpreter's own is noise, shown as ≈0, never as a negative cost", () => {
+  expect(formatAdds("rss_mb", 12.94)).toBe("12.9 MB");
+  expect(formatAdds("process_ms", 42.956)).toBe("42.96 ms");
+  expect(formatAdds("process_ms", -0.53)).toBe("≈0.00 ms");
+  expect(formatAdds("rss_mb", 0)).toBe("≈0.0 MB");
 });

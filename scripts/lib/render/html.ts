@@ -13,7 +13,7 @@ import { environmentSection, importTimeSection, lazySection, matrixSection, modu
 import { htmlPage, STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
-  describeSide, detectText, estimateText, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, summaryEvents, summaryLines,
+  describeSide, detectText, estimateText, formatAdds, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, summaryEvents, summaryLines,
   testText, verdictText,
 } from "./words.ts";
 
@@ -118,7 +118,7 @@ function quantityTable(comparison: Comparison, name: string): string[] {
       if (!series) return '<td class="muted">—</td>';
       const q = row?.quantities.find((candidate) => candidate.quantity === key);
       const interpreter = side.interpreter[key];
-      const adds = quantity(key).startup === "subtract" && interpreter ? ` (import adds ${formatValue(key, series.median - interpreter.median)})` : "";
+      const adds = quantity(key).startup === "subtract" && interpreter ? ` (import adds ${formatAdds(key, series.median - interpreter.median)})` : "";
       const verdict = q?.typical ? `<br><span class="small">${esc(estimateText(key, q.typical))}</span>` : "";
       return `<td class="wrap">${esc(`${formatValue(key, series.median)}${adds}`)}${verdict}</td>`;
     }).join("");

@@ -7,7 +7,7 @@ import type { CandidateComparison, Comparison, MeasurementRow } from "../compare
 import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
-  arrow, describeSide, detectText, estimateText, formatMs, formatPct, formatValue, gateLines, LAZY_TEXT, lazyTone,
+  arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatPct, formatValue, gateLines, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -52,7 +52,7 @@ function otherQuantities(c: CandidateComparison): string[] {
   const rows = c.measurements.flatMap((row) =>
     row.quantities.slice(1).map((q) => {
       const adds = q.importAdds && q.importAdds.baseline !== null && q.importAdds.candidate !== null
-        ? `${formatValue(q.quantity, q.importAdds.baseline)} → ${formatValue(q.quantity, q.importAdds.candidate)}`
+        ? `${formatAdds(q.quantity, q.importAdds.baseline)} → ${formatAdds(q.quantity, q.importAdds.candidate)}`
         : "—";
       return [
         escapeMarkdown(row.name), quantity(q.quantity).label,

@@ -11,7 +11,7 @@ import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
-  arrow, deltaTone, describeSide, detectText, estimateText, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
+  arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
   summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
@@ -45,7 +45,7 @@ function quantityLines(row: MeasurementRow, palette: Palette): string[] {
     const verdict = q.typical ? estimateText(q.quantity, q.typical) : reasonText(q.reason);
     const extras: string[] = [];
     if (q.importAdds && q.importAdds.baseline !== null && q.importAdds.candidate !== null) {
-      extras.push(`import adds ${formatValue(q.quantity, q.importAdds.baseline)} → ${formatValue(q.quantity, q.importAdds.candidate)}`);
+      extras.push(`import adds ${formatAdds(q.quantity, q.importAdds.baseline)} → ${formatAdds(q.quantity, q.importAdds.candidate)}`);
     }
     if (q.quantity === "cpu_ms") {
       const waiting = waitingText(time?.candidate?.median, q.candidate?.median);

@@ -10,7 +10,7 @@ import { quantity } from "../quantities.ts";
 import { moduleStatement } from "../result/build.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { SampleWarning } from "../stats/warnings.ts";
-import { formatMs, formatValue, plural, waitingText } from "./words.ts";
+import { formatAdds, formatMs, formatValue, plural, waitingText } from "./words.ts";
 
 function pythonBool(value: boolean): string {
   return value ? "True" : "False";
@@ -91,7 +91,7 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
     if (!rss && !cpu) return [];
     const base = result.interpreter?.quantities?.rss_mb;
     const parts: string[] = [];
-    if (rss) parts.push(`peak memory ${formatValue("rss_mb", rss.median)}${base ? ` (import adds ${formatValue("rss_mb", rss.median - base.median)})` : ""}`);
+    if (rss) parts.push(`peak memory ${formatValue("rss_mb", rss.median)}${base ? ` (import adds ${formatAdds("rss_mb", rss.median - base.median)})` : ""}`);
     if (cpu) parts.push(waitingText(m.median, cpu.median) ?? `CPU ${formatValue("cpu_ms", cpu.median)} of ${formatValue("import_ms", m.median)} import time`);
     return [`  ${name}: ${parts.join("; ")}`];
   });

@@ -27,6 +27,14 @@ export function formatValue(key: QuantityKey, value: number): string {
   }
 }
 
+/**
+ * What the import adds over the interpreter alone (a median minus `python -c pass`'s). A
+ * difference at or below zero is the interpreter's own noise, not a negative cost: "≈0".
+ */
+export function formatAdds(key: QuantityKey, value: number): string {
+  return value > 0 ? formatValue(key, value) : `≈${formatValue(key, 0)}`;
+}
+
 /** A value in a narrow column: "12.35ms", "41.2MB", "230.89M" (instructions). */
 export function formatCompact(key: QuantityKey, value: number): string {
   switch (quantity(key).unit) {
