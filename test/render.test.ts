@@ -135,4 +135,5 @@ test("what an import adds: a median at or below the interpreter's own is noise, 
   expect(formatAdds("process_ms", 42.956)).toBe("42.96 ms");
   expect(formatAdds("process_ms", -0.53)).toBe("≈0.00 ms");
   expect(formatAdds("rss_mb", 0)).toBe("≈0.0 MB");
+  expect(formatAdds("rss_mb", 0.02)).toBe("≈0.0 MB");
 });

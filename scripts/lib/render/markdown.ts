@@ -7,7 +7,7 @@ import type { CandidateComparison, Comparison, MeasurementRow } from "../compare
 import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
-  arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatPct, formatValue, gateLines, LAZY_TEXT, lazyTone,
+  arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -43,7 +43,11 @@ function measurementRow(row: MeasurementRow): string[] {
     ? `${arrow(typical.estimate)} ${formatValue(row.headline, typical.estimate)} (${formatPct(typical.estimatePct ?? 0, 2)})`
     : "—";
   const verdict = `${MARK[rowTone(row)]} ${escapeMarkdown(verdictText(row))}`;
-  const details = typical ? escapeMarkdown(`${estimateText(row.headline, typical)}; ${testText(typical)}`) : escapeMarkdown(reasonText(row.reason));
+  // A faster/slower verdict already says the estimate: the details add its interval and test.
+  const figures = typical && (row.verdict === "faster" || row.verdict === "slower") && !row.shapeChanged && intervalText(typical)
+    ? `${intervalText(typical)}, ${formatP(typical.pValue)}`
+    : typical ? estimateText(row.headline, typical) : null;
+  const details = escapeMarkdown(figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason));
   const best = row.bestCase && row.bestCase.estimatePct !== null ? escapeMarkdown(estimateText(row.headline, row.bestCase)) : "—";
   return [name, value(main?.baseline ?? null), value(main?.candidate ?? null), change, `${verdict}<br>${details}`, typical ? detectText(typical).replace("could detect ", "") : "—", best];
 }

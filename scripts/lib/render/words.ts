@@ -32,7 +32,8 @@ export function formatValue(key: QuantityKey, value: number): string {
  * difference at or below zero is the interpreter's own noise, not a negative cost: "≈0".
  */
 export function formatAdds(key: QuantityKey, value: number): string {
-  return value > 0 ? formatValue(key, value) : `≈${formatValue(key, 0)}`;
+  const shown = formatValue(key, Math.max(0, value));
+  return Number.parseFloat(shown) > 0 ? shown : `≈${shown}`;
 }
 
 /** A value in a narrow column: "12.35ms", "41.2MB", "230.89M" (instructions). */
@@ -103,13 +104,16 @@ export function directionWord(key: QuantityKey, figures: Figures): string {
 /** "11.6% faster (95% CI 8.9 to 14.0%), p<0.001" — one estimate, its interval and test. */
 export function estimateText(key: QuantityKey, figures: Figures): string {
   if (figures.estimatePct === null) return reasonText(figures.reason);
-  const size = Math.abs(figures.estimatePct);
-  const confidence = Math.round(figures.confidence * 100);
+  const ci = intervalText(figures);
+  return `${formatPct(Math.abs(figures.estimatePct))} ${directionWord(key, figures)}${ci ? ` (${ci})` : ""}, ${formatP(figures.pValue)}`;
+}
+
+/** "95% CI 8.9% to 14.0%", in the direction of the estimate; "" without an interval. */
+export function intervalText(figures: Figures): string {
+  if (figures.estimatePct === null || !figures.ciPct) return "";
   // The interval is of (baseline − candidate): shown in the direction of the estimate.
-  const ci = figures.ciPct
-    ? ` (${confidence}% CI ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.low : -figures.ciPct.high)} to ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.high : -figures.ciPct.low)})`
-    : "";
-  return `${formatPct(size)} ${directionWord(key, figures)}${ci}, ${formatP(figures.pValue)}`;
+  const [low, high] = figures.estimatePct >= 0 ? [figures.ciPct.low, figures.ciPct.high] : [-figures.ciPct.high, -figures.ciPct.low];
+  return `${Math.round(figures.confidence * 100)}% CI ${formatPct(low)} to ${formatPct(high)}`;
 }
 
 /** "could detect ±1.2%" or what stands in for it. */
