@@ -203,6 +203,8 @@ test("instruction counts: a significant change below what counts resolve (0.05%)
   expect(tiny.pValue!).toBeLessThan(0.05);
   expect(tiny.verdict).toBe("no-change");
   expect(tiny.quantities[0]!.belowFloor).toBe(0.05);
+  // Counts this steady could see far less than 0.05%, but no smaller change is reported: could detect ±0.05%.
+  expect(tiny.mdePct).toBe(0.05);
   const real = buildComparison([withCounts("a.json", counts(230_000_000, 100)), withCounts("b.json", counts(232_300_000, 100))]).candidates[0]!.measurements[0]!;
   expect(real.verdict).toBe("slower");
 });

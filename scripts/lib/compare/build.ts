@@ -143,6 +143,10 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
   } else {
     row.typical = compareTypical(base.samples, cand.samples, { ...options, mde: false });
   }
+  // Nothing below the floor is reported as a change, so nothing below it can be "detected".
+  if (def.floorPct !== undefined && row.typical!.mdePct !== null && row.typical!.mdePct < def.floorPct) {
+    row.typical = { ...row.typical!, mdePct: def.floorPct };
+  }
   row.direction = row.typical!.direction;
   row.reason = row.typical!.reason;
   const significant = row.direction === "lower" || row.direction === "higher";
