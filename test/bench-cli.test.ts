@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
 import { planInstall } from "../scripts/lib/install.ts";
 import { readResult } from "../scripts/lib/result/read.ts";
-import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
+import { resultFiles } from "./fail-closed-helpers.ts";
+import { FAST, cleanupTempDirs, runScript, sh, tempDir, worktreeCount, worktreeFolders } from "./helpers.ts";
 
 // Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
 setDefaultTimeout(60_000);
@@ -23,24 +24,11 @@ beforeAll(async () => {
 });
 afterAll(cleanupTempDirs);
 
-function worktreeCount(dir: string): number {
-  return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
-}
-
-/** Worktree folders in a run's own TMPDIR (see runScript). */
-function ourTempFolders(tmp: string): string[] {
-  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
-}
-
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split("\n");
   expect(lines).toHaveLength(1);
   expect(stderr).not.toMatch(/^\s+at /m);
   return lines[0]!;
-}
-
-function resultFiles(out: string): string[] {
-  return existsSync(out) ? readdirSync(out).filter((name) => /^cold_start_.*\.json$/.test(name)).sort() : [];
 }
 
 test("main lazy: one file per ref with its commit, and the comparison shows the lazy change", async () => {
@@ -83,7 +71,7 @@ test("main lazy: one file per ref with its commit, and the comparison shows the 
   // Runs were interleaved: both trees progress in one measurement.
   expect(run.stdout).toMatch(/Measuring 'import demopkg'...\n {2}main: Mean: .*\n {2}lazy: Mean: /);
   expect(worktreeCount(repo)).toBe(1);
-  expect(ourTempFolders(run.tmp)).toEqual([]);
+  expect(worktreeFolders(run.tmp)).toEqual([]);
   expect(readdirSync(run.tmp).filter((name) => name.startsWith("coldstart-pyc-"))).toEqual([]);
 });
 
@@ -140,7 +128,7 @@ test("bun run demo: builds the throwaway repo, benchmarks main vs lazy, keeps th
   expect(files.filter((name) => /^cold_start_(main|lazy)_\d+\.json$/.test(name))).toHaveLength(2);
   expect(stdout).toContain(join("benchmark_results", files.find((name) => name.startsWith("cold_start_main_"))!));
   expect(demos()).toEqual([]);
-  expect(ourTempFolders(tmp)).toEqual([]);
+  expect(worktreeFolders(tmp)).toEqual([]);
 }, 90_000);
 
 describe("the dependency step", () => {
@@ -182,7 +170,7 @@ describe("the dependency step", () => {
     expect(run.stderr).toMatch(/coldstart-bench: error: dependency step for main failed \(exit 3\): .*; full log: .*install_main_\d+\.log/);
     expect(resultFiles(out)).toEqual([]);
     expect(worktreeCount(repo)).toBe(1);
-    expect(ourTempFolders(run.tmp)).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
   });
 });
 
@@ -212,7 +200,7 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     expect(existsSync(join(out, "x"))).toBe(false);
     expect(resultFiles(out)).toEqual([]);
     expect(worktreeCount(repo)).toBe(1);
-    expect(ourTempFolders(run.tmp)).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
   });
 
   test("-i without a terminal (or in CI) says so in one line and exits 2", async () => {
@@ -240,7 +228,7 @@ describe("bad input: one line, exit 2, nothing created or executed", () => {
     expect(run.code).toBe(2);
     expect(oneLine(run.stderr)).toMatch(/--drop-caches needs root/);
     expect(existsSync(out)).toBe(false);
-    expect(ourTempFolders(shared)).toEqual([]);
+    expect(worktreeFolders(shared)).toEqual([]);
   });
 
   test("outside a git repository", async () => {

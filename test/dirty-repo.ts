@@ -7,7 +7,6 @@
 import { expect } from "bun:test";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildDemoRepo } from "../scripts/demo.ts";
 import { ROOT, sh, tempDir } from "./helpers.ts";
@@ -24,7 +23,8 @@ export interface DirtyRepo {
   expectUntouched(): void;
 }
 
-function filesOf(dir: string, root = dir): string[] {
+/** Every file under `dir` (not .git) with its mode and content hash, folders marked with /. */
+export function filesOf(dir: string, root = dir): string[] {
   const lines: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const full = join(dir, name);
@@ -86,37 +86,20 @@ export async function makeDirtyRepo(): Promise<DirtyRepo> {
   };
 }
 
-/** Our worktree folders in the temp folder (recognisable by their prefix). */
-export function leftovers(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith("coldstart-wt-"));
-}
-
-/** True while `pid` runs (a zombie left to a non-reaping pid 1 in a container counts as gone). */
-export function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
 export interface RunningBench {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  /** The run's own TMPDIR: its worktrees and caches, and nothing of any other run's. */
+  tmp: string;
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   output(): string;
   stderr: Promise<string>;
 }
 
-/** Starts `benchmark_cold_start.ts` in `cwd` and follows its output. */
-export function startBench(cwd: string, args: string[]): RunningBench {
+/** Starts `benchmark_cold_start.ts` in `cwd`, in its own TMPDIR (or `tmp`: a run that follows a killed one), and follows its output. */
+export function startBench(cwd: string, args: string[], tmp = tempDir("coldstart-runtmp-")): RunningBench {
   const proc = Bun.spawn(["bun", join(ROOT, "scripts", "benchmark_cold_start.ts"), ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    env: { ...process.env, NO_COLOR: "1", CI: "true", TMPDIR: tmp },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -128,6 +111,7 @@ export function startBench(cwd: string, args: string[]): RunningBench {
   })();
   return {
     proc,
+    tmp,
     output: () => out,
     stderr: new Response(proc.stderr).text(),
     async waitFor(text, timeoutMs = 30_000) {

@@ -7,8 +7,8 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { git, PKG, repoWithBranches, resultFile, resultFiles, worktreeCount, worktreeFolders } from "./fail-closed-helpers.ts";
-import { FAST, cleanupTempDirs, gitRepo, runScript, sh, tempDir, writeTree } from "./helpers.ts";
+import { git, PKG, repoWithBranches, resultFile, resultFiles } from "./fail-closed-helpers.ts";
+import { FAST, cleanupTempDirs, gitRepo, runScript, sh, tempDir, worktreeCount, worktreeFolders, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(90_000);
 afterAll(cleanupTempDirs);

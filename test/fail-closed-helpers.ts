@@ -56,30 +56,6 @@ export function resultFile(out: string, pattern: RegExp): { name: string; data: 
   return { name: names[0]!, data: JSON.parse(readFileSync(join(out, names[0]!), "utf8")) };
 }
 
-/** Worktree folders a run left in its own TMPDIR (see runScript's `tmp`). */
-export function worktreeFolders(tmp: string): string[] {
-  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
-}
-
-/** Worktrees git knows for `dir`, the main one included. */
-export function worktreeCount(dir: string): number {
-  return git(dir, "worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree ")).length;
-}
-
-/** True while `pid` runs; a zombie (killed, waiting for a parent that does not reap) is gone. */
-export function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
 /** Process ids a fixture wrote, one a line, to `file`. */
 export function pidsIn(file: string): number[] {
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];

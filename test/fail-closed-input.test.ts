@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { warningText } from "../scripts/lib/render/tree.ts";
 import { sampleWarnings } from "../scripts/lib/stats/warnings.ts";
-import { git, expectOneLine, PKG, resultFiles, worktreeCount, worktreeFolders } from "./fail-closed-helpers.ts";
-import { FAST, ROOT, cleanupTempDirs, gitRepo, runScript, tempDir, writeTree } from "./helpers.ts";
+import { git, expectOneLine, PKG, resultFiles } from "./fail-closed-helpers.ts";
+import { FAST, ROOT, cleanupTempDirs, gitRepo, runScript, tempDir, worktreeCount, worktreeFolders, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(60_000);
 afterAll(cleanupTempDirs);

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../scripts/lib/measure/executor.ts";
-import { alive, eventually, pidsIn, resultFile } from "./fail-closed-helpers.ts";
-import { FAST, ROOT, cleanupTempDirs, gitRepo, runScript, tempDir } from "./helpers.ts";
+import { eventually, pidsIn, resultFile } from "./fail-closed-helpers.ts";
+import { FAST, ROOT, alive, cleanupTempDirs, gitRepo, runScript, tempDir } from "./helpers.ts";
 
 setDefaultTimeout(90_000);
 afterAll(cleanupTempDirs);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readResult } from "../scripts/lib/result/read.ts";
-import { leftovers, makeDirtyRepo, startBench, type DirtyRepo } from "./dirty-repo.ts";
-import { FAST, cleanupTempDirs, runScript, sh, tempDir } from "./helpers.ts";
+import { makeDirtyRepo, startBench, type DirtyRepo } from "./dirty-repo.ts";
+import { FAST, cleanupTempDirs, runScript, sh, tempDir, worktreeFolders } from "./helpers.ts";
 
 setDefaultTimeout(180_000);
 
@@ -43,7 +43,6 @@ test("SIGINT and SIGTERM at twelve random moments of a two-ref run on a dirty re
   dirty.expectUntouched();
 
   const random = seeded(20261126);
-  const before = leftovers();
   for (let moment = 0; moment < 12; moment += 1) {
     const signal = moment % 2 === 0 ? "SIGINT" : "SIGTERM";
     const delay = Math.round(random() * duration * 0.95);
@@ -59,7 +58,7 @@ test("SIGINT and SIGTERM at twelve random moments of a two-ref run on a dirty re
       expect({ where, stopped: code !== 0 || run.proc.signalCode !== null }).toEqual({ where, stopped: true });
     }
     dirty.expectUntouched();
-    expect({ where, left: leftovers().filter((name) => !before.includes(name)) }).toEqual({ where, left: [] });
+    expect({ where, left: worktreeFolders(run.tmp) }).toEqual({ where, left: [] });
     await expectWholeFiles(out);
   }
 });

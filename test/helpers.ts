@@ -1,5 +1,5 @@
 /** Shared test helpers: temp folders, fixture trees, real git repos, running the scripts. */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -84,3 +84,27 @@ export async function runScript(
 
 /** Fast settings for integration tests: few runs, no importtime unless asked. */
 export const FAST = ["--iterations", "3", "--max-iterations", "3", "--warmup", "0", "--importtime-runs", "0"];
+
+/** Worktree folders a run left in its own TMPDIR (see runScript's and startBench's `tmp`). */
+export function worktreeFolders(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
+}
+
+/** True while `pid` runs; a zombie (killed, waiting for a parent that does not reap) is gone. */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Worktrees git knows for `dir`, the main one included. */
+export function worktreeCount(dir: string): number {
+  return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
+}

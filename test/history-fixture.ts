@@ -5,8 +5,9 @@
  * time and instructions). Written with one `git fast-import`, so 40 commits cost one process.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { filesOf } from "./dirty-repo.ts";
 import { sh } from "./helpers.ts";
 
 export const HEAVY = "import email.parser, asyncio, http.client, decimal";
@@ -66,18 +67,6 @@ export function buildHistoryRepo(dir: string, options: { count?: number; slowAt?
   git(["fast-import", "--quiet"], `${stream.join("\n")}\n`);
   git(["checkout", "-q", "-f", "main"]);
   return git(["rev-list", "--reverse", "main"]).split("\n");
-}
-
-function filesOf(dir: string, root = dir): string[] {
-  const lines: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (relative(root, full) === ".git") continue;
-    const stat = statSync(full);
-    if (stat.isDirectory()) lines.push(`${relative(root, full)}/`, ...filesOf(full, root));
-    else lines.push(`${relative(root, full)} ${stat.mode.toString(8)} ${createHash("sha256").update(readFileSync(full)).digest("hex")}`);
-  }
-  return lines;
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadConfig } from "../scripts/lib/config.ts";
 import { measureTrees } from "../scripts/lib/measure/trees.ts";
 import { isPackageModule } from "../scripts/lib/result/build.ts";
-import { cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
+import { alive, cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(120_000);
 afterAll(cleanupTempDirs);
@@ -67,17 +67,6 @@ function fixture(): string {
     "pkg_extra/__init__.py": "",
     "not_pkg/__init__.py": "",
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie still answers kill 0; check its state.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/\) Z /.test(stat);
-  } catch {
-    return false;
-  }
 }
 
 describe("measuring a fixture package with real interpreters", async () => {

@@ -7,14 +7,14 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { leftovers, makeDirtyRepo, running, startBench as startBenchIn, type DirtyRepo } from "./dirty-repo.ts";
-import { FAST, cleanupTempDirs, tempDir } from "./helpers.ts";
+import { makeDirtyRepo, startBench as startBenchIn, type DirtyRepo } from "./dirty-repo.ts";
+import { FAST, alive, cleanupTempDirs, tempDir, worktreeFolders } from "./helpers.ts";
 
 // Real git and python3 runs; the default 5 s is too tight on a busy two-core machine.
 setDefaultTimeout(60_000);
 
 let dirty: DirtyRepo;
-const startBench = (args: string[]) => startBenchIn(dirty.dir, args);
+const startBench = (args: string[], tmp?: string) => startBenchIn(dirty.dir, args, tmp);
 const expectUntouched = () => dirty.expectUntouched();
 
 beforeAll(async () => {
@@ -52,7 +52,6 @@ describe.each([
   ["SIGTERM", 143],
 ] as const)("%s", (signal, code) => {
   test("right after start", async () => {
-    const before = leftovers();
     const run = startBench([...FAST, "--out", tempDir("coldstart-out-"), "main", "lazy"]);
     await Bun.sleep(150);
     run.proc.kill(signal);
@@ -60,22 +59,20 @@ describe.each([
     // Before the handlers are installed the default action applies: killed by the signal, nothing created yet.
     expect(run.proc.exitCode === code || run.proc.signalCode === signal).toBe(true);
     expectUntouched();
-    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
   });
 
   test("while worktrees are being added", async () => {
-    const before = leftovers();
     const run = startBench([...FAST, "--out", tempDir("coldstart-out-"), "main", "lazy", "HEAD~0"]);
     await run.waitFor("main: ");
     run.proc.kill(signal);
     expect(await run.proc.exited).toBe(code);
     expect(await run.stderr).toContain(`coldstart-bench: ${signal}: stopping; removing worktrees`);
     expectUntouched();
-    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
   });
 
   test("during the dependency step (the step is killed too)", async () => {
-    const before = leftovers();
     const dir = tempDir("coldstart-cfg-");
     const pidFile = join(dir, "install.pid");
     writeFileSync(join(dir, "slow.json"), JSON.stringify({ install: `echo $$ > ${pidFile}; exec sleep 60` }));
@@ -87,13 +84,12 @@ describe.each([
     expect(await run.proc.exited).toBe(code);
     expect(Date.now() - started).toBeLessThan(20_000);
     const pid = Number(readFileSync(pidFile, "utf8"));
-    expect(running(pid)).toBe(false);
+    expect(alive(pid)).toBe(false);
     expectUntouched();
-    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
   });
 
   test("while measuring", async () => {
-    const before = leftovers();
     const out = tempDir("coldstart-out-");
     const run = startBench(["--iterations", "200", "--warmup", "0", "--importtime-runs", "0", "--out", out, "main", "lazy"]);
     await run.waitFor("Measuring 'import demopkg'");
@@ -101,26 +97,25 @@ describe.each([
     run.proc.kill(signal);
     expect(await run.proc.exited).toBe(code);
     expectUntouched();
-    expect(leftovers().filter((name) => !before.includes(name))).toEqual([]);
+    expect(worktreeFolders(run.tmp)).toEqual([]);
     expect(readdirSync(out).filter((name) => name.endsWith(".json"))).toEqual([]);
   });
 });
 
 test("a SIGKILLed run leaves worktrees behind; the next run prunes them and the repository is untouched", async () => {
-  const before = leftovers();
   const run = startBench(["--iterations", "200", "--warmup", "0", "--importtime-runs", "0", "--out", tempDir("coldstart-out-"), "main", "lazy"]);
   await run.waitFor("Measuring 'import demopkg'");
   run.proc.kill("SIGKILL");
   await run.proc.exited;
-  const stale = leftovers().filter((name) => !before.includes(name));
+  const stale = worktreeFolders(run.tmp);
   expect(stale).toHaveLength(2);
   expect(dirty.worktrees()).toHaveLength(3);
   // The user's own checkout is still untouched even so.
   expect(dirty.snapshot()).toBe(dirty.original);
 
-  const next = startBench([...FAST, "--out", tempDir("coldstart-out-"), "lazy"]);
+  const next = startBench([...FAST, "--out", tempDir("coldstart-out-"), "lazy"], run.tmp);
   expect(await next.proc.exited).toBe(0);
   expect(next.output()).toContain("Removed 2 worktree folder(s) left by an earlier run that was killed");
-  expect(leftovers().filter((name) => stale.includes(name))).toEqual([]);
+  expect(worktreeFolders(run.tmp)).toEqual([]);
   expectUntouched();
 });
