@@ -16,7 +16,7 @@ import { renderTrendTerminal } from "../scripts/lib/render/history-terminal.ts";
 import { bisectResult, stepLine } from "../scripts/lib/render/bisect-terminal.ts";
 import { type LoadedResult, validateResult } from "../scripts/lib/result/read.ts";
 import { holmAdjusted, medianInterval, runsForLevel } from "../scripts/lib/stats/multiple.ts";
-import { mulberry32 } from "../scripts/selfbench/simulation.ts";
+import { mulberry32, normal } from "../scripts/selfbench/random.ts";
 
 const facts = (k: number, subject = `commit ${k}`): CommitFacts => ({
   commit: k.toString(16).padStart(40, "0"), subject, author: "A <a@example.com>", date: "2024-01-01T00:00:00Z", depth: k,
@@ -142,8 +142,7 @@ describe("bisect search", () => {
 
   test("noise misleads the search at most 5% of the time: 300 seeded bisects over 16 commits, 15% noise", async () => {
     const random = mulberry32(20261126);
-    const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    const draw = (centre: number, n: number) => Array.from({ length: n }, () => Number((centre * Math.exp(0.15 * normal())).toFixed(4)));
+    const draw = (centre: number, n: number) => Array.from({ length: n }, () => Number((centre * Math.exp(0.15 * normal(random))).toFixed(4)));
     const short = path.slice(0, 17);
     const firstSlow = 12;
     let wrong = 0;

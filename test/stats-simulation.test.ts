@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { drawRounds, evaluateGoals, falseAlarmGoalMet, mulberry32, runSimulation, simulateCell } from "../scripts/selfbench/simulation.ts";
+import { mulberry32 } from "../scripts/selfbench/random.ts";
+import { drawRounds, runSimulation, simulateCell } from "../scripts/selfbench/simulation.ts";
+import { evaluateGoals, falseAlarmGoalMet } from "../scripts/selfbench/simulation-goals.ts";
 
 // A smoke run of the seeded simulation (the full one is `bun scripts/selfbench/simulation.ts`).
 

@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { childEnvironment } from "../../lib/measure/python.ts";
 import { median } from "../../lib/stats/describe.ts";
-import { mulberry32 } from "../simulation.ts";
+import { mulberry32 } from "../random.ts";
 import { type Bench, compareTrees, describeOutcome, type SectionResult } from "../common.ts";
 import { PKG, timedFixtures } from "../fixtures.ts";
 import { hyperfineTimes } from "./startup.ts";
