@@ -90,6 +90,7 @@ export function stepLevel(commits: number): number {
 export async function bisect(source: PairSource, options: BisectOptions): Promise<BisectReport> {
   const { path, thresholdPct } = options;
   const n = path.length - 1;
+  const level = stepLevel(n);
   const files = new Map<number, CachedFile>();
   const steps: BisectStep[] = [];
   let undecided = 0;
@@ -105,7 +106,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
       pair = await source.measure(commit, attempt, kind, () => options.onMeasure?.(commit, kind, attempt, steps.length));
       attempts += 1;
       figures = compareFiles(pair.baseline.result, pair.candidate.result, options.measurement).figures;
-      outcome = judge(figures, thresholdPct, kind === "check" ? ALPHA : stepLevel(n));
+      outcome = judge(figures, thresholdPct, kind === "check" ? ALPHA : level);
     }
     const judgement: Judgement = outcome === "again" ? "undecided" : outcome;
     if (judgement === "undecided" && kind === "step") undecided += 1;
@@ -121,7 +122,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   };
 
   const report: BisectReport = {
-    formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n), stepLevel: stepLevel(n),
+    formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n), stepLevel: level,
     thresholdPct, metric: options.metric, metricSource: options.metricSource, steps, outcome: "not-reproducible", first: null,
     undecided: 0, countsMissing: false,
   };
