@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   const top = repoTopLevel(target);
   const config: Config = loadConfig(target, options.configFile, options.settings);
   const outDir = options.out ?? join(target, "benchmark_results");
-  const { ensureWritableDir } = await import("./lib/result/files.ts");
+  const { ensureWritableDir } = await import("./lib/write.ts");
   const { checkReportPaths } = await import("./lib/render/emit.ts");
   ensureWritableDir(outDir);
   if (targets.length < 2) {

@@ -5,8 +5,8 @@
  * git-ignored): a download is one file, and every name keeps working.
  * `bun run build -- --target bun-linux-arm64` cross-compiles (see .github/workflows/release.yml).
  */
-import { copyFileSync, existsSync, linkSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { linkOrCopy } from "./lib/write.ts";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -26,13 +26,7 @@ export async function build(outDir: string = ROOT, target?: string): Promise<num
     return 1;
   }
   for (const name of TOOL_NAMES) {
-    const link = join(outDir, name);
-    if (existsSync(link)) rmSync(link);
-    try {
-      linkSync(outfile, link);
-    } catch {
-      copyFileSync(outfile, link); // a file system without hard links
-    }
+    linkOrCopy(outfile, join(outDir, name)); // a copy on a file system without hard links
   }
   process.stdout.write(`built ${outfile}${target ? ` (${target})` : ""}, linked as ${TOOL_NAMES.join(", ")}\n`);
   return 0;

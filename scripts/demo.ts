@@ -5,9 +5,10 @@
  * defers them. Runs the two-ref benchmark `main lazy` on it, prints the comparison, keeps
  * the result files in ./benchmark_results/ and removes the repository.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { copyTree } from "./lib/write.ts";
 
 export const DEMO_FIXTURES = join(import.meta.dir, "..", "test", "fixtures", "demo");
 
@@ -24,12 +25,12 @@ async function git(cwd: string, args: string[]): Promise<void> {
  * Returns the two commits.
  */
 export async function buildDemoRepo(dir: string): Promise<{ main: string; lazy: string }> {
-  cpSync(join(DEMO_FIXTURES, "main"), dir, { recursive: true });
+  copyTree(join(DEMO_FIXTURES, "main"), dir);
   await git(dir, ["init", "--quiet", "--initial-branch=main"]);
   await git(dir, ["add", "--all"]);
   await git(dir, ["commit", "--quiet", "-m", "demopkg: import everything up front"]);
   await git(dir, ["switch", "--quiet", "-c", "lazy"]);
-  cpSync(join(DEMO_FIXTURES, "lazy"), dir, { recursive: true });
+  copyTree(join(DEMO_FIXTURES, "lazy"), dir);
   await git(dir, ["add", "--all"]);
   await git(dir, ["commit", "--quiet", "-m", "demopkg: import heavy modules where they are used"]);
   await git(dir, ["switch", "--quiet", "main"]);

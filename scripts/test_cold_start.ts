@@ -16,7 +16,8 @@ import { installSignalHandlers, interruptExitCode, interrupted } from "./lib/pro
 import { createReporter, describeFailure, type Reporter } from "./lib/render/progress.ts";
 import { treeReport } from "./lib/render/tree.ts";
 import { whyReport } from "./lib/render/why.ts";
-import { ensureWritableDir, saveResult } from "./lib/result/files.ts";
+import { saveResult } from "./lib/result/files.ts";
+import { ensureWritableDir } from "./lib/write.ts";
 import { measureArgs } from "./lib/options.ts";
 import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
 import { sampleWarnings } from "./lib/stats/warnings.ts";

@@ -1,7 +1,10 @@
 /** Shared test helpers: temp folders, fixture trees, real git repos, running the scripts. */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { expect } from "bun:test";
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { UserError } from "../scripts/lib/errors.ts";
+import { appendFile, openForOutput, writeFile } from "../scripts/lib/write.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
 
@@ -108,3 +111,28 @@ export function alive(pid: number): boolean {
 export function worktreeCount(dir: string): number {
   return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
 }
+
+/** Each way of writing, as a function of (path, text) that leaves `text` at the target. */
+export const WRITERS: Record<string, (path: string, text: string) => void> = {
+  writeFile: (path, text) => writeFile(path, text, { flag: "--output" }),
+  appendFile: (path, text) => appendFile(path, text, { flag: "--output" }),
+  openForOutput: (path, text) => {
+    const fd = openForOutput(path, { flag: "--out" });
+    writeFileSync(fd, text);
+    closeSync(fd);
+  },
+};
+
+/** Runs `run`, which must throw a one-line UserError with exit code 2; returns it. */
+export function oneLineError(run: () => void): UserError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).not.toContain("\n");
+    expect((error as UserError).exitCode).toBe(2);
+    return error as UserError;
+  }
+  throw new Error("expected a UserError");
+}
+

@@ -10,11 +10,11 @@
  * The step's output goes to a log file in the output folder. On failure the caller gets
  * an InstallError with the log's tail; a signal kills the step's whole process group.
  */
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
 import { trackChild, untrackChild } from "./process.ts";
-import { ensureDir } from "./result/files.ts";
+import { ensureDir, openForOutput } from "./write.ts";
 
 export type InstallKind = "config" | "uv" | "none";
 
@@ -75,7 +75,7 @@ export async function runInstall(dir: string, plan: InstallPlan, logDir: string,
   if (!plan.argv) return { ...plan, log: null, ms: 0 };
   ensureDir(logDir);
   const log = join(logDir, logName);
-  const fd = openSync(log, "w");
+  const fd = openForOutput(log, { flag: "--out" });
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !REDIRECTING.includes(key)) env[key] = value;
   let proc: Bun.Subprocess;

@@ -69,7 +69,8 @@ const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-o
 export function reportArgs(args: ParsedArgs): ReportArgs {
   return {
     format: (stringValue(args, "format") ?? "terminal") as ReportArgs["format"],
-    output: stringValue(args, "output") ?? null,
+    // `-` is standard output, the default.
+    output: stringValue(args, "output") === "-" ? null : stringValue(args, "output") ?? null,
     html: stringValue(args, "html") ?? null,
     charts: !flagGiven(args, "no-chart"),
     primary: stringValue(args, "primary"),

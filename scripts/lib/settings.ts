@@ -128,7 +128,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "format", kind: "choice", choices: ["terminal", "markdown", "json", "html"], value: "FORMAT", group: "Report", tools: ["compare", "bench"],
     help: "report format: terminal, markdown, json or html (default terminal)" },
   { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
-    help: "write the report to FILE (atomically) instead of stdout" },
+    help: "write the report to FILE instead of stdout (- is stdout; a file is replaced atomically, a link written through, a device or FIFO in place)" },
   { flag: "html", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
     help: "also write the report as a self-contained HTML page (no network)" },
   { flag: "no-chart", kind: "bool", group: "Report", tools: ["compare", "bench"],

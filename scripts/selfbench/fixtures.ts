@@ -9,7 +9,8 @@
  * on this shared VM bursts of contention slow runs by 30–100%, and a median can fall in a
  * burst for one statement and not the other; the fastest run is the undisturbed cost.
  */
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { copyTree, writeFile } from "../lib/write.ts";
 import { dirname, join } from "node:path";
 import { PythonExecutor } from "../lib/measure/executor.ts";
 import { prepareTree } from "../lib/measure/trees.ts";
@@ -25,7 +26,7 @@ export function writeTree(dir: string, files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {
     const full = join(dir, path);
     mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, text);
+    writeFile(full, text);
   }
   return dir;
 }
@@ -95,7 +96,7 @@ export function timedFixtures(bench: Bench): Promise<TimedFixtures> {
     const extra = (share: number) => Math.round((share * baseImportMs) / perIterationMs);
     const loops = { base: baseLoops, plus3: baseLoops + extra(0.03), plus10: baseLoops + extra(0.1) };
     const baseCopy = join(bench.work, "base-copy");
-    cpSync(base, baseCopy, { recursive: true });
+    copyTree(base, baseCopy);
     const fixtures: TimedFixtures = {
       base,
       baseCopy,

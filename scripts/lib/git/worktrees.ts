@@ -5,10 +5,11 @@
  * process.ts); a run that was killed outright leaves a folder whose owner pid is dead,
  * and the next run removes it and prunes the repository's worktree list.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { onExit, pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../process.ts";
+import { writeFile } from "../write.ts";
 import { git, lastLine } from "./run.ts";
 
 const OWNER_FILE = "coldstart-owner.json";
@@ -50,7 +51,7 @@ export function addWorktree(repo: string, commit: string, label: string): string
     if (existsSync(repo) && worktreeRecords(repo).includes(dir)) git(repo, ["worktree", "prune"]);
   });
   owned.set(dir, { dir, repo, remove });
-  writeFileSync(join(folder, OWNER_FILE), `${JSON.stringify({ pid: process.pid, repo, commit, label })}\n`);
+  writeFile(join(folder, OWNER_FILE), `${JSON.stringify({ pid: process.pid, repo, commit, label })}\n`);
   const add = () => git(repo, ["-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet", dir, commit]);
   let added = add();
   // Another process adding a worktree to the same repository at that instant can make git

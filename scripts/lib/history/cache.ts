@@ -13,14 +13,14 @@
  * The folder holds a `.gitignore` of `*`: git never shows it as untracked.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { arch, cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Counter } from "../measure/counter.ts";
 import type { PythonInfo } from "../measure/python.ts";
 import type { QuantityKey } from "../quantities.ts";
-import { ensureDir, writeFileAtomic } from "../result/files.ts";
+import { ensureDir, writeFile } from "../write.ts";
 import { type LoadedResult, parseResult } from "../result/read.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { CommitFacts } from "./model.ts";
@@ -148,7 +148,7 @@ export class ResultCache {
       subject: facts.subject, author: facts.author, date: facts.date, first_parent_depth: facts.depth, host: hostname(), cache_key: this.key,
     };
     const text = `${JSON.stringify({ ...raw, history: info }, null, 2)}\n`;
-    writeFileAtomic(path, text);
+    writeFile(path, text, { flag: "--out" });
     rmSync(join(this.dir, "cold_start_latest.json"), { force: true });
     const file: CachedFile = { path, result: parseResult(text, path), commit: facts.commit };
     this.loaded.set(path, file);
@@ -160,6 +160,6 @@ export class ResultCache {
   prepare(): void {
     ensureDir(this.dir);
     const ignore = join(this.dir, ".gitignore");
-    if (!existsSync(ignore)) writeFileSync(ignore, "# coldstart's measurement cache (bench --bisect / --history)\n*\n");
+    if (!existsSync(ignore)) writeFile(ignore, "# coldstart's measurement cache (bench --bisect / --history)\n*\n");
   }
 }

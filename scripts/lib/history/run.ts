@@ -110,13 +110,13 @@ async function runHistory(setup: Setup, out: Output, options: MeasureArgs, repor
 }
 
 async function emit(text: string, report: ReportArgs, out: Output, tool: string): Promise<void> {
-  const { writeFileAtomic } = await import("../result/files.ts");
+  const { writeFile } = await import("../write.ts");
   out.stop();
   if (report.output === null) {
     await Bun.write(Bun.stdout, text);
     return;
   }
-  writeFileAtomic(report.output, text, "--output");
+  writeFile(report.output, text, { flag: "--output" });
   await Bun.write(Bun.stderr, `${tool}: wrote ${report.output}\n`);
 }
 

@@ -107,7 +107,7 @@ export async function prepare(question: Question, args: ParsedArgs, options: Mea
     throw new UserError(`--primary ${measurement}: not a configured measurement (${config.imports.map((spec) => spec.name).join(", ")})`);
   }
   const outDir = options.out ?? join(target, "benchmark_results");
-  const { ensureWritableDir } = await import("../result/files.ts");
+  const { ensureWritableDir } = await import("../write.ts");
   ensureWritableDir(outDir);
   const { checkReportPaths } = await import("../render/emit.ts");
   checkReportPaths(report);

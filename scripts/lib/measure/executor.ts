@@ -8,9 +8,10 @@
  * timeout holds until the harness's result is in, whatever holds the pipes open; when the
  * job ends, nothing it started is left running.
  */
-import { accessSync, constants, writeFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { UserError } from "../errors.ts";
+import { writeSetting } from "../write.ts";
 import type { QuantityValues } from "../quantities.ts";
 import {
   groupAlive, killGroup, killMarked, newMarker, RUN_MARKER, TEMP_PREFIXES, temporaryDir, trackChild, untrackChild, waitGroupGone,
@@ -371,5 +372,5 @@ export function checkDropCaches(): void {
 
 export function dropPageCache(): void {
   Bun.spawnSync(["sync"]);
-  writeFileSync(DROP_CACHES, "3\n");
+  writeSetting(DROP_CACHES, "3\n");
 }

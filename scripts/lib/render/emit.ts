@@ -3,10 +3,9 @@
  * `--output` (atomically), an html copy with `--html`, the markdown to
  * $GITHUB_STEP_SUMMARY with `--github`. Output paths are checked before any work.
  */
-import { appendFileSync } from "node:fs";
 import type { Comparison } from "../compare/model.ts";
 import { UserError } from "../errors.ts";
-import { ensureWritableFile, writeFileAtomic } from "../result/files.ts";
+import { appendFile, ensureWritableFile, STDOUT, writeFile } from "../write.ts";
 import type { ReportArgs } from "../options.ts";
 import { isTerminal, stdoutPalette } from "./color.ts";
 import { renderReport } from "./index.ts";
@@ -29,11 +28,11 @@ export async function emitReport(comparison: Comparison, report: ReportArgs, too
     charts: toTerminal && report.charts && isTerminal(1),
   });
   if (report.html !== null) {
-    writeFileAtomic(report.html, report.format === "html" ? text : renderReport(comparison, "html"), "--html");
-    await write(Bun.stderr, `${tool}: wrote ${report.html}\n`);
+    writeFile(report.html, report.format === "html" ? text : renderReport(comparison, "html"), { flag: "--html" });
+    if (report.html !== STDOUT) await write(Bun.stderr, `${tool}: wrote ${report.html}\n`);
   }
   if (report.output !== null) {
-    writeFileAtomic(report.output, text, "--output");
+    writeFile(report.output, text, { flag: "--output" });
     await write(Bun.stderr, `${tool}: wrote ${report.output}\n`);
   } else {
     await write(Bun.stdout, text);
@@ -46,7 +45,7 @@ export async function emitReport(comparison: Comparison, report: ReportArgs, too
     }
     const markdown = report.format === "markdown" ? text : renderReport(comparison, "markdown");
     try {
-      appendFileSync(summaryPath, `${markdown}\n`);
+      appendFile(summaryPath, `${markdown}\n`);
     } catch (error) {
       throw new UserError(`cannot append to GITHUB_STEP_SUMMARY (${summaryPath}): ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -4,7 +4,7 @@
  */
 import type { Trend } from "../history/model.ts";
 import type { ReportArgs } from "../options.ts";
-import { writeFileAtomic } from "../result/files.ts";
+import { STDOUT, writeFile } from "../write.ts";
 import { isTerminal, stdoutPalette } from "./color.ts";
 import { renderTrendHtml } from "./history-html.ts";
 import { renderTrendTerminal } from "./history-terminal.ts";
@@ -15,11 +15,11 @@ export async function emitTrend(trend: Trend, report: ReportArgs, options: { jso
     : format === "html" ? renderTrendHtml(trend)
     : renderTrendTerminal(trend, report.output === null && isTerminal(1) ? stdoutPalette() : undefined);
   if (report.html !== null) {
-    writeFileAtomic(report.html, format === "html" ? text : renderTrendHtml(trend), "--html");
-    await Bun.write(Bun.stderr, `${options.tool}: wrote ${report.html}\n`);
+    writeFile(report.html, format === "html" ? text : renderTrendHtml(trend), { flag: "--html" });
+    if (report.html !== STDOUT) await Bun.write(Bun.stderr, `${options.tool}: wrote ${report.html}\n`);
   }
   if (report.output !== null) {
-    writeFileAtomic(report.output, text, "--output");
+    writeFile(report.output, text, { flag: "--output" });
     await Bun.write(Bun.stderr, `${options.tool}: wrote ${report.output}\n`);
   } else {
     await Bun.write(Bun.stdout, text);

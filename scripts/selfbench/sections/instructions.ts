@@ -16,7 +16,8 @@
  * The timed part of each comparison is cut to one run (iterations 1, no warm-up): it only
  * warms the bytecode cache here; the verdict speaks for the counts.
  */
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { copyTree, writeFile } from "../../lib/write.ts";
 import { join } from "node:path";
 import { PythonExecutor } from "../../lib/measure/executor.ts";
 import { instructionCounter, prepareTree } from "../../lib/measure/trees.ts";
@@ -37,11 +38,11 @@ const COUNT_CONFIG = { metric: "instructions", iterations: 1, warmup: 0, max_ite
 
 /** The demo package, plus (when `loops` is given) a module `_work` running a loop, imported last. */
 function demoTree(dir: string, loops: number | null): string {
-  cpSync(join(DEMO_FIXTURES, "main"), dir, { recursive: true });
+  copyTree(join(DEMO_FIXTURES, "main"), dir);
   if (loops !== null) {
     const init = join(dir, PKG, "__init__.py");
-    writeFileSync(init, `${readFileSync(init, "utf8")}from . import _work\n`);
-    writeFileSync(join(dir, PKG, "_work.py"), loopSource(loops));
+    writeFile(init, `${readFileSync(init, "utf8")}from . import _work\n`);
+    writeFile(join(dir, PKG, "_work.py"), loopSource(loops));
   }
   return dir;
 }

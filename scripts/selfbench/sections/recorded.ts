@@ -6,7 +6,8 @@
  * fastest-run test (compareBestCase) — and, for reference, the unpaired Mann–Whitney —:
  * false alarms among the A/A comparisons, detections among the +10% ones.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "../../lib/write.ts";
 import { dirname, join, relative } from "node:path";
 import { median } from "../../lib/stats/describe.ts";
 import { compareBestCase, compareTypical, type Direction } from "../../lib/stats/verdict.ts";
@@ -54,7 +55,7 @@ export async function runRecorded(bench: Bench): Promise<SectionResult> {
   const path = bench.quick ? join(bench.work, "paired-30-rounds.json") : RECORDED_FILE;
   mkdirSync(dirname(path), { recursive: true });
   const text = formatRecorded(recorded);
-  writeFileSync(path, text);
+  writeFile(path, text);
   validateRecorded(JSON.parse(text), path);
   bench.log(`  samples saved to ${path}`);
 

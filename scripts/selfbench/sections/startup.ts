@@ -9,7 +9,8 @@
  * `-X importtime` run and the importers of every module — as large as runpod's. The
  * candidate loads one more subpackage, so the report has a module diff to show.
  */
-import { statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
+import { writeFile } from "../../lib/write.ts";
 import { join } from "node:path";
 import { benchConfig, type Bench, type Row, type SectionResult, ROOT } from "../common.ts";
 import { median } from "../../lib/stats/describe.ts";
@@ -58,7 +59,7 @@ export async function runpodSizedFiles(bench: Bench): Promise<{ files: [string, 
   );
   const files = results.map((result, index) => {
     const path = join(bench.work, `runpod-sized-${index === 0 ? "main" : "feature"}.json`);
-    writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`); // as saveResult writes them
+    writeFile(path, `${JSON.stringify(result, null, 2)}\n`); // as saveResult writes them
     return path;
   }) as [string, string];
   const first = results[0]!;
