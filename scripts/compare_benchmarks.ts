@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     const report = reportArgs(args);
     if (report.format === "markdown") throw new UserError("--history reports in the terminal, as JSON or as HTML (--format terminal|json|html)");
     checkReportPaths(report);
-    const { DEFAULT_THRESHOLD_PCT } = await import("./lib/history/model.ts");
+    const { DEFAULT_THRESHOLD_PCT } = await import("./lib/model/history.ts");
     const trend = await assembleHistory(args.positionals, { thresholdPct: numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT, measurement: report.primary });
     await emitTrend(trend, report, { json: false, tool: TOOL });
     return 0;

@@ -4,7 +4,7 @@
  * interpreters, write the result file, and gate on budgets.
  */
 import { join } from "node:path";
-import { budgetFailed, checkBudgets } from "./lib/compare/budgets.ts";
+import { budgetFailed, checkBudgets } from "./lib/budgets.ts";
 import { type Config, loadConfig } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { describeWorkingTree, gitTopLevel, resolveTarget } from "./lib/git/tree.ts";

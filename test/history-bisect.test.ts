@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { detectCounter } from "../scripts/lib/measure/counter.ts";
-import type { BisectReport } from "../scripts/lib/history/model.ts";
+import type { BisectReport } from "../scripts/lib/model/history.ts";
 import { buildHistoryRepo, makeDirty, repoSnapshot } from "./history-fixture.ts";
 import { cleanupTempDirs, ROOT, runScript, tempDir } from "./helpers.ts";
 

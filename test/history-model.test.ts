@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { bisect, judge, maxSteps, type PairSource, stepLevel } from "../scripts/lib/history/bisect.ts";
 import type { CachedFile } from "../scripts/lib/history/cache.ts";
 import { inShard, parseRange, parseShard, sample } from "../scripts/lib/history/commits.ts";
-import type { CommitFacts, Figures } from "../scripts/lib/history/model.ts";
+import type { CommitFacts, Figures } from "../scripts/lib/model/history.ts";
 import { historyBatches } from "../scripts/lib/history/sources.ts";
 import { buildTrend, type PointInput } from "../scripts/lib/history/trend.ts";
 import { pointsFromFiles } from "../scripts/lib/history/assemble.ts";

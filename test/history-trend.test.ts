@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Trend } from "../scripts/lib/history/model.ts";
+import type { Trend } from "../scripts/lib/model/history.ts";
 import { renderTrendTerminal } from "../scripts/lib/render/history-terminal.ts";
 import { CHROMIUM, colourStats, luminance, screenshot } from "./chromium.ts";
 import { buildHistoryRepo, repoSnapshot } from "./history-fixture.ts";

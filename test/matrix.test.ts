@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildComparison } from "../scripts/lib/compare/build.ts";
 import { planGroups, runnerLabel } from "../scripts/lib/compare/matrix.ts";
-import type { Comparison } from "../scripts/lib/compare/model.ts";
+import type { Comparison } from "../scripts/lib/model/comparison.ts";
 import { renderReport } from "../scripts/lib/render/index.ts";
 import { parseResult, resultFilesIn, type LoadedResult } from "../scripts/lib/result/read.ts";
 

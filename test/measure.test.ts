@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../scripts/lib/config.ts";
 import { measureTrees } from "../scripts/lib/measure/trees.ts";
-import { isPackageModule } from "../scripts/lib/result/build.ts";
+import { isPackageModule } from "../scripts/lib/measure/result.ts";
 import { alive, cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
 
 setDefaultTimeout(120_000);

@@ -8,7 +8,7 @@ import { loadConfig } from "../scripts/lib/config.ts";
 import { buildComparison } from "../scripts/lib/compare/build.ts";
 import { measureTrees } from "../scripts/lib/measure/trees.ts";
 import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
-import { checkBudgets, budgetFailed } from "../scripts/lib/compare/budgets.ts";
+import { checkBudgets, budgetFailed } from "../scripts/lib/budgets.ts";
 import { validateResult } from "../scripts/lib/result/read.ts";
 import { cleanupTempDirs, sh, tempDir, writeTree } from "./helpers.ts";
 

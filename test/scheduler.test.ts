@@ -8,7 +8,7 @@ import type { Executor, Job, JobResult, JobSuccess, TreeRuntime } from "../scrip
 import type { QuantityValues } from "../scripts/lib/quantities.ts";
 import type { PythonInfo } from "../scripts/lib/measure/python.ts";
 import { COUNT_ROUNDS, countedSamples, newTreeRecords, schedule } from "../scripts/lib/measure/scheduler.ts";
-import { buildResult } from "../scripts/lib/result/build.ts";
+import { buildResult } from "../scripts/lib/measure/result.ts";
 
 const PYTHON: PythonInfo = {
   requested: "python3", executable: "/usr/bin/python3", version: "3.11.2", versionInfo: [3, 11, 2], platform: "Linux", cpu: "x", cpuCount: 2, inVenv: false,

@@ -27,8 +27,8 @@ import {
   parseHotspotsReport,
   parseImporters,
   parseImportersReport,
-  type ImporterRecord,
 } from "../scripts/lib/measure/why.ts";
+import type { ImporterRecord } from "../scripts/lib/result/schema.ts";
 
 setDefaultTimeout(120_000);
 

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildComparison } from "../lib/compare/build.ts";
-import type { MeasurementRow } from "../lib/compare/model.ts";
+import type { MeasurementRow } from "../lib/model/comparison.ts";
 import { type Config, type ConfigInput, resolveConfig } from "../lib/config.ts";
 import type { Counter } from "../lib/measure/counter.ts";
 import type { PythonInfo } from "../lib/measure/python.ts";

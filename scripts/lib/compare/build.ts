@@ -16,7 +16,7 @@ import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
 import {
   type CandidateComparison, COMPARISON_FORMAT_VERSION, type Comparison, type Gate, type MeasurementRow, type QuantityRow,
   type Reason, type Side, type Summary, type Verdict,
-} from "./model.ts";
+} from "../model/comparison.ts";
 
 export interface ComparisonOptions {
   /** Measurement the summary speaks from; default: the baseline's first shared one. */

@@ -9,7 +9,7 @@ import { importChain, packageChain, packageKind } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
   PackageDiffRow,
-} from "./model.ts";
+} from "../model/comparison.ts";
 
 /** How many rows the import-time diffs keep. */
 export const DIFF_LIMIT = 10;

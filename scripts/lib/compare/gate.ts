@@ -5,7 +5,7 @@
  * regression (1); a primary comparison without a verdict — too few runs, no samples, a
  * failed baseline, or noise too large to see a PCT % change — is inconclusive (3).
  */
-import type { Gate, GateReason, LazyRow, MeasurementRow } from "./model.ts";
+import type { Gate, GateReason, LazyRow, MeasurementRow } from "../model/comparison.ts";
 
 export function gateOf(rows: readonly MeasurementRow[], lazy: readonly LazyRow[], thresholdPct: number): Gate {
   const regressions: GateReason[] = [];

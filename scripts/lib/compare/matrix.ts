@@ -8,7 +8,7 @@
  */
 import { UserError } from "../errors.ts";
 import type { LoadedResult } from "../result/read.ts";
-import type { CandidateComparison, Comparison, Matrix, MatrixAxis, MatrixCell, MatrixGroup, MatrixRow } from "./model.ts";
+import type { CandidateComparison, Comparison, Matrix, MatrixAxis, MatrixCell, MatrixGroup, MatrixRow } from "../model/comparison.ts";
 
 /** Which comparisons to make: indices into the results (in the order they become sides). */
 export interface GroupPlan {

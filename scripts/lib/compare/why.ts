@@ -3,7 +3,7 @@
  * text, and the package lines of a module diff (one-module standard-library packages folded
  * into one line, the others one per line with the chain that loads them).
  */
-import type { ImporterRecord, ModuleKind, RootKind, SourcePlace } from "../measure/why.ts";
+import type { ImporterRecord, ModuleKind, RootKind, SourcePlace } from "../result/schema.ts";
 
 /** The statement's pseudo-module name in the importers records. */
 export const STATEMENT = "__coldstart__";

@@ -8,7 +8,7 @@ import { UserError } from "../errors.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { expandResultPaths, readResult } from "../result/read.ts";
 import { historyInfo } from "./cache.ts";
-import type { Trend } from "./model.ts";
+import type { Trend } from "../model/history.ts";
 import { buildTrend, type PointInput } from "./trend.ts";
 
 export interface AssembleOptions {

@@ -19,8 +19,8 @@ import { UserError } from "../errors.ts";
 import { ALPHA } from "../stats/verdict.ts";
 import type { CachedFile } from "./cache.ts";
 import { compareFiles } from "./figures.ts";
-import type { BisectReport, BisectStep, CommitFacts, Figures, FirstSlow, Judgement } from "./model.ts";
-import { HISTORY_FORMAT_VERSION } from "./model.ts";
+import type { BisectReport, BisectStep, CommitFacts, Figures, FirstSlow, Judgement } from "../model/history.ts";
+import { HISTORY_FORMAT_VERSION } from "../model/history.ts";
 
 export interface MeasuredPair {
   baseline: CachedFile;

@@ -22,18 +22,8 @@ import type { PythonInfo } from "../measure/python.ts";
 import type { QuantityKey } from "../quantities.ts";
 import { ensureDir, writeFile } from "../write.ts";
 import { type LoadedResult, parseResult } from "../result/read.ts";
-import type { ResultFile } from "../result/schema.ts";
-import type { CommitFacts } from "./model.ts";
-
-/** The `history` object of a cache file. */
-export interface HistoryInfo {
-  subject: string;
-  author: string;
-  date: string;
-  first_parent_depth: number | null;
-  host: string;
-  cache_key: string;
-}
+import type { HistoryInfo, ResultFile } from "../result/schema.ts";
+import type { CommitFacts } from "../model/history.ts";
 
 export interface KeyInput {
   config: Config;

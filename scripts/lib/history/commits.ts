@@ -7,7 +7,7 @@
 import { UserError } from "../errors.ts";
 import { commitInfo, resolveCommit, WORKTREE_WORDS } from "../git/refs.ts";
 import { git, lastLine } from "../git/run.ts";
-import type { CommitFacts } from "./model.ts";
+import type { CommitFacts } from "../model/history.ts";
 
 /** The first-parent path from `from` (exclusive) to `to` (inclusive) with `from` first: [from, c1, ..., to]. */
 export interface CommitPath {

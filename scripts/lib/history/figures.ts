@@ -3,10 +3,10 @@
  * measurement that a bisect step or a history change speaks from.
  */
 import { buildComparison } from "../compare/build.ts";
-import type { CandidateComparison, MeasurementRow } from "../compare/model.ts";
+import type { CandidateComparison, MeasurementRow } from "../model/comparison.ts";
 import { UserError } from "../errors.ts";
 import type { LoadedResult } from "../result/read.ts";
-import type { Figures } from "./model.ts";
+import type { Figures } from "../model/history.ts";
 
 export interface Compared {
   comparison: CandidateComparison | null;

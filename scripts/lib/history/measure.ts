@@ -13,7 +13,7 @@ import { measureRefs, type Target } from "../refs.ts";
 import type { Reporter } from "../render/progress.ts";
 import type { Environment } from "../result/schema.ts";
 import { type CachedFile, type ResultCache, runsOf } from "./cache.ts";
-import type { CommitFacts } from "./model.ts";
+import type { CommitFacts } from "../model/history.ts";
 
 export interface MeasureContext {
   top: string;

@@ -9,7 +9,7 @@ import type { ParsedArgs } from "../settings.ts";
 import { VERSION } from "../settings.ts";
 import type { MeasureContext } from "./measure.ts";
 import { spinnerOnly } from "./measure.ts";
-import type { BisectReport } from "./model.ts";
+import type { BisectReport } from "../model/history.ts";
 import { parseQuestion, prepare, type Setup } from "./setup.ts";
 
 interface Output {

@@ -15,7 +15,7 @@ import type { ParsedArgs } from "../settings.ts";
 import { numberValue, stringValue } from "../settings.ts";
 import { cacheKey, ResultCache } from "./cache.ts";
 import { type CommitPath, commitPath, parseRange, parseShard, type Shard } from "./commits.ts";
-import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "./model.ts";
+import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "../model/history.ts";
 
 export type Question =
   | { kind: "bisect"; good: string; bad: string }

@@ -19,7 +19,7 @@ import type { PairSource } from "./bisect.ts";
 import type { CachedFile } from "./cache.ts";
 import { inShard, type Shard } from "./commits.ts";
 import { bestCached, cachedPair, type MeasureContext, measureCommits, runs } from "./measure.ts";
-import type { CommitFacts } from "./model.ts";
+import type { CommitFacts } from "../model/history.ts";
 import type { PointInput } from "./trend.ts";
 
 /** Trees measured together in one history batch. */

@@ -17,7 +17,7 @@ import { historyInfo, runsOf } from "./cache.ts";
 import { compareFiles } from "./figures.ts";
 import {
   type ChangeVerdict, type CommitFacts, type Figures, HISTORY_FORMAT_VERSION, type Machine, type Trend, type TrendNote, type TrendPoint,
-} from "./model.ts";
+} from "../model/history.ts";
 
 /** A result file of one commit. */
 export interface PointFile {

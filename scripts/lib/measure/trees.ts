@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.ts";
 import { pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../process.ts";
-import { buildResult } from "../result/build.ts";
+import { buildResult } from "./result.ts";
 import type { Environment, ResultFile } from "../result/schema.ts";
 import { UserError } from "../errors.ts";
 import { type Counter, COUNTED_ENV, detectCounter, noCounterMessage } from "./counter.ts";

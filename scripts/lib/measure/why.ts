@@ -25,58 +25,10 @@
  */
 import { HOTSPOTS } from "./why-hotspots.ts";
 import { IMPORTERS, WHY_MARKER } from "./why-importers.ts";
+import type { Hotspot, ImporterRecord, RootKind } from "../result/schema.ts";
 
 export { HOTSPOTS, IMPORTERS, WHY_MARKER };
 
-/** Where a file lives. "statement": the measured statement itself (file null). */
-export type RootKind = "tree" | "site" | "stdlib" | "statement" | "other";
-
-/** What an imported module is, from its own location (built-in and frozen modules are "stdlib"). */
-export type ModuleKind = "stdlib" | "third-party" | "first-party" | "other";
-
-/** A place in the source: the importing (or calling) module, its file, line and that line's text. */
-export interface SourcePlace {
-  /** The module whose code runs there (`f_globals['__name__']`); "__coldstart__" is the statement. */
-  by: string | null;
-  /** Relative to the root named by `root` (absolute for "other"); null for the statement. */
-  file: string | null;
-  /** 1-based line number. */
-  line: number | null;
-  /** The line's text, stripped (a statement continued over several lines is joined). */
-  code: string | null;
-  root?: RootKind;
-}
-
-/**
- * Who imported a module. `by` is the importing module ("__coldstart__" = the statement
- * itself), null when unknown (the module reached sys.modules without passing the finder:
- * inserted by C code or by hand, or found by a finder placed before ours). `startup`: the
- * module was loaded by interpreter start-up, before the statement ran.
- */
-export interface ImporterRecord {
-  by: string | null;
-  file: string | null;
-  line: number | null;
-  code: string | null;
-  startup?: true;
-  /** Where the importing file lives (see `file`). */
-  root?: RootKind;
-  /** What the imported module itself is, from its own file (absent when it has no location). */
-  kind?: ModuleKind;
-  /** The function (qualified name on 3.11+) containing the import, when not at module top level. */
-  function?: string;
-  /**
-   * Set when the importer is unknown but the same module object is in sys.modules under
-   * another name that was imported normally (e.g. `requests.packages.urllib3` → `urllib3`).
-   */
-  alias?: string;
-  /**
-   * When the import ran inside a function: the nearest module-level line up the call stack
-   * that led to it (e.g. `acme/__init__.py:3 configure()`), so an import done by a helper
-   * called at import time still points at the caller's top-level line.
-   */
-  via?: SourcePlace;
-}
 
 /** Everything the importers run reports. */
 export interface ImportersReport {
@@ -88,38 +40,6 @@ export interface ImportersReport {
   warnings: string[];
   /** Every module in sys.modules right after the statement, by name. */
   modules: Record<string, ImporterRecord>;
-}
-
-/**
- * One line of a module's top-level code that calls something, aggregated over its calls.
- * `ms` excludes the imports the call made (those are `import_ms`, explained by importers),
- * so a module's hotspots add up to at most its `module_self_ms`.
- */
-export interface Hotspot {
-  module: string;
-  /** As `ImporterRecord.file`: relative to `root`. */
-  file: string | null;
-  /** Line of the call in `module`'s top-level code; null for "(top-level code)". */
-  line: number | null;
-  /**
-   * The callee: `re.compile`, `time.sleep`, `probe.get_info`, `dict.update`, `class Config`
-   * (a class body run at import time). "(top-level code)" is the module's own bytecode
-   * outside any call (self time no call accounts for).
-   */
-  call: string;
-  /** Milliseconds, summed over `count` calls, nested imports excluded. */
-  ms: number;
-  /** How many times this line made this call (a loop: `re.compile(...) ×40`). */
-  count: number;
-  /** Milliseconds spent importing modules inside these calls (not in `ms`). */
-  import_ms?: number;
-  root?: RootKind;
-  /** The module's self time, ms: its body's run time minus its nested imports. */
-  module_self_ms?: number;
-  /** The module's body run time including its nested imports, ms. */
-  module_total_ms?: number;
-  /** The whole statement under the profiler, ms: the denominator for "37% of import demopkg". */
-  statement_ms?: number;
 }
 
 /** Per-module timing from the hotspots run. */

@@ -4,7 +4,7 @@
  * which imports) or why there is nothing to bisect. Reads the bisect model only.
  */
 import { printable } from "../errors.ts";
-import type { BisectReport, BisectStep } from "../history/model.ts";
+import type { BisectReport, BisectStep } from "../model/history.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import {
   figuresText, judgementTone, judgementWord, metricSentence, notReproducible, shortCommit, signed, stepDetail,

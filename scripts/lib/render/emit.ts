@@ -3,7 +3,7 @@
  * `--output` (atomically), an html copy with `--html`, the markdown to
  * $GITHUB_STEP_SUMMARY with `--github`. Output paths are checked before any work.
  */
-import type { Comparison } from "../compare/model.ts";
+import type { Comparison } from "../model/comparison.ts";
 import { UserError } from "../errors.ts";
 import { appendFile, ensureWritableFile, STDOUT, writeFile } from "../write.ts";
 import type { ReportArgs } from "../options.ts";

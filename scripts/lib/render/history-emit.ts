@@ -2,7 +2,7 @@
  * Writing a trend where it was asked for: terminal, json or html to stdout or `--output`
  * (atomically), an html copy with `--html`. Shared by bench --history and compare --history.
  */
-import type { Trend } from "../history/model.ts";
+import type { Trend } from "../model/history.ts";
 import type { ReportArgs } from "../options.ts";
 import { STDOUT, writeFile } from "../write.ts";
 import { isTerminal, stdoutPalette } from "./color.ts";

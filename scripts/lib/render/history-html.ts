@@ -6,7 +6,7 @@
  * are not comparable). Reads the trend model only; every text from a file goes through
  * escapeXml.
  */
-import type { Trend } from "../history/model.ts";
+import type { Trend } from "../model/history.ts";
 import { quantity } from "../quantities.ts";
 import { htmlPage, STYLE } from "./html-style.ts";
 import {

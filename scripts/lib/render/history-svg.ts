@@ -4,7 +4,7 @@
  * commits that failed) and the module count per commit on the same commit axis. Pure:
  * the same trend gives the same markup; colours are CSS classes (light and dark).
  */
-import type { Trend, TrendPoint } from "../history/model.ts";
+import type { Trend, TrendPoint } from "../model/history.ts";
 import { changeText, shortCommit, trendNumber, trendUnit, trendValue } from "./history-words.ts";
 import { escapeXml as esc, formatTick, linearScale, niceTicks, num, paddedDomain, type Scale } from "./svg.ts";
 

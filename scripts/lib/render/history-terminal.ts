@@ -4,7 +4,7 @@
  * a significant step) — then the marked steps and the notes. Reads the trend model only.
  */
 import { printable } from "../errors.ts";
-import type { Trend, TrendPoint } from "../history/model.ts";
+import type { Trend, TrendPoint } from "../model/history.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import { changeText, changeTone, markerRule, noteText, rangeText, shortCommit, signed, trendNumber, trendUnit } from "./history-words.ts";
 import { quantity } from "../quantities.ts";

@@ -2,7 +2,7 @@
  * Words for measuring over time (bisect steps, history changes and notes), shared by the
  * terminal, markdown and html renderers; numbers and units through words.ts.
  */
-import type { BisectReport, BisectStep, ChangeVerdict, Figures, Trend, TrendChange, TrendNote } from "../history/model.ts";
+import type { BisectReport, BisectStep, ChangeVerdict, Figures, Trend, TrendChange, TrendNote } from "../model/history.ts";
 import { quantity, type QuantityKey } from "../quantities.ts";
 import { formatNumber, formatP, formatPct, formatValue, plural, reasonText, type Tone, unitLabel } from "./words.ts";
 

@@ -3,7 +3,7 @@
  * them), lazy checks, the import-time breakdown (icicles whose hover titles carry chains
  * and hotspots, then a "Why" list), and each file's environment. Model in, markup out.
  */
-import type { Comparison } from "../compare/model.ts";
+import type { Comparison } from "../model/comparison.ts";
 import { formatMs } from "./words.ts";
 import { escapeXml as esc, icicle, type ImportNode, importTree, treeTotalUs } from "./svg.ts";
 import { importChain } from "../compare/why.ts";

@@ -6,7 +6,7 @@
  * the import-time breakdown with the chains and hotspots, and each file's environment.
  * It reads only the comparison model. Every text from an input file goes through escapeXml.
  */
-import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../compare/model.ts";
+import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
 import { sideRole } from "../compare/matrix.ts";
 import { environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";

@@ -2,7 +2,7 @@
  * The report formats, as a table: each renderer turns the one comparison model into text.
  * `--format` picks one; `--html FILE` is a shortcut for a second, html copy.
  */
-import type { Comparison } from "../compare/model.ts";
+import type { Comparison } from "../model/comparison.ts";
 import type { Palette } from "./color.ts";
 import { render as html } from "./html.ts";
 import { render as json } from "./json.ts";

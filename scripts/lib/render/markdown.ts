@@ -3,7 +3,7 @@
  * sections and figures as the terminal report, as GitHub-flavoured tables. Text from input
  * files is escaped so it cannot break the layout.
  */
-import type { CandidateComparison, Comparison, MeasurementRow } from "../compare/model.ts";
+import type { CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {

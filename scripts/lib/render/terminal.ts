@@ -4,7 +4,7 @@
  * one estimate, then the diffs. Colour only through the palette; names from input files
  * go through printable().
  */
-import type { CandidateComparison, Comparison, MeasurementRow, QuantityRow, Side } from "../compare/model.ts";
+import type { CandidateComparison, Comparison, MeasurementRow, QuantityRow, Side } from "../model/comparison.ts";
 import { printable } from "../errors.ts";
 import { quantity } from "../quantities.ts";
 import { plainPalette, type Palette } from "./color.ts";

@@ -3,11 +3,11 @@
  * the seed's words: module counts, lazy checks, warnings, the -X importtime offenders,
  * where the time goes (hotspots), interpreter start-up, memory and CPU, budgets.
  */
-import type { BudgetCheck } from "../compare/budgets.ts";
+import type { BudgetCheck } from "../budgets.ts";
 import type { Config } from "../config.ts";
 import { topOffenders } from "../measure/importtime.ts";
 import { quantity } from "../quantities.ts";
-import { moduleStatement } from "../result/build.ts";
+import { moduleStatement } from "../measure/result.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { SampleWarning } from "../stats/warnings.ts";
 import { formatAdds, formatMs, formatValue, plural, waitingText } from "./words.ts";

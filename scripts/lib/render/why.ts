@@ -1,7 +1,7 @@
 /**
  * Import chains and package diffs as text, for every renderer.
  */
-import type { ChainLink, PackageDiffRow } from "../compare/model.ts";
+import type { ChainLink, PackageDiffRow } from "../model/comparison.ts";
 import { formatChain, importChain, packageLines } from "../compare/why.ts";
 import type { ResultFile } from "../result/schema.ts";
 

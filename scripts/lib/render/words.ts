@@ -5,7 +5,7 @@
  */
 import type {
   Comparison, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
-} from "../compare/model.ts";
+} from "../model/comparison.ts";
 import { quantity, type QuantityKey } from "../quantities.ts";
 
 export type Tone = "good" | "bad" | "same";

@@ -3,26 +3,9 @@
  * of coldstart uses (result file, comparison, renderers, budgets). Pure functions; the
  * unit is the quantity's own (ms, MB, instructions).
  */
+import type { Series, Stats } from "../result/schema.ts";
 
-/** Statistics of a series of samples. Every field is finite; quartiles are type 7 (numpy's default). */
-export interface Stats {
-  n: number;
-  min: number;
-  max: number;
-  mean: number;
-  median: number;
-  /** Sample standard deviation (n − 1). */
-  stddev: number;
-  /** Median absolute deviation from the median (unscaled). */
-  mad: number;
-  p25: number;
-  p75: number;
-}
-
-/** A quantity as stored: its statistics and every counted sample, in round order. */
-export interface Series extends Stats {
-  samples: number[];
-}
+export type { Series, Stats } from "../result/schema.ts";
 
 export function sortedCopy(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);

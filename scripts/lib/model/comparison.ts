@@ -12,7 +12,7 @@ import type { QuantityKey } from "../quantities.ts";
 import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import type { Series, Stats } from "../stats/describe.ts";
 import type { Direction, InconclusiveReason, TestOutcome } from "../stats/verdict.ts";
-import type { ChainLink, PackageKind } from "./why.ts";
+import type { ChainLink, PackageKind } from "../compare/why.ts";
 
 export const COMPARISON_FORMAT_VERSION = 2;
 

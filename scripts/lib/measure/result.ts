@@ -5,14 +5,14 @@
  */
 import { realpathSync } from "node:fs";
 import type { Config } from "../config.ts";
-import { COUNTED_ENV } from "../measure/counter.ts";
-import { aggregateImportTime } from "../measure/importtime.ts";
-import type { TreeRecords } from "../measure/scheduler.ts";
+import { COUNTED_ENV } from "./counter.ts";
+import { aggregateImportTime } from "./importtime.ts";
+import type { TreeRecords } from "./scheduler.ts";
 import { QUANTITIES, type QuantityKey } from "../quantities.ts";
 import { median, outlierIndices, roundTo, type Series, toSeries } from "../stats/describe.ts";
 import {
   type Environment, type ImportTimeRow, type LazyCheck, type Measurement, type Quantities, type ResultFile, SCHEMA_VERSION,
-} from "./schema.ts";
+} from "../result/schema.ts";
 
 export interface BuildContext {
   config: Config;

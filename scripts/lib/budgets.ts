@@ -3,9 +3,9 @@
  * "<measurement>.<quantity>.<stat>" (e.g. "acme_total.rss_mb.median") or
  * "modules.total" / "modules.filtered"; the threshold is in the quantity's unit.
  */
-import { type Budgets, parseBudgetKey } from "../config.ts";
-import { isQuantityKey, type QuantityKey } from "../quantities.ts";
-import type { ResultFile } from "../result/schema.ts";
+import { type Budgets, parseBudgetKey } from "./config.ts";
+import { isQuantityKey, type QuantityKey } from "./quantities.ts";
+import type { ResultFile } from "./result/schema.ts";
 
 export interface BudgetCheck {
   key: string;

@@ -6,7 +6,7 @@
  * Conventions as in compare/model.ts: every percentage is (reference − candidate) /
  * reference × 100, so a slowdown is negative; what cannot be computed is null.
  */
-import type { ChainLink, LazyRow, MeasurementRow, ModuleCountRow, ModuleDiff } from "../compare/model.ts";
+import type { ChainLink, LazyRow, MeasurementRow, ModuleCountRow, ModuleDiff } from "./comparison.ts";
 import type { QuantityKey } from "../quantities.ts";
 
 export const HISTORY_FORMAT_VERSION = 1;
