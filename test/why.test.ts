@@ -7,16 +7,8 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import {
-  chainComplete,
-  formatChain,
-  importChain,
-  moduleDiffLines,
-  packageChain,
-  packageKind,
-  packageLines,
-  type ChainLink,
-} from "../scripts/lib/compare/why.ts";
+import { chainComplete, type ChainLink, importChain, packageChain, packageKind } from "../scripts/lib/compare/why.ts";
+import { formatChain, moduleDiffLines, packageLines } from "../scripts/lib/render/why.ts";
 import {
   HOTSPOTS,
   IMPORTERS,
