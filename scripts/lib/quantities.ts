@@ -1,21 +1,52 @@
 /**
  * The quantities measured in every counted run: the one list to extend with a new one.
  *
- * A quantity comes from the harness (the child reports it in its result line), from the
- * process (the parent measures the child from outside) or from the instruction counter.
- * Everything downstream — the result file (`measurements.<name>.quantities.<key>`), the
- * reader, the comparison and its verdicts, every renderer and the budgets — iterates over
- * this list; adding a quantity means the harness (or executor) reporting it and one entry
- * here.
+ * A quantity comes from the harness (the child reports it in its result line, under its
+ * key), from the process (the parent measures the child from outside) or from the
+ * instruction counter. Everything downstream — the harness's parser, the result file
+ * (`measurements.<name>.quantities.<key>`), the reader, the comparison and its verdicts,
+ * every renderer, the single-tree report and the budgets — loops over this list, read at
+ * call time. Adding a quantity means the harness reporting it and one entry here (and a
+ * unit below, when it has a new one).
  */
 
 export type QuantityKey = "import_ms" | "process_ms" | "cpu_ms" | "rss_mb" | "instructions";
 
+/** How values of one unit are written: the one place a unit's formatting lives. */
+export interface UnitDef {
+  /** With the unit, for sentences: "12.35 ms", "41.2 MB", "171.52 M instructions". */
+  full(value: number): string;
+  /** For a narrow column: "12.35ms", "41.2MB", "230.89M". */
+  compact(value: number): string;
+  /** Without the unit, for a cell whose header names it (`header`). */
+  number(value: number): string;
+  /** What a column header names: "ms", "MB", "M instr". */
+  header: string;
+}
+
+/** A count in millions (2 decimals), or in billions from 1e9 (`gDigits` decimals). */
+const scaled = (value: number, gDigits: number, separator: string) =>
+  Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(gDigits)}${separator}G` : `${(value / 1e6).toFixed(2)}${separator}M`;
+
+export const UNITS = {
+  ms: { full: (v) => `${v.toFixed(2)} ms`, compact: (v) => `${v.toFixed(2)}ms`, number: (v) => v.toFixed(2), header: "ms" },
+  MB: { full: (v) => `${v.toFixed(1)} MB`, compact: (v) => `${v.toFixed(1)}MB`, number: (v) => v.toFixed(1), header: "MB" },
+  instructions: {
+    full: (v) => `${scaled(v, 3, " ")} instructions`,
+    compact: (v) => scaled(v, 2, ""),
+    number: (v) => (v / 1e6).toFixed(2),
+    header: "M instr",
+  },
+} satisfies Record<string, UnitDef>;
+export type UnitName = keyof typeof UNITS;
+
 export interface QuantityDef {
   key: QuantityKey;
-  /** What reports call it. */
+  /** What reports call it ("peak memory"). */
   label: string;
-  unit: "ms" | "MB" | "instructions";
+  /** A short column header ("Memory"). */
+  column: string;
+  unit: UnitName;
   /** Where each run's value comes from. */
   source: "harness" | "process" | "counter";
   /** Decimals a sample keeps in the result file. */
@@ -36,30 +67,43 @@ export interface QuantityDef {
    */
   floorPct?: number;
   /**
-   * What the interpreter alone (the interleaved `python -c pass` runs) contributes: the
-   * import's own share is the measurement minus it ("import adds 41 MB"). Null when the
-   * quantity already excludes start-up.
+   * A start-up figure: it includes what the interpreter alone (the interleaved
+   * `python -c pass` runs) contributes, so the import's own share is the measurement minus
+   * it ("import adds 41 MB"). False when the quantity covers the statement only.
    */
-  startup: "subtract" | null;
+  startup: boolean;
+  /** The import's CPU time: import time beyond it was spent waiting ("of which N ms not on the CPU"). */
+  waiting?: boolean;
+  /** Only on some systems (e.g. Linux's /proc): "n/a" elsewhere, never an error. */
+  platforms?: string;
 }
 
-export const QUANTITIES: readonly QuantityDef[] = [
-  { key: "import_ms", label: "import time", unit: "ms", source: "harness", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: null },
-  { key: "process_ms", label: "process time", unit: "ms", source: "process", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: "subtract" },
-  { key: "cpu_ms", label: "CPU time", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", pairable: true, startup: null },
-  { key: "rss_mb", label: "peak memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", pairable: true, startup: "subtract" },
+export const QUANTITIES: QuantityDef[] = [
+  { key: "import_ms", label: "import time", column: "Import", unit: "ms", source: "harness", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: false },
+  { key: "process_ms", label: "process time", column: "Process", unit: "ms", source: "process", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: true },
+  { key: "cpu_ms", label: "CPU time", column: "CPU", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", pairable: true, startup: false, waiting: true },
+  { key: "rss_mb", label: "peak memory", column: "Memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", pairable: true, startup: true },
   // The import's own instructions: each counted round's statement minus its `pass` run.
-  { key: "instructions", label: "instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: null },
+  { key: "instructions", label: "instructions", column: "Instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: false },
 ];
 
-export const QUANTITY_KEYS: readonly QuantityKey[] = QUANTITIES.map((quantity) => quantity.key);
+/** Every quantity's key, in list order (read at call time: the list may grow). */
+export function quantityKeys(): QuantityKey[] {
+  return QUANTITIES.map((def) => def.key);
+}
 
 export function quantity(key: QuantityKey): QuantityDef {
-  return QUANTITIES.find((def) => def.key === key)!;
+  const def = QUANTITIES.find((item) => item.key === key);
+  if (!def) throw new RangeError(`unknown quantity ${JSON.stringify(key)}`);
+  return def;
+}
+
+export function unitOf(key: QuantityKey): UnitDef {
+  return UNITS[quantity(key).unit];
 }
 
 export function isQuantityKey(value: string): value is QuantityKey {
-  return (QUANTITY_KEYS as readonly string[]).includes(value);
+  return QUANTITIES.some((def) => def.key === value);
 }
 
 /** One run's values, by quantity (a quantity the run did not measure is absent). */

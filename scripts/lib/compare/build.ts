@@ -4,7 +4,7 @@
  * quantity; every figure of a row comes from that one estimate.
  */
 import { UserError } from "../errors.ts";
-import { QUANTITIES, type QuantityKey } from "../quantities.ts";
+import { quantity, quantityKeys, type QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
 import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
@@ -114,14 +114,14 @@ function headlineOf(baseline: LoadedResult, candidate: LoadedResult, name: strin
 function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean, headline: boolean): QuantityRow {
   const base = baseline.measurements[name]?.quantities[key];
   const cand = candidate.measurements[name]?.quantities[key];
-  const def = QUANTITIES.find((quantity) => quantity.key === key)!;
+  const def = quantity(key);
   const adds = (result: LoadedResult, series: Series | undefined) =>
     series && result.interpreter[key] ? series.median - result.interpreter[key]!.median : null;
   const row: QuantityRow = {
     quantity: key,
     baseline: statsOf(base),
     candidate: statsOf(cand),
-    importAdds: def.startup === "subtract" ? { baseline: adds(baseline, base), candidate: adds(candidate, cand) } : null,
+    importAdds: def.startup ? { baseline: adds(baseline, base), candidate: adds(candidate, cand) } : null,
     direction: "inconclusive",
     reason: null,
     typical: null,
@@ -191,7 +191,7 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
       : { kind: "missing", side: where, source: result.source };
     return row;
   }
-  const keys = QUANTITIES.map((q) => q.key).filter((key) => base.quantities[key] || cand.quantities[key]);
+  const keys = quantityKeys().filter((key) => base.quantities[key] || cand.quantities[key]);
   row.quantities = [headline, ...keys.filter((key) => key !== headline)]
     .filter((key) => key === headline || keys.includes(key))
     .map((key) => quantityRow(key, baseline, candidate, name, paired, key === headline));

@@ -3,17 +3,17 @@
  * compiled binary carries it). Works on Python 3.8+.
  *
  * argv: [statement, comma-separated modules to check]. It times the statement with
- * perf_counter (wall) and process_time (CPU), snapshots sys.modules *before* importing
- * json (so the harness's own imports are neither timed nor counted), reads the peak
- * resident memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries
- * the spawning parent's size across fork and exec — and writes one JSON line to file
- * descriptor 3: a channel the
+ * perf_counter (wall) and process_time (CPU), snapshots sys.modules *before* importing json
+ * (so the harness's own imports are neither timed nor counted), reads the peak resident
+ * memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries the
+ * spawning parent's size across fork and exec — and writes one JSON line to file
+ * descriptor 3, its quantities under their keys (quantities.ts): a channel the
  * measured package cannot break by replacing or closing sys.stdout. The descriptor is not
  * inherited by subprocesses the import starts. `time` is removed again from sys.modules
  * when the harness was the one to load it, so module counts match a plain
  * `python -c "import pkg"`. Markers on fd 2 delimit the statement's `-X importtime` lines.
  */
-import type { QuantityValues } from "../quantities.ts";
+import { QUANTITIES, type QuantityValues } from "../quantities.ts";
 
 /** File descriptor the harness reports on (the executor passes a pipe there). */
 export const RESULT_FD = 3;
@@ -59,8 +59,8 @@ except OSError:
         _cs_rss_mb = _cs_rss / 1e6 if sys.platform == 'darwin' else _cs_rss * 1024 / 1e6
     except Exception:
         pass
-_cs_line = json.dumps({'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb,
-                       'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
+_cs_quantities = {'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb}
+_cs_line = json.dumps({'quantities': _cs_quantities, 'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
 _cs_data = _cs_line.encode()
 while _cs_data:
     _cs_data = _cs_data[_cs_os.write(_cs_out, _cs_data):]
@@ -83,7 +83,7 @@ print(json.dumps({
 `;
 
 export interface HarnessOutput {
-  /** import_ms, cpu_ms and rss_mb of this run. */
+  /** The harness quantities of this run (those it could measure here). */
   quantities: QuantityValues;
   modules: string[];
   loaded: string[];
@@ -94,11 +94,14 @@ export function parseHarnessOutput(text: string): HarnessOutput | null {
   const line = text.split("\n").find((candidate) => candidate.startsWith("{"));
   if (!line) return null;
   try {
-    const value = JSON.parse(line) as Record<string, unknown>;
-    if (typeof value.import_ms !== "number" || !Array.isArray(value.modules)) return null;
-    const quantities: QuantityValues = { import_ms: value.import_ms };
-    if (typeof value.cpu_ms === "number") quantities.cpu_ms = value.cpu_ms;
-    if (typeof value.rss_mb === "number") quantities.rss_mb = value.rss_mb;
+    const value = JSON.parse(line) as { quantities?: Record<string, unknown>; modules?: unknown; loaded?: unknown };
+    const reported = value.quantities ?? {};
+    if (typeof reported.import_ms !== "number" || !Array.isArray(value.modules)) return null;
+    const quantities: QuantityValues = {};
+    for (const def of QUANTITIES) {
+      const measured = reported[def.key];
+      if (def.source === "harness" && typeof measured === "number" && Number.isFinite(measured)) quantities[def.key] = measured;
+    }
     return { quantities, modules: value.modules as string[], loaded: (value.loaded as string[]) ?? [] };
   } catch {
     return null;

@@ -8,7 +8,7 @@ import type { Config } from "../config.ts";
 import { COUNTED_ENV } from "./counter.ts";
 import { aggregateImportTime } from "./importtime.ts";
 import type { TreeRecords } from "./scheduler.ts";
-import { QUANTITIES, type QuantityKey } from "../quantities.ts";
+import { QUANTITIES, quantity, type QuantityDef, type QuantityKey, type QuantityValues } from "../quantities.ts";
 import { median, outlierIndices, roundTo, type Series, toSeries } from "../stats/describe.ts";
 import {
   type Environment, type ImportTimeRow, type LazyCheck, type Measurement, type Quantities, type ResultFile, SCHEMA_VERSION,
@@ -27,26 +27,26 @@ export interface BuildContext {
   environment?: Partial<Environment>;
 }
 
-/** Series of every quantity all `runs` measured, in their order. */
-export function quantitiesOf(runs: readonly Partial<Record<QuantityKey, number>>[]): Quantities {
+/** Timed runs (harness and process quantities) and counted runs (the counter's) are separate records. */
+const runKind = (source: QuantityDef["source"]) => (source === "counter" ? "counted" : "timed");
+
+/**
+ * Series of every quantity measured in every run of its kind, in their order: a quantity
+ * some timed runs lack (an interpreter that cannot report it) is left out, not half-filled.
+ */
+export function seriesOf(runs: readonly { quantities: QuantityValues }[]): Quantities {
   const quantities: Quantities = {};
-  if (runs.length === 0) return quantities;
+  const kinds = runs.map((run) => new Set(Object.keys(run.quantities).map((key) => runKind(quantity(key as QuantityKey).source))));
   for (const def of QUANTITIES) {
-    if (!runs.every((run) => run[def.key] !== undefined)) continue;
-    const series = toSeries(runs.map((run) => run[def.key]!), def.decimals, Math.max(2, def.decimals));
+    const group = runs.filter((_, index) => kinds[index]!.has(runKind(def.source)));
+    if (group.length === 0 || !group.every((run) => run.quantities[def.key] !== undefined)) continue;
+    const series = toSeries(group.map((run) => run.quantities[def.key]!), def.decimals, Math.max(2, def.decimals));
     if (series) quantities[def.key] = series;
   }
   return quantities;
 }
 
 const EMPTY: Series = { n: 0, min: 0, max: 0, mean: 0, median: 0, stddev: 0, mad: 0, p25: 0, p75: 0, samples: [] };
-
-/** Series of every quantity in `runs` (timed runs and counted runs are separate records). */
-function seriesOf(runs: readonly { quantities: Partial<Record<QuantityKey, number>> }[]): Quantities {
-  const timed = runs.filter((run) => run.quantities.import_ms !== undefined).map((run) => run.quantities);
-  const counted = runs.filter((run) => run.quantities.import_ms === undefined && run.quantities.instructions !== undefined).map((run) => run.quantities);
-  return { ...quantitiesOf(timed), ...quantitiesOf(counted) };
-}
 
 function measurement(records: TreeRecords, name: string): Measurement | null {
   const counted = records.records

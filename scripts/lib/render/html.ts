@@ -7,7 +7,7 @@
  * It reads only the comparison model. Every text from an input file goes through escapeXml.
  */
 import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../model/comparison.ts";
-import { quantity } from "../quantities.ts";
+import { quantity, type QuantityKey, quantityKeys } from "../quantities.ts";
 import { sideRole } from "../compare/matrix.ts";
 import { environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";
 import { htmlPage, STYLE } from "./html-style.ts";
@@ -104,12 +104,12 @@ function measurementTable(comparison: Comparison, name: string, key: Measurement
   return out;
 }
 
-/** Other quantities (CPU time, memory, process time) of a measurement, one row per side. */
-function quantityTable(comparison: Comparison, name: string): string[] {
-  const keys = [...new Set(comparison.sides.flatMap((side) => Object.keys(side.measurements[name]?.quantities ?? {})))]
-    .filter((key) => key !== "import_ms" && key !== "instructions") as MeasurementRow["headline"][];
+/** The other quantities of a measurement (CPU time, memory, process time, ...), one row per side. */
+function quantityTable(comparison: Comparison, name: string, headline: QuantityKey): string[] {
+  const measured = new Set(comparison.sides.flatMap((side) => Object.keys(side.measurements[name]?.quantities ?? {})));
+  const keys = quantityKeys().filter((key) => key !== headline && measured.has(key));
   if (keys.length === 0) return [];
-  const out: string[] = ['<div class="scroll"><table class="stats">', `<thead><tr><th>Ref</th>${keys.map((key) => `<th>${esc(quantity(key).label)}</th>`).join("")}</tr></thead><tbody>`];
+  const out: string[] = ['<div class="scroll"><table class="stats">', `<thead><tr><th>Ref</th>${keys.map((key) => `<th>${esc(quantity(key).column)}</th>`).join("")}</tr></thead><tbody>`];
   comparison.sides.forEach((side, index) => {
     const c = comparison.candidates.find((candidate) => candidate.candidate === index);
     const row = c ? rowFor(c, name) : undefined;
@@ -118,7 +118,7 @@ function quantityTable(comparison: Comparison, name: string): string[] {
       if (!series) return '<td class="muted">—</td>';
       const q = row?.quantities.find((candidate) => candidate.quantity === key);
       const interpreter = side.interpreter[key];
-      const adds = quantity(key).startup === "subtract" && interpreter ? ` (import adds ${formatAdds(key, series.median - interpreter.median)})` : "";
+      const adds = quantity(key).startup && interpreter ? ` (import adds ${formatAdds(key, series.median - interpreter.median)})` : "";
       const verdict = q?.typical ? `<br><span class="small">${esc(estimateText(key, q.typical))}</span>` : "";
       return `<td class="wrap">${esc(`${formatValue(key, series.median)}${adds}`)}${verdict}</td>`;
     }).join("");
@@ -163,7 +163,7 @@ function distributionSection(comparison: Comparison): string[] {
     out.push(stripPlot(lanes, { title: `${name}: ${quantity(key).label} per run, ${unit}`, className: "dist", attributes: `data-measurement="${esc(name)}"`, unit }));
     out.push("</div>");
     out.push(...measurementTable(comparison, name, key));
-    out.push(...quantityTable(comparison, name));
+    out.push(...quantityTable(comparison, name, key));
     out.push("</figure>");
   });
   out.push("</section>");

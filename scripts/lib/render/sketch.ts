@@ -119,20 +119,21 @@ function fixed(value: number): string {
 export function sketchLines(
   sides: readonly SketchSide[],
   palette?: Palette,
-  options: { width?: number; indent?: string; labelWidth?: number; unit?: string } = {},
+  options: { width?: number; indent?: string; labelWidth?: number; unit?: string; number?: (value: number) => string } = {},
 ): string[] {
   const axis = sharedAxis(sides.map((side) => side.samples));
   if (!axis) return [];
   const width = options.width ?? SKETCH_WIDTH;
   const indent = options.indent ?? "    ";
   const unit = options.unit ?? "ms";
+  const number = options.number ?? fixed;
   const labelWidth = options.labelWidth ?? Math.min(24, Math.max(...sides.map((side) => printable(side.label).length)));
   return sides.map((side) => {
     const label = printable(side.label);
     const shown = (label.length > labelWidth ? `${label.slice(0, labelWidth - 1)}…` : label).padEnd(labelWidth);
     const stats = describe(side.samples);
     if (!stats) return `${indent}${shown} ${" ".repeat(width)}  ${palette ? palette.dim("no samples") : "no samples"}`;
-    const range = `${fixed(stats.min)} … ${fixed(stats.max)} ${unit}  median ${fixed(stats.median)}`;
+    const range = `${number(stats.min)} … ${number(stats.max)} ${unit}  median ${number(stats.median)}`;
     return `${indent}${shown} ${sketch(side.samples, axis, palette, side.tone, width)}  ${palette ? palette.dim(range) : range}`;
   });
 }

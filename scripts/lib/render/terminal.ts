@@ -6,7 +6,7 @@
  */
 import type { CandidateComparison, Comparison, MeasurementRow, QuantityRow, Side } from "../model/comparison.ts";
 import { printable } from "../errors.ts";
-import { quantity } from "../quantities.ts";
+import { quantity, unitOf } from "../quantities.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
 import { chainText, packageDiffLines } from "./why.ts";
@@ -47,7 +47,7 @@ function quantityLines(row: MeasurementRow, palette: Palette): string[] {
     if (q.importAdds && q.importAdds.baseline !== null && q.importAdds.candidate !== null) {
       extras.push(`import adds ${formatAdds(q.quantity, q.importAdds.baseline)} → ${formatAdds(q.quantity, q.importAdds.candidate)}`);
     }
-    if (q.quantity === "cpu_ms") {
+    if (def.waiting) {
       const waiting = waitingText(time?.candidate?.median, q.candidate?.median);
       if (waiting) extras.push(`optimized: ${waiting}`);
     }
@@ -103,7 +103,7 @@ function sketches(comparison: Comparison, c: CandidateComparison, row: Measureme
       tone: index === 0 ? "plain" : tone,
     })),
     palette,
-    { unit: quantity(key).unit === "ms" ? "ms" : quantity(key).unit },
+    { unit: unitOf(key).header, number: unitOf(key).number },
   );
 }
 

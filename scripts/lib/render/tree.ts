@@ -6,7 +6,7 @@
 import type { BudgetCheck } from "../budgets.ts";
 import type { Config } from "../config.ts";
 import { topOffenders } from "../measure/importtime.ts";
-import { quantity } from "../quantities.ts";
+import { QUANTITIES } from "../quantities.ts";
 import { moduleStatement } from "../measure/result.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { SampleWarning } from "../stats/warnings.ts";
@@ -30,9 +30,7 @@ export function warningText(name: string, warning: SampleWarning, warmup: number
 }
 
 export function budgetText(check: BudgetCheck): string {
-  const unit = check.quantity ? quantity(check.quantity).unit : "";
-  const show = (value: number) =>
-    check.quantity === null ? String(value) : unit === "ms" ? formatMs(value) : formatValue(check.quantity, value);
+  const show = (value: number) => (check.quantity === null ? String(value) : formatValue(check.quantity, value));
   const value = check.value === null ? "n/a (not measured: the measurement failed or is absent)" : show(check.value);
   const label = { pass: "PASS", warn: "WARN", fail: "FAIL", missing: check.kind === "limit" ? "FAIL" : "WARN" }[check.status];
   return `  ${label.padEnd(5)} ${check.kind.padEnd(6)} ${check.key}: ${value} (${check.kind} ${show(check.threshold)})`;
@@ -85,17 +83,17 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
 
   const interpreter = result.interpreter?.quantities?.process_ms ?? result.interpreter?.process_ms;
   if (interpreter?.samples.length && interpreter.median !== undefined) out.push(`Interpreter start-up (python -c pass): median ${formatMs(interpreter.median)}`);
-  const memory = Object.entries(result.measurements).flatMap(([name, m]) => {
-    const rss = m.quantities?.rss_mb;
-    const cpu = m.quantities?.cpu_ms;
-    if (!rss && !cpu) return [];
-    const base = result.interpreter?.quantities?.rss_mb;
-    const parts: string[] = [];
-    if (rss) parts.push(`peak memory ${formatValue("rss_mb", rss.median)}${base ? ` (import adds ${formatAdds("rss_mb", rss.median - base.median)})` : ""}`);
-    if (cpu) parts.push(waitingText(m.median, cpu.median) ?? `CPU ${formatValue("cpu_ms", cpu.median)} of ${formatValue("import_ms", m.median)} import time`);
-    return [`  ${name}: ${parts.join("; ")}`];
+  // Every other quantity of each measurement, in list order (import time has its own line above).
+  const others = Object.entries(result.measurements).flatMap(([name, m]) => {
+    const parts = QUANTITIES.filter((def) => def.key !== "import_ms" && m.quantities?.[def.key]).map((def) => {
+      const median = m.quantities![def.key]!.median;
+      const base = def.startup ? result.interpreter?.quantities?.[def.key] : undefined;
+      if (def.waiting) return waitingText(m.median, median) ?? `${def.label} ${formatValue(def.key, median)} of ${formatValue("import_ms", m.median)} import time`;
+      return `${def.label} ${formatValue(def.key, median)}${base ? ` (import adds ${formatAdds(def.key, median - base.median)})` : ""}`;
+    });
+    return parts.length ? [`  ${name}: ${parts.join("; ")}`] : [];
   });
-  if (memory.length) out.push("Memory and CPU (medians):", ...memory);
+  if (others.length) out.push("Memory, CPU and reads (medians):", ...others);
   if (budgets.length) out.push("Budgets:", ...budgets.map(budgetText));
   return out;
 }

@@ -6,7 +6,7 @@
 import type {
   Comparison, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
 } from "../model/comparison.ts";
-import { quantity, type QuantityKey } from "../quantities.ts";
+import { quantity, type QuantityKey, unitOf } from "../quantities.ts";
 
 export type Tone = "good" | "bad" | "same";
 
@@ -17,14 +17,7 @@ export function formatMs(value: number): string {
 
 /** A value in its quantity's unit: "12.35 ms", "41.2 MB", "171.52 M instructions". */
 export function formatValue(key: QuantityKey, value: number): string {
-  switch (quantity(key).unit) {
-    case "ms":
-      return `${value.toFixed(2)} ms`;
-    case "MB":
-      return `${value.toFixed(1)} MB`;
-    default:
-      return Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(3)} G instructions` : `${(value / 1e6).toFixed(2)} M instructions`;
-  }
+  return unitOf(key).full(value);
 }
 
 /**
@@ -38,26 +31,17 @@ export function formatAdds(key: QuantityKey, value: number): string {
 
 /** A value in a narrow column: "12.35ms", "41.2MB", "230.89M" (instructions). */
 export function formatCompact(key: QuantityKey, value: number): string {
-  switch (quantity(key).unit) {
-    case "ms":
-      return formatMs(value);
-    case "MB":
-      return `${value.toFixed(1)}MB`;
-    default:
-      return Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(2)}G` : `${(value / 1e6).toFixed(2)}M`;
-  }
+  return unitOf(key).compact(value);
 }
 
 /** A value without its unit, for table cells whose header names the unit. */
 export function formatNumber(key: QuantityKey, value: number): string {
-  const unit = quantity(key).unit;
-  return unit === "ms" ? value.toFixed(2) : unit === "MB" ? value.toFixed(1) : (value / 1e6).toFixed(2);
+  return unitOf(key).number(value);
 }
 
 /** The unit a table header names: "ms", "MB", "M instr". */
 export function unitLabel(key: QuantityKey): string {
-  const unit = quantity(key).unit;
-  return unit === "instructions" ? "M instr" : unit;
+  return unitOf(key).header;
 }
 
 /** p-value for people: "p=0.042", "p<0.001", "p n/a". */
