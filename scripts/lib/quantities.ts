@@ -10,7 +10,7 @@
  * unit below, when it has a new one).
  */
 
-export type QuantityKey = "import_ms" | "process_ms" | "cpu_ms" | "rss_mb" | "instructions";
+export type QuantityKey = "import_ms" | "process_ms" | "cpu_ms" | "rss_mb" | "read_mb" | "read_calls" | "instructions";
 
 /** How values of one unit are written: the one place a unit's formatting lives. */
 export interface UnitDef {
@@ -28,15 +28,19 @@ export interface UnitDef {
 const scaled = (value: number, gDigits: number, separator: string) =>
   Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(gDigits)}${separator}G` : `${(value / 1e6).toFixed(2)}${separator}M`;
 
+/** Megabytes to a tenth, and small amounts (a few kB read) to three decimals rather than "0.0". */
+const megabytes = (value: number) => value.toFixed(value !== 0 && Math.abs(value) < 0.1 ? 3 : 1);
+
 export const UNITS = {
   ms: { full: (v) => `${v.toFixed(2)} ms`, compact: (v) => `${v.toFixed(2)}ms`, number: (v) => v.toFixed(2), header: "ms" },
-  MB: { full: (v) => `${v.toFixed(1)} MB`, compact: (v) => `${v.toFixed(1)}MB`, number: (v) => v.toFixed(1), header: "MB" },
+  MB: { full: (v) => `${megabytes(v)} MB`, compact: (v) => `${megabytes(v)}MB`, number: megabytes, header: "MB" },
   instructions: {
     full: (v) => `${scaled(v, 3, " ")} instructions`,
     compact: (v) => scaled(v, 2, ""),
     number: (v) => (v / 1e6).toFixed(2),
     header: "M instr",
   },
+  calls: { full: (v) => `${Math.round(v).toLocaleString("en-US")} calls`, compact: (v) => String(Math.round(v)), number: (v) => String(Math.round(v)), header: "calls" },
 } satisfies Record<string, UnitDef>;
 export type UnitName = keyof typeof UNITS;
 
@@ -83,6 +87,9 @@ export const QUANTITIES: QuantityDef[] = [
   { key: "process_ms", label: "process time", column: "Process", unit: "ms", source: "process", decimals: 3, lower: "faster", higher: "slower", pairable: true, startup: true },
   { key: "cpu_ms", label: "CPU time", column: "CPU", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", pairable: true, startup: false, waiting: true },
   { key: "rss_mb", label: "peak memory", column: "Memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", pairable: true, startup: true },
+  // Bytes and read calls of the statement (/proc/self/io rchar and syscr): what a container or network file system pays for.
+  { key: "read_mb", label: "bytes read", column: "Read", unit: "MB", source: "harness", decimals: 3, lower: "less read", higher: "more read", pairable: true, startup: false, platforms: "Linux" },
+  { key: "read_calls", label: "read calls", column: "Reads", unit: "calls", source: "harness", decimals: 0, lower: "fewer reads", higher: "more reads", pairable: true, startup: false, platforms: "Linux" },
   // The import's own instructions: each counted round's statement minus its `pass` run.
   { key: "instructions", label: "instructions", column: "Instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: false },
 ];

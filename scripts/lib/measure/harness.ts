@@ -3,7 +3,8 @@
  * compiled binary carries it). Works on Python 3.8+.
  *
  * argv: [statement, comma-separated modules to check]. It times the statement with
- * perf_counter (wall) and process_time (CPU), snapshots sys.modules *before* importing json
+ * perf_counter (wall) and process_time (CPU), counts what it read (rchar and syscr of
+ * /proc/self/io before and after, Linux), snapshots sys.modules *before* importing json
  * (so the harness's own imports are neither timed nor counted), reads the peak resident
  * memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries the
  * spawning parent's size across fork and exec — and writes one JSON line to file
@@ -36,12 +37,20 @@ def _cs_mark(text):
         _cs_os.write(2, text)
     except OSError:
         pass
+def _cs_io():
+    try:
+        with open('/proc/self/io') as _cs_file:
+            return dict(_cs_row.split(': ') for _cs_row in _cs_file.read().splitlines())
+    except (OSError, ValueError):
+        return None
 _cs_mark(b'\\n${BEGIN_MARKER}\\n')
+_cs_io_start = _cs_io()
 _cs_cpu_start = _cs_cpu()
 _cs_start = _cs_clock()
 exec(_cs_code, _cs_globals)
 _cs_elapsed = _cs_clock() - _cs_start
 _cs_cpu_elapsed = _cs_cpu() - _cs_cpu_start
+_cs_io_end = _cs_io()
 _cs_mark(b'\\n${END_MARKER}\\n')
 _cs_modules = sorted(sys.modules)
 _cs_loaded = [m for m in _cs_checks if m in sys.modules]
@@ -60,6 +69,9 @@ except OSError:
     except Exception:
         pass
 _cs_quantities = {'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb}
+if _cs_io_start and _cs_io_end:
+    _cs_quantities['read_mb'] = (int(_cs_io_end['rchar']) - int(_cs_io_start['rchar'])) / 1e6
+    _cs_quantities['read_calls'] = int(_cs_io_end['syscr']) - int(_cs_io_start['syscr'])
 _cs_line = json.dumps({'quantities': _cs_quantities, 'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
 _cs_data = _cs_line.encode()
 while _cs_data:
