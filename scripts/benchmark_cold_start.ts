@@ -126,12 +126,13 @@ export async function main(argv: string[]): Promise<number> {
   const config: Config = loadConfig(target, options.configFile, options.settings);
   const outDir = options.out ?? join(target, "benchmark_results");
   const { ensureWritableDir } = await import("./lib/write.ts");
-  const { checkReportPaths } = await import("./lib/render/emit.ts");
+  const { checkReportFormats, checkReportPaths } = await import("./lib/render/emit.ts");
   ensureWritableDir(outDir);
   if (targets.length < 2) {
     if (report.failOnRegressionPct !== undefined) throw new UserError("--fail-on-regression needs two or more refs to compare (e.g. main HEAD)");
     for (const flag of report.given) process.stderr.write(`${TOOL}: note: --${flag} does nothing with one tree: there is nothing to compare\n`);
   } else {
+    checkReportFormats(report, "comparison", "a comparison");
     checkReportPaths(report);
   }
   const { checkInterpreters } = await import("./lib/measure/python.ts");
@@ -165,10 +166,10 @@ export async function main(argv: string[]): Promise<number> {
 
   const { validateResult } = await import("./lib/result/read.ts");
   const { buildComparison } = await import("./lib/compare/build.ts");
-  const { emitReport } = await import("./lib/render/emit.ts");
+  const { emit } = await import("./lib/render/emit.ts");
   const loaded = run.results.map((result, index) => validateResult(result, run.files[index]!));
   const comparison = buildComparison(loaded, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
-  await emitReport(comparison, options.json && !report.given.includes("format") ? { ...report, format: "json" } : report, TOOL);
+  await emit("comparison", comparison, report, TOOL);
   if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;
   return run.failed ? 2 : 0;
 }

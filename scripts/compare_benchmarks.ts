@@ -5,7 +5,7 @@
  */
 import { buildComparison } from "./lib/compare/build.ts";
 import { runMain, UserError } from "./lib/errors.ts";
-import { checkReportPaths, emitReport } from "./lib/render/emit.ts";
+import { checkReportFormats, checkReportPaths, emit } from "./lib/render/emit.ts";
 import { expandResultPaths, readResult } from "./lib/result/read.ts";
 import { reportArgs } from "./lib/options.ts";
 import { numberValue, optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
@@ -54,13 +54,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.values.history === true) {
     const { assembleHistory } = await import("./lib/history/assemble.ts");
-    const { emitTrend } = await import("./lib/render/history-emit.ts");
     const report = reportArgs(args);
-    if (report.format === "markdown") throw new UserError("--history reports in the terminal, as JSON or as HTML (--format terminal|json|html)");
+    checkReportFormats(report, "trend", "--history");
     checkReportPaths(report);
     const { DEFAULT_THRESHOLD_PCT } = await import("./lib/model/history.ts");
     const trend = await assembleHistory(args.positionals, { thresholdPct: numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT, measurement: report.primary });
-    await emitTrend(trend, report, { json: false, tool: TOOL });
+    await emit("trend", trend, report, TOOL);
     return 0;
   }
   const merge = args.values.merge === true;
@@ -69,12 +68,13 @@ export async function main(argv: string[]): Promise<number> {
     throw new UserError(`give at least two result files: ${TOOL} <baseline.json> <candidate.json> (see --help)`);
   }
   const report = reportArgs(args);
+  checkReportFormats(report, "comparison", "a comparison");
   checkReportPaths(report);
   const files = merge ? await expandResultPaths(args.positionals) : args.positionals;
   if (files.length < 2) throw new UserError(`--merge found ${files.length} result file (${files.join(", ")}); a comparison needs a baseline and a candidate`);
   const results = await Promise.all(files.map((file) => readResult(file)));
   const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, merge });
-  await emitReport(comparison, report, TOOL);
+  await emit("comparison", comparison, report, TOOL);
   return comparison.gate?.exitCode ?? 0;
 }
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { buildComparison } from "../scripts/lib/compare/build.ts";
 import { planGroups, runnerLabel } from "../scripts/lib/compare/matrix.ts";
 import type { Comparison } from "../scripts/lib/model/comparison.ts";
-import { renderReport } from "../scripts/lib/render/index.ts";
+import { render as renderFormat } from "../scripts/lib/formats.ts";
 import { parseResult, resultFilesIn, type LoadedResult } from "../scripts/lib/result/read.ts";
 
 const LINUX = "Linux-6.1.0-x86_64-with-glibc2.36";
@@ -127,9 +127,9 @@ describe("several interpreters in one run", () => {
     expect(pairs(k)).toEqual(["lazy · 3.11 vs main · 3.11"]);
     expect(k.matrix!.rows.map((row) => [row.side, row.candidate, row.missing])).toEqual([[1, 0, null], [2, null, "baseline"]]);
     for (const format of ["terminal", "markdown", "html"] as const) {
-      expect(renderReport(k, format)).toContain("not compared: no baseline file for this interpreter");
+      expect(renderFormat(format, "comparison", k)).toContain("not compared: no baseline file for this interpreter");
     }
-    expect(renderReport(k, "html")).toContain("<td class=\"muted\">not compared</td>");
+    expect(renderFormat("html", "comparison", k)).toContain("<td class=\"muted\">not compared</td>");
   });
   test("the same ref under two interpreters, and nothing else: the plain comparison, with its warning", () => {
     const [m11, m12] = oneRun();
@@ -159,7 +159,7 @@ describe("files of separate runs", () => {
     ]);
     expect(c.matrix).toBeUndefined();
     expect(c.candidates[0]!.environmentMismatches).toContainEqual({ field: "python_version", baseline: "3.11.2", candidate: "3.12.1" });
-    expect(renderReport(c, "terminal")).toContain("WARNING: ENVIRONMENTS DIFFER");
+    expect(renderFormat("terminal", "comparison", c)).toContain("WARNING: ENVIRONMENTS DIFFER");
   });
 });
 
@@ -170,10 +170,10 @@ describe("one interpreter: the output as before", () => {
     expect("matrix" in c).toBe(false);
     expect(c.sides.map((s) => s.label)).toEqual(["main", "lazy"]);
     expect(planGroups(files, false).axis).toBeNull();
-    expect(renderReport(c, "terminal")).not.toContain("MATRIX");
-    expect(renderReport(c, "markdown")).not.toContain("## Matrix");
-    expect(renderReport(c, "html")).not.toContain('id="matrix"');
-    expect(JSON.parse(renderReport(c, "json"))).not.toHaveProperty("matrix");
+    expect(renderFormat("terminal", "comparison", c)).not.toContain("MATRIX");
+    expect(renderFormat("markdown", "comparison", c)).not.toContain("## Matrix");
+    expect(renderFormat("html", "comparison", c)).not.toContain('id="matrix"');
+    expect(JSON.parse(renderFormat("json", "comparison", c))).not.toHaveProperty("matrix");
   });
 });
 
@@ -204,20 +204,20 @@ describe("--merge: the files of a CI matrix", () => {
     expect(c.gate!.exitCode).toBe(1); // the worst of the jobs
   });
   test("one table at the end of every format", () => {
-    const terminal = renderReport(c, "terminal");
+    const terminal = renderFormat("terminal", "comparison", c);
     expect(terminal.trimEnd().split("\n").slice(-7, -3).join("\n")).toMatch(/^Runner\s+Candidate\s+pkg_total \(primary\)\s+pkg_sub\n-+\nmacOS arm64 · 3\.12\s+HEAD vs origin\/main\s+✗ \d+\.\d% slower \(CI [\d.]+ to [\d.]+%\)\s+= no significant change \(±[\d.]+%\)\nLinux x86_64/);
-    const markdown = renderReport(c, "markdown");
+    const markdown = renderFormat("markdown", "comparison", c);
     expect(markdown).toContain("## Matrix: every CI job\n\n| Runner | Candidate | pkg\\_total (primary) | pkg\\_sub |");
     expect(markdown).toMatch(/\| Linux x86\\_64 · 3\.12 \| HEAD vs origin/);
     expect(markdown.lastIndexOf("## Matrix")).toBeGreaterThan(markdown.lastIndexOf("## Cold start benchmark comparison"));
-    const html = renderReport(c, "html");
+    const html = renderFormat("html", "comparison", c);
     expect(html).toContain('<section id="matrix">');
     expect(html.indexOf('id="matrix"')).toBeGreaterThan(html.indexOf('id="environment"'));
     expect(html).toContain('<a href="#m-0"><span class="pill bad">✗');
-    expect(JSON.parse(renderReport(c, "json")).matrix.groups[0].label).toBe("macOS arm64 · 3.12");
+    expect(JSON.parse(renderFormat("json", "comparison", c)).matrix.groups[0].label).toBe("macOS arm64 · 3.12");
   });
   test("the HTML compares each side with its own group's baseline", () => {
-    const html = renderReport(c, "html");
+    const html = renderFormat("html", "comparison", c);
     // Two baselines in the side table and in each measurement's table (2 measurements).
     expect(html.match(/<td class="muted">baseline<\/td>/g)).toHaveLength(6);
     // Environment cells are highlighted against the side's own baseline: nothing differs within a job.

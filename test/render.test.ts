@@ -3,10 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { colorEnabled, createPalette } from "../scripts/lib/render/color.ts";
 import { buildComparison } from "../scripts/lib/compare/build.ts";
-import { render as renderJson } from "../scripts/lib/render/json.ts";
 import { escapeMarkdown, render as renderMarkdown } from "../scripts/lib/render/markdown.ts";
 import { render as renderTerminal } from "../scripts/lib/render/terminal.ts";
-import { renderReport } from "../scripts/lib/render/index.ts";
+import { render as renderFormat } from "../scripts/lib/formats.ts";
 import { formatAdds } from "../scripts/lib/render/words.ts";
 import { parseResult, type LoadedResult } from "../scripts/lib/result/read.ts";
 
@@ -100,7 +99,7 @@ describe("markdown", () => {
 
 describe("json", () => {
   test("parses and carries every verdict with its one estimate, interval, could-detect, test and best case", () => {
-    const parsed = JSON.parse(renderJson(schema1));
+    const parsed = JSON.parse(renderFormat("json", "comparison", schema1));
     expect(parsed.formatVersion).toBe(2);
     const verdicts = parsed.candidates.map((c: { measurements: { verdict: string }[] }) => c.measurements.map((m) => m.verdict));
     expect(verdicts[0][0]).toBe("faster");
@@ -112,21 +111,21 @@ describe("json", () => {
     expect(parsed.gate.exitCode).toBe(1);
   });
   test("snapshot: seed files", () => {
-    expect(renderJson(seed)).toMatchSnapshot();
+    expect(renderFormat("json", "comparison", seed)).toMatchSnapshot();
   });
 });
 
 describe("one report input, one renderer per format", () => {
   test("renderReport picks the renderer of the format; every format reads the same model", () => {
-    expect(renderReport(seed, "terminal")).toBe(renderTerminal(seed));
-    expect(renderReport(seed, "markdown")).toBe(renderMarkdown(seed));
-    expect(JSON.parse(renderReport(seed, "json"))).toEqual(JSON.parse(JSON.stringify(seed)));
-    expect(renderReport(seed, "html")).toStartWith("<!DOCTYPE html>");
+    expect(renderFormat("terminal", "comparison", seed)).toBe(renderTerminal(seed));
+    expect(renderFormat("markdown", "comparison", seed)).toBe(renderMarkdown(seed));
+    expect(JSON.parse(renderFormat("json", "comparison", seed))).toEqual(JSON.parse(JSON.stringify(seed)));
+    expect(renderFormat("html", "comparison", seed)).toStartWith("<!DOCTYPE html>");
   });
   test("the terminal, markdown and html reports say the same verdict words and figures", () => {
     const row = schema1.candidates[0]!.measurements[0]!;
     const figure = `${Math.abs(row.estimatePct!).toFixed(1)}% faster`;
-    for (const format of ["terminal", "markdown", "html"] as const) expect(renderReport(schema1, format)).toContain(figure);
+    for (const format of ["terminal", "markdown", "html"] as const) expect(renderFormat(format, "comparison", schema1)).toContain(figure);
   });
 });
 

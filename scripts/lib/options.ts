@@ -52,7 +52,8 @@ export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs 
 
 /** What the tools that compare take from their command line. */
 export interface ReportArgs {
-  format: "terminal" | "markdown" | "json" | "html";
+  /** A name from the formats table (formats.ts), checked when parsed. */
+  format: string;
   output: string | null;
   html: string | null;
   charts: boolean;
@@ -68,7 +69,8 @@ const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-o
 
 export function reportArgs(args: ParsedArgs): ReportArgs {
   return {
-    format: (stringValue(args, "format") ?? "terminal") as ReportArgs["format"],
+    // --json alone asks for the json format; --format wins when both are given.
+    format: stringValue(args, "format") ?? (flagGiven(args, "json") ? "json" : "terminal"),
     // `-` is standard output, the default.
     output: stringValue(args, "output") === "-" ? null : stringValue(args, "output") ?? null,
     html: stringValue(args, "html") ?? null,

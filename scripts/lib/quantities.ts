@@ -28,12 +28,13 @@ export interface UnitDef {
 const scaled = (value: number, gDigits: number, separator: string) =>
   Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(gDigits)}${separator}G` : `${(value / 1e6).toFixed(2)}${separator}M`;
 
-/** Megabytes to a tenth, and small amounts (a few kB read) to three decimals rather than "0.0". */
 const megabytes = (value: number) => value.toFixed(value !== 0 && Math.abs(value) < 0.1 ? 3 : 1);
 
 export const UNITS = {
   ms: { full: (v) => `${v.toFixed(2)} ms`, compact: (v) => `${v.toFixed(2)}ms`, number: (v) => v.toFixed(2), header: "ms" },
-  MB: { full: (v) => `${megabytes(v)} MB`, compact: (v) => `${megabytes(v)}MB`, number: megabytes, header: "MB" },
+  MB: { full: (v) => `${v.toFixed(1)} MB`, compact: (v) => `${v.toFixed(1)}MB`, number: (v) => v.toFixed(1), header: "MB" },
+  /** Amounts of data in MB: to a tenth, small ones (a few kB read) to three decimals rather than "0.0". */
+  data: { full: (v) => `${megabytes(v)} MB`, compact: (v) => `${megabytes(v)}MB`, number: megabytes, header: "MB" },
   instructions: {
     full: (v) => `${scaled(v, 3, " ")} instructions`,
     compact: (v) => scaled(v, 2, ""),
@@ -88,7 +89,7 @@ export const QUANTITIES: QuantityDef[] = [
   { key: "cpu_ms", label: "CPU time", column: "CPU", unit: "ms", source: "harness", decimals: 3, lower: "less CPU", higher: "more CPU", pairable: true, startup: false, waiting: true },
   { key: "rss_mb", label: "peak memory", column: "Memory", unit: "MB", source: "harness", decimals: 2, lower: "less memory", higher: "more memory", pairable: true, startup: true },
   // Bytes and read calls of the statement (/proc/self/io rchar and syscr): what a container or network file system pays for.
-  { key: "read_mb", label: "bytes read", column: "Read", unit: "MB", source: "harness", decimals: 3, lower: "less read", higher: "more read", pairable: true, startup: false, platforms: "Linux" },
+  { key: "read_mb", label: "bytes read", column: "Read", unit: "data", source: "harness", decimals: 3, lower: "less read", higher: "more read", pairable: true, startup: false, platforms: "Linux" },
   { key: "read_calls", label: "read calls", column: "Reads", unit: "calls", source: "harness", decimals: 0, lower: "fewer reads", higher: "more reads", pairable: true, startup: false, platforms: "Linux" },
   // The import's own instructions: each counted round's statement minus its `pass` run.
   { key: "instructions", label: "instructions", column: "Instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: false },

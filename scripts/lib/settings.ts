@@ -6,6 +6,7 @@
  */
 import packageJson from "../../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
+import { FORMATS, formatNames } from "./formats.ts";
 
 export const VERSION: string = packageJson.version;
 
@@ -32,12 +33,13 @@ export interface OptionSpec {
   /** Exclusive bounds for numbers. */
   above?: number;
   below?: number;
-  choices?: readonly string[];
+  /** The allowed values; a function when they come from a list that may grow (formats). */
+  choices?: readonly string[] | (() => readonly string[]);
   /** What the help calls the value, e.g. N, DIR. */
   value?: string;
   /** The value a bare flag stands for, for flags whose value is optional (`--fail-on-regression`). */
   bare?: string;
-  help: string;
+  help: string | (() => string);
   group: "Target and output" | "Measurement" | "Benchmark" | "Over time" | "Report" | "General";
   tools: readonly Tool[];
 }
@@ -125,8 +127,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "measure afresh instead of reusing benchmark_results/cache/ (the new files are cached)" },
   { flag: "history", kind: "bool", group: "Over time", tools: ["compare"],
     help: "FILES or folders written by bench --history (every shard's benchmark_results/cache): the trend, not a comparison" },
-  { flag: "format", kind: "choice", choices: ["terminal", "markdown", "json", "html"], value: "FORMAT", group: "Report", tools: ["compare", "bench"],
-    help: "report format: terminal, markdown, json or html (default terminal)" },
+  { flag: "format", kind: "choice", choices: () => formatNames(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
+    help: () => `report format: ${FORMATS.map((format) => `${format.name} (${format.about})`).join(", ")}; default terminal` },
   { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
     help: "write the report to FILE instead of stdout (- is stdout; a file is replaced atomically, a link written through, a device or FIFO in place)" },
   { flag: "html", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
@@ -161,6 +163,10 @@ export interface ParsedArgs {
 
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
+function choicesOf(spec: OptionSpec): readonly string[] {
+  return typeof spec.choices === "function" ? spec.choices() : spec.choices ?? [];
+}
+
 /** What a value must be, as the end of "X must be ...". */
 function expectation(spec: OptionSpec): string {
   switch (spec.kind) {
@@ -171,7 +177,7 @@ function expectation(spec: OptionSpec): string {
         ? `a number between ${spec.above ?? spec.min ?? 0} and ${spec.below}`
         : spec.above !== undefined ? `a number > ${spec.above}` : `a number >= ${spec.min ?? 0}`;
     case "choice":
-      return `one of ${spec.choices!.map((choice) => `"${choice}"`).join(", ")}`;
+      return `one of ${choicesOf(spec).map((choice) => `"${choice}"`).join(", ")}`;
     case "module":
       return "an importable module name (letters, digits, _ and dots)";
     case "pythons":
@@ -208,7 +214,7 @@ export function coerce(spec: OptionSpec, raw: unknown): { value: OptionValue } |
     case "bool":
       return typeof raw === "boolean" ? { value: raw } : bad;
     case "choice":
-      return typeof raw === "string" && spec.choices!.includes(raw) ? { value: raw } : bad;
+      return typeof raw === "string" && choicesOf(spec).includes(raw) ? { value: raw } : bad;
     case "module":
       return typeof raw === "string" && MODULE_NAME.test(raw) ? { value: raw } : bad;
     case "pythons": {
@@ -308,7 +314,8 @@ export function optionsHelp(tool: Tool): string {
   const groups = new Map<string, string[]>();
   for (const spec of optionsOf(tool)) {
     const names = `${spec.short ? `-${spec.short}, ` : ""}--${spec.flag}${spec.value ? (spec.bare !== undefined ? `[=${spec.value}]` : ` ${spec.value}`) : ""}`;
-    const line = names.length <= 22 ? `  ${names.padEnd(22)}${spec.help}` : `  ${names}\n  ${" ".repeat(22)}${spec.help}`;
+    const help = typeof spec.help === "function" ? spec.help() : spec.help;
+    const line = names.length <= 22 ? `  ${names.padEnd(22)}${help}` : `  ${names}\n  ${" ".repeat(22)}${help}`;
     const list = groups.get(spec.group) ?? [];
     list.push(line);
     groups.set(spec.group, list);

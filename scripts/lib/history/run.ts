@@ -7,6 +7,7 @@
 import type { MeasureArgs, ReportArgs } from "../options.ts";
 import type { ParsedArgs } from "../settings.ts";
 import { VERSION } from "../settings.ts";
+import { emit } from "../render/emit.ts";
 import type { MeasureContext } from "./measure.ts";
 import { spinnerOnly } from "./measure.ts";
 import type { BisectReport } from "../model/history.ts";
@@ -53,33 +54,30 @@ async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report
   const { bisectSource } = await import("./sources.ts");
   const render = await import("../render/bisect-terminal.ts");
   const { stdoutPalette, plainPalette } = await import("../render/color.ts");
-  const json = options.json || report.format === "json";
+  const json = report.format === "json";
   const palette = json ? plainPalette : stdoutPalette();
   const commits = setup.path.commits;
   const header = {
     good: commits[0]!, bad: commits[commits.length - 1]!, commits: commits.length - 1, maxSteps: maxSteps(commits.length - 1), stepLevel: stepLevel(commits.length - 1),
     thresholdPct: setup.thresholdPct, metric: setup.config.metric, metricSource: setup.metricSource,
   };
-  const lines: string[] = [];
-  const show = (text: string, plain = text) => {
-    lines.push(plain);
-    out.print(text);
-  };
-  for (const line of render.bisectHeader(header)) show(line);
+  for (const line of render.bisectHeader(header)) out.print(line);
   const source = bisectSource(commits[0]!, setup.config, out.context, {
     thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined, level: header.stepLevel,
   });
   const result: BisectReport = await bisect(source, {
     path: commits, thresholdPct: setup.thresholdPct, measurement: setup.measurement, metric: setup.config.metric, metricSource: setup.metricSource,
     onMeasure: (commit, kind, attempt, number) => out.say(render.measuringLine(commit.commit, kind, attempt, number)),
-    onStep: (step) => show(render.stepLine(step, palette), render.stepLine(step)),
+    onStep: (step) => out.print(render.stepLine(step, palette)),
   });
   out.stop();
-  if (result.countsMissing) show(render.countsMissingLine());
-  const plain = render.bisectResult(result);
-  render.bisectResult(result, palette).forEach((line, index) => show(line, plain[index]));
-  if (json) await emit(`${JSON.stringify(result, null, 2)}\n`, report, out, out.context.tool);
-  else if (report.output !== null) await emit(`${lines.join("\n")}\n`, report, out, out.context.tool);
+  if (result.countsMissing) out.print(render.countsMissingLine());
+  for (const line of render.bisectResult(result, palette)) out.print(line);
+  // The terminal saw the report as it went; json, or a file, gets the whole of it now.
+  if (json || report.output !== null) {
+    out.stop();
+    await emit("bisect", result, report, out.context.tool);
+  }
   return result.outcome === "found" ? 0 : 1;
 }
 
@@ -104,20 +102,8 @@ async function runHistory(setup: Setup, out: Output, options: MeasureArgs, repor
     shard: shard ? { ...shard, total: points.length } : null,
   });
   out.stop();
-  const { emitTrend } = await import("../render/history-emit.ts");
-  await emitTrend(trend, report, { json: options.json, tool: out.context.tool });
+  await emit("trend", trend, report, out.context.tool);
   return 0;
-}
-
-async function emit(text: string, report: ReportArgs, out: Output, tool: string): Promise<void> {
-  const { writeFile } = await import("../write.ts");
-  out.stop();
-  if (report.output === null) {
-    await Bun.write(Bun.stdout, text);
-    return;
-  }
-  writeFile(report.output, text, { flag: "--output" });
-  await Bun.write(Bun.stderr, `${tool}: wrote ${report.output}\n`);
 }
 
 export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report: ReportArgs, tool: string): Promise<number> {
@@ -126,7 +112,7 @@ export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report
   const setup = await prepare(question, args, options, report, () => detectCounter(), VERSION);
   if (args.values["drop-caches"]) (await import("../measure/executor.ts")).checkDropCaches();
   // JSON on stdout: progress goes to stderr.
-  const json = (options.json || report.format === "json") && report.output === null;
+  const json = report.format === "json" && report.output === null;
   const out = await start(setup, options, json, tool, args.values["drop-caches"] === true);
   return question.kind === "bisect" ? runBisect(setup, out, options, report) : runHistory(setup, out, options, report);
 }

@@ -13,6 +13,7 @@ import { defaultPython, resolvePython } from "../measure/python.ts";
 import type { MeasureArgs, ReportArgs } from "../options.ts";
 import type { ParsedArgs } from "../settings.ts";
 import { numberValue, stringValue } from "../settings.ts";
+import { checkReportFormats } from "../render/emit.ts";
 import { cacheKey, ResultCache } from "./cache.ts";
 import { type CommitPath, commitPath, parseRange, parseShard, type Shard } from "./commits.ts";
 import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "../model/history.ts";
@@ -48,16 +49,14 @@ export function parseQuestion(args: ParsedArgs, report: ReportArgs): Question {
   if (report.failOnRegressionPct !== undefined) throw new UserError(`--fail-on-regression does not go with --${bisect ? "bisect" : "history"} (a bisect exits 1 when the slowdown does not reproduce)`);
   if (bisect) {
     for (const flag of ["every", "shard"]) if (args.values[flag] !== undefined) throw new UserError(`--${flag} goes with --history, not --bisect`);
-    if (report.html !== null || report.format === "html" || report.format === "markdown") {
-      throw new UserError("a bisect reports in the terminal or as JSON (--format json); the HTML page is for --history");
-    }
+    checkReportFormats(report, "bisect", "a bisect");
     if (args.positionals.length !== 2) {
       throw new UserError(`--bisect needs two refs, GOOD then BAD (e.g. --bisect v1.0 main); got ${args.positionals.length}`);
     }
     return { kind: "bisect", good: args.positionals[0]!, bad: args.positionals[1]! };
   }
   if (args.positionals.length) throw new UserError(`--history takes the range as its value (--history OLD..NEW), not refs (got ${args.positionals.join(" ")})`);
-  if (report.format === "markdown") throw new UserError("--history reports in the terminal, as JSON or as HTML (--format terminal|json|html)");
+  checkReportFormats(report, "trend", "--history");
   const shard = stringValue(args, "shard");
   return { kind: "history", range: history!, every: numberValue(args, "every") ?? 1, shard: shard === undefined ? null : parseShard(shard) };
 }

@@ -89,3 +89,11 @@ export function bisectResult(report: BisectReport, palette: Palette = plainPalet
 export function countsMissingLine(): string {
   return "Note: --metric instructions was in effect but the result files hold no instruction counts: the steps were judged by import time.";
 }
+
+/** The whole bisect after the fact, as the terminal showed it (for --output and the formats table). */
+export function render(report: BisectReport, options: { palette?: Palette } = {}): string {
+  const palette = options.palette ?? plainPalette;
+  const lines = [...bisectHeader(report), ...report.steps.map((step) => stepLine(step, palette))];
+  if (report.countsMissing) lines.push(countsMissingLine());
+  return `${[...lines, ...bisectResult(report, palette)].join("\n")}\n`;
+}

@@ -118,3 +118,8 @@ export function renderTrendHtml(trend: Trend, options: { title?: string } = {}):
   const footer = `Made by coldstart (history format ${trend.formatVersion}). Self-contained: no scripts, no network.`;
   return htmlPage(title, STYLE + TREND_STYLE, body, footer);
 }
+
+/** The formats table's entry point (see formats.ts). */
+export function render(trend: Trend): string {
+  return renderTrendHtml(trend);
+}

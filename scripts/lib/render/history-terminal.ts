@@ -74,3 +74,8 @@ export function renderTrendTerminal(trend: Trend, palette: Palette = plainPalett
   for (const note of trend.notes) out.push(palette.warn(`Note: ${noteText(note)}`));
   return `${out.join("\n")}\n`;
 }
+
+/** The formats table's entry point (see formats.ts). */
+export function render(trend: Trend, options: { palette?: Palette } = {}): string {
+  return renderTrendTerminal(trend, options.palette);
+}
