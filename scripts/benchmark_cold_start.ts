@@ -4,13 +4,11 @@
  * runs interleaved across refs; write one result file per ref and print the comparison
  * (each ref against the first). The user's checkout is never touched.
  */
-import { join } from "node:path";
-import type { Config } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
-import { repoTopLevel, resolveTarget, subdirectory } from "./lib/git/tree.ts";
-import type { Target } from "./lib/refs.ts";
-import { type MeasureArgs, measureArgs, reportArgs } from "./lib/options.ts";
-import { optionsHelp, parseArgs, type ParsedArgs, VERSION } from "./lib/settings.ts";
+import { subdirectory } from "./lib/git/tree.ts";
+import { measureArgs, reportArgs } from "./lib/options.ts";
+import { start } from "./lib/startup.ts";
+import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-bench";
 
@@ -44,15 +42,12 @@ Exit codes: 0 ok, 1 regression (with --fail-on-regression) / bisect: not reprodu
  * Interactive mode: baseline, candidate and iteration count from prompts. Returns null
  * when the user cancels (Ctrl-C / Esc) — nothing has been created by then.
  */
-async function promptForRefs(options: MeasureArgs): Promise<{ refs: string[]; iterations: number } | null> {
+async function promptForRefs(top: string, configured: number): Promise<{ refs: string[]; iterations: number } | null> {
   if (process.env.CI || !process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UserError("--interactive needs a terminal and is never used in CI (CI is set or stdin is not a terminal); pass the refs as arguments");
   }
   const { localBranches } = await import("./lib/git/refs.ts");
-  const { loadConfig } = await import("./lib/config.ts");
-  const target = resolveTarget(options.repo);
-  const branches = localBranches(repoTopLevel(target));
-  const configured = loadConfig(target, options.configFile, options.settings).iterations;
+  const branches = localBranches(top);
   const clack = await import("@clack/prompts");
   const cancelled = (value: unknown): boolean => {
     if (!clack.isCancel(value)) return false;
@@ -89,19 +84,6 @@ async function promptForRefs(options: MeasureArgs): Promise<{ refs: string[]; it
   return { refs, iterations: Number(count) };
 }
 
-/** The refs to measure: from the command line, or from prompts with -i. Null when the user cancelled. */
-async function chooseTargets(args: ParsedArgs, options: MeasureArgs): Promise<Target[] | null> {
-  const { planTargets } = await import("./lib/refs.ts");
-  const aa = typeof args.values.aa === "string" ? args.values.aa : null;
-  const targets = planTargets(args.positionals, aa); // every ref's syntax, before anything else happens
-  if (!args.values.interactive) return targets;
-  if (args.positionals.length || aa) throw new UserError("--interactive chooses the refs itself; give no refs (or drop -i)");
-  const chosen = await promptForRefs(options);
-  if (!chosen) return null;
-  options.settings.iterations = chosen.iterations;
-  return planTargets(chosen.refs, null);
-}
-
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, "bench", TOOL);
   if (args.values.help || args.values.version) {
@@ -116,37 +98,36 @@ export async function main(argv: string[]): Promise<number> {
   }
   const overTime = ["threshold", "every", "shard", "no-cache"].find((flag) => args.values[flag] !== undefined);
   if (overTime) throw new UserError(`--${overTime} works with --bisect or --history only (see --help)`);
-  const targets = await chooseTargets(args, options);
-  if (!targets) return 130;
+  const { planTargets } = await import("./lib/refs.ts");
+  const aa = typeof args.values.aa === "string" ? args.values.aa : null;
+  let targets = planTargets(args.positionals, aa); // every ref's syntax, before anything else happens
+  if (args.values.interactive && (args.positionals.length || aa)) throw new UserError("--interactive chooses the refs itself; give no refs (or drop -i)");
+  const compares = args.values.interactive === true || targets.length >= 2;
+  if (!compares && report.failOnRegressionPct !== undefined) throw new UserError("--fail-on-regression needs two or more refs to compare (e.g. main HEAD)");
 
   // Everything that can be checked without creating anything comes first.
-  const { loadConfig } = await import("./lib/config.ts");
-  const target = resolveTarget(options.repo);
-  const top = repoTopLevel(target);
-  const config: Config = loadConfig(target, options.configFile, options.settings);
-  const outDir = options.out ?? join(target, "benchmark_results");
-  const { ensureWritableDir } = await import("./lib/write.ts");
   const { checkReportFormats, checkReportPaths } = await import("./lib/render/emit.ts");
-  ensureWritableDir(outDir);
-  if (targets.length < 2) {
-    if (report.failOnRegressionPct !== undefined) throw new UserError("--fail-on-regression needs two or more refs to compare (e.g. main HEAD)");
-    for (const flag of report.given) process.stderr.write(`${TOOL}: note: --${flag} does nothing with one tree: there is nothing to compare\n`);
-  } else {
-    checkReportFormats(report, "comparison", "a comparison");
-    checkReportPaths(report);
-  }
-  const { checkInterpreters } = await import("./lib/measure/python.ts");
-  await checkInterpreters(options.settings.python ?? []);
-  if (args.values["drop-caches"]) (await import("./lib/measure/executor.ts")).checkDropCaches();
-  const counting = config.metric === "instructions" ? await (await import("./lib/measure/trees.ts")).instructionCounter() : null;
-
-  const { createReporter } = await import("./lib/render/progress.ts");
-  const { installSignalHandlers } = await import("./lib/process.ts");
-  const reporter = createReporter({ quiet: options.quiet, streams: options.json ? { out: process.stderr, err: process.stderr } : undefined });
-  installSignalHandlers((signal) => {
-    reporter.stop();
-    process.stderr.write(`${TOOL}: ${signal}: stopping; removing worktrees\n`);
+  const started = await start(options, {
+    tool: TOOL, onStop: "stopping; removing worktrees", git: true,
+    jsonOnStdout: options.json || (compares && report.format === "json" && report.output === null),
+    check: () => {
+      if (compares) {
+        checkReportFormats(report, "comparison", "a comparison");
+        checkReportPaths(report);
+      }
+      if (args.values["drop-caches"]) (require("./lib/measure/executor.ts") as typeof import("./lib/measure/executor.ts")).checkDropCaches();
+    },
   });
+  const { target, config, outDir, reporter, counting } = started;
+  const top = started.top!;
+  if (args.values.interactive) {
+    const chosen = await promptForRefs(top, config.iterations);
+    if (!chosen) return 130;
+    config.iterations = chosen.iterations;
+    targets = planTargets(chosen.refs, null);
+  }
+  if (targets.length < 2) for (const flag of report.given) process.stderr.write(`${TOOL}: note: --${flag} does nothing with one tree: there is nothing to compare\n`);
+
   const { measureRefs } = await import("./lib/refs.ts");
   const run = await measureRefs(targets, {
     top, subdir: subdirectory(top, target), target, config, outDir, reporter, tool: TOOL, toolVersion: VERSION,
@@ -156,19 +137,17 @@ export async function main(argv: string[]): Promise<number> {
     const { whyReport } = await import("./lib/render/why.ts");
     run.results.forEach((result, index) => {
       reporter.line(`${targets[index]!.label}:`);
-      for (const line of whyReport(result, options.why!)) reporter.line(`  ${line}`);
+      for (const line of whyReport(result.data, options.why!)) reporter.line(`  ${line}`);
     });
   }
   if (run.results.length < 2) {
-    if (options.json) process.stdout.write(`${JSON.stringify(run.results[0], null, 2)}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(run.results[0]!.data, null, 2)}\n`);
     return run.failed ? 2 : 0;
   }
 
-  const { validateResult } = await import("./lib/result/read.ts");
   const { buildComparison } = await import("./lib/compare/build.ts");
   const { emit } = await import("./lib/render/emit.ts");
-  const loaded = run.results.map((result, index) => validateResult(result, run.files[index]!));
-  const comparison = buildComparison(loaded, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
+  const comparison = buildComparison(run.results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
   await emit("comparison", comparison, report, TOOL);
   if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;
   return run.failed ? 2 : 0;

@@ -3,21 +3,19 @@
  * coldstart-test: measure how long the imports of one working tree take in fresh
  * interpreters, write the result file, and gate on budgets.
  */
-import { join } from "node:path";
 import { budgetFailed, checkBudgets } from "./lib/budgets.ts";
-import { type Config, loadConfig } from "./lib/config.ts";
+import type { Config } from "./lib/config.ts";
 import { runMain, UserError } from "./lib/errors.ts";
-import { describeWorkingTree, gitTopLevel, resolveTarget } from "./lib/git/tree.ts";
-import { checkInterpreters } from "./lib/measure/python.ts";
+import { describeWorkingTree } from "./lib/git/tree.ts";
 import { measureTrees } from "./lib/measure/trees.ts";
 import { underEveryInterpreter } from "./lib/refs.ts";
 import type { ResultFile } from "./lib/result/schema.ts";
-import { installSignalHandlers, interruptExitCode, interrupted } from "./lib/process.ts";
-import { createReporter, describeFailure, type Reporter } from "./lib/render/progress.ts";
+import { interruptExitCode, interrupted } from "./lib/process.ts";
+import { describeFailure, type Reporter } from "./lib/render/progress.ts";
 import { treeReport } from "./lib/render/tree.ts";
 import { whyReport } from "./lib/render/why.ts";
 import { saveResult } from "./lib/result/files.ts";
-import { ensureWritableDir } from "./lib/write.ts";
+import { start } from "./lib/startup.ts";
 import { measureArgs } from "./lib/options.ts";
 import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
 import { sampleWarnings } from "./lib/stats/warnings.ts";
@@ -47,22 +45,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.positionals.length) throw new UserError(`unexpected argument "${args.positionals[0]}"; ${TOOL} takes only options (see --help)`);
   const options = measureArgs(args);
-  const target = resolveTarget(options.repo);
-  const config = loadConfig(target, options.configFile, options.settings);
-  const outDir = options.out ?? join(target, "benchmark_results");
-  ensureWritableDir(outDir);
-  // Interpreters named on the command line must start before anything is printed or run.
-  await checkInterpreters(options.settings.python ?? []);
-  // With --json, stdout carries only the result; progress goes to stderr.
-  const reporter = createReporter({ quiet: options.quiet, streams: options.json ? { out: process.stderr, err: process.stderr } : undefined });
-  installSignalHandlers((signal) => {
-    reporter.stop();
-    process.stderr.write(`${TOOL}: ${signal}: stopped; no result file was written\n`);
-  });
+  const { target, top, config, outDir, reporter, counting } = await start(options, { tool: TOOL, onStop: "stopped; no result file was written", git: false, jsonOnStdout: options.json });
 
   reporter.line("Running cold start benchmarks...");
   reporter.line("-".repeat(60));
-  const git = gitTopLevel(target) ? describeWorkingTree(target) : null;
+  const git = top ? describeWorkingTree(target) : null;
   // One tree, or the same tree under every interpreter of `--python A,B`.
   const trees = underEveryInterpreter([{ label: "working tree", dir: target, git: git ? { ...git, worktree: true } : null }], [null], config.python);
   let results;
@@ -74,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       onEvent: (event) => reporter.event(event),
       stopped: interrupted,
       stopCode: interruptExitCode,
+      counter: counting?.counter,
+      environment: counting?.environment,
     });
   } finally {
     reporter.stop();

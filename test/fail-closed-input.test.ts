@@ -94,8 +94,8 @@ describe("report paths and flags that do nothing", () => {
     for (const [flag, file, problem] of [
       ["--html", "/nonexistent/dir/r.html", "the folder /nonexistent/dir does not exist"],
       ["--output", "/nonexistent/dir/r.md", "the folder /nonexistent/dir does not exist"],
-      ["--html", folder, "it is a folder"],
-      ["--output", folder, "it is a folder"],
+      ["--html", folder, "is a folder"],
+      ["--output", folder, "is a folder"],
     ]) {
       const run = await runScript("compare_benchmarks.ts", [...files, flag!, file!]);
       expectOneLine(run, "coldstart-compare", `${flag} ${file}: ${problem}; choose another path for ${flag}`);

@@ -120,7 +120,7 @@ describe("bad input: one line, exit 2, nothing created", () => {
     [["--bisect", "main", "main~0"], /are the same commit/],
     [["--bisect", "main~3"], /--bisect needs two refs, GOOD then BAD/],
     [["--bisect", "main~3", "main", "--every", "2"], /--every goes with --history, not --bisect/],
-    [["--bisect", "main~3", "main", "--html", "x.html"], /the HTML page is for --history/],
+    [["--bisect", "main~3", "main", "--html", "x.html"], /--html: a bisect has no html report; it reports as terminal or json/],
     [["--history", "main"], /give a range OLD\.\.NEW/],
     [["--history", "main~3..main", "--shard", "3/2"], /--shard "3\/2": must be K\/N/],
     [["--history", "main..main~3"], /is not an ancestor of/],

@@ -40,6 +40,8 @@ export interface Config extends ScalarSettings {
   imports: ImportSpec[];
   lazy: LazySpec[];
   budgets: Budgets;
+  /** The settings some source set (a file or a flag); the others are defaults a flow may choose for (a bisect's metric). */
+  given: readonly string[];
 }
 
 /** Values one source sets. */
@@ -340,6 +342,7 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     imports,
     lazy,
     budgets,
+    given: Object.keys(merged),
   };
 }
 

@@ -83,11 +83,15 @@ export function formatDef(name: string): FormatDef {
   return format;
 }
 
-/** Fails with one line unless `format` renders `subject`; `what` names the question ("--history", "a bisect"). */
-export function checkFormat(name: string, subject: Subject, what: string): void {
+/**
+ * Fails with one line unless `format` renders `subject`; `what` names the question ("--history",
+ * "a bisect"), `flag` the option that asked for a copy in that format (`--html`, `--github`).
+ */
+export function checkFormat(name: string, subject: Subject, what: string, flag?: string): void {
   if (formatDef(name).renders[subject]) return;
   const names = formatNames(subject);
-  throw new UserError(`${what} reports as ${spoken(names)} (--format ${names.join("|")}), not ${name}`);
+  const formats = `${spoken(names)} (--format ${names.join("|")})`;
+  throw new UserError(flag ? `${flag}: ${what} has no ${name} report; it reports as ${formats}` : `${what} reports as ${formats}, not ${name}`);
 }
 
 /** Renders `value` (a `subject`) in format `name`. */

@@ -18,6 +18,7 @@ import { measureTrees, type TreeSpec } from "./measure/trees.ts";
 import { interrupted, interruptExitCode } from "./process.ts";
 import { describeFailure, type Reporter } from "./render/progress.ts";
 import { saveResult } from "./result/files.ts";
+import { type LoadedResult, loadedFrom } from "./result/read.ts";
 import type { Environment, ResultFile } from "./result/schema.ts";
 
 /** One tree to measure, before anything is created. */
@@ -141,10 +142,15 @@ export interface RefRunContext {
   environment?: Partial<Environment>;
   /** The instruction counter (metric instructions), found before anything was created. */
   counter?: Counter;
+  /** Adds to each result before it is saved (the history cache's `history` object). */
+  annotate?: (result: ResultFile, index: number) => ResultFile;
+  /** Also write cold_start_latest.json (default true). */
+  latest?: boolean;
 }
 
 export interface RefRun {
-  results: ResultFile[];
+  /** The results as built, in target order, ready to compare (nothing re-read). */
+  results: LoadedResult[];
   /** Timestamped result files, in target order. */
   files: string[];
   /** True when a measurement failed in some tree. */
@@ -185,11 +191,13 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
     } finally {
       reporter.stop();
     }
+    if (context.annotate) results = results.map(context.annotate);
     const files = results.map((result, index) => {
-      const path = saveResult(context.outDir, result, expanded.fileRefs[index]);
+      const path = saveResult(context.outDir, result, expanded.fileRefs[index], context.latest ?? true);
       say(`Results for ${expanded.trees[index]!.label} saved to ${path}`);
       return path;
     });
+    const loaded = results.map((result, index) => loadedFrom(result, files[index]!));
     let failed = false;
     results.forEach((result, index) => {
       for (const [name, failure] of Object.entries(result.failures ?? {})) {
@@ -199,7 +207,7 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
         if (hint) process.stderr.write(`    ${hint}\n`);
       }
     });
-    return { results, files, failed };
+    return { results: loaded, files, failed };
   } finally {
     cleanupWorktrees();
   }

@@ -13,7 +13,7 @@
  * The folder holds a `.gitignore` of `*`: git never shows it as untracked.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { arch, cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
@@ -22,7 +22,7 @@ import type { PythonInfo } from "../measure/python.ts";
 import type { QuantityKey } from "../quantities.ts";
 import { ensureDir, writeFile } from "../write.ts";
 import { type LoadedResult, parseResult } from "../result/read.ts";
-import type { HistoryInfo, ResultFile } from "../result/schema.ts";
+import type { HistoryInfo } from "../result/schema.ts";
 import type { CommitFacts } from "../model/history.ts";
 
 export interface KeyInput {
@@ -128,19 +128,14 @@ export class ResultCache {
     }
   }
 
-  /**
-   * Takes in a file measureRefs just saved into the cache folder: adds the `history`
-   * object (rewritten atomically) and drops the `cold_start_latest.json` copy, which
-   * means nothing here.
-   */
-  adopt(path: string, raw: ResultFile, facts: CommitFacts): CachedFile {
-    const info: HistoryInfo = {
-      subject: facts.subject, author: facts.author, date: facts.date, first_parent_depth: facts.depth, host: hostname(), cache_key: this.key,
-    };
-    const text = `${JSON.stringify({ ...raw, history: info }, null, 2)}\n`;
-    writeFile(path, text, { flag: "--out" });
-    rmSync(join(this.dir, "cold_start_latest.json"), { force: true });
-    const file: CachedFile = { path, result: parseResult(text, path), commit: facts.commit };
+  /** The `history` object a new cache file of `facts`' commit carries (measureRefs writes it in). */
+  info(facts: CommitFacts): HistoryInfo {
+    return { subject: facts.subject, author: facts.author, date: facts.date, first_parent_depth: facts.depth, host: hostname(), cache_key: this.key };
+  }
+
+  /** Takes in a file measureRefs just saved into the cache folder, as it was built. */
+  adopt(path: string, result: LoadedResult, commit: string): CachedFile {
+    const file: CachedFile = { path, result, commit };
     this.loaded.set(path, file);
     this.names = null;
     return file;

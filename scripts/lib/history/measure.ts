@@ -55,8 +55,10 @@ export async function measureCommits(commits: readonly CommitFacts[], config: Co
     top: context.top, subdir: context.subdir, target: context.target, config, outDir: cache.dir, reporter: context.reporter,
     tool: context.tool, toolVersion: context.toolVersion, dropCaches: context.dropCaches, runId: crypto.randomUUID(),
     counter: context.counter, environment: context.environment,
+    // A cache file names its commit for `compare --history`; the latest copy means nothing there.
+    annotate: (result, index) => ({ ...result, history: cache.info(commits[index]!) }), latest: false,
   });
-  return run.files.map((path, index) => cache.adopt(path, run.results[index]!, commits[index]!));
+  return run.files.map((path, index) => cache.adopt(path, run.results[index]!, commits[index]!.commit));
 }
 
 /** Runs of the headline quantity in a file. */

@@ -22,14 +22,8 @@ interface Output {
   stop(): void;
 }
 
-async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: string, dropCaches: boolean): Promise<Output> {
-  const { createReporter } = await import("../render/progress.ts");
-  const { installSignalHandlers } = await import("../process.ts");
-  const reporter = createReporter({ quiet: options.quiet, streams: json ? { out: process.stderr, err: process.stderr } : undefined });
-  installSignalHandlers((signal) => {
-    reporter.stop();
-    process.stderr.write(`${tool}: ${signal}: stopping; removing worktrees\n`);
-  });
+function output(setup: Setup, json: boolean, tool: string, dropCaches: boolean): Output {
+  const { reporter } = setup;
   const environment = setup.counter ? { counter: `${setup.counter.name} ${setup.counter.version}` } : undefined;
   return {
     say: (text) => reporter.line(text),
@@ -109,10 +103,8 @@ async function runHistory(setup: Setup, out: Output, options: MeasureArgs, repor
 export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report: ReportArgs, tool: string): Promise<number> {
   const question = parseQuestion(args, report);
   const { detectCounter } = await import("../measure/counter.ts");
-  const setup = await prepare(question, args, options, report, () => detectCounter(), VERSION);
-  if (args.values["drop-caches"]) (await import("../measure/executor.ts")).checkDropCaches();
-  // JSON on stdout: progress goes to stderr.
+  const setup = await prepare(question, args, options, report, () => detectCounter(), { tool, toolVersion: VERSION });
   const json = report.format === "json" && report.output === null;
-  const out = await start(setup, options, json, tool, args.values["drop-caches"] === true);
+  const out = output(setup, json, tool, args.values["drop-caches"] === true);
   return question.kind === "bisect" ? runBisect(setup, out, options, report) : runHistory(setup, out, options, report);
 }

@@ -5,15 +5,17 @@
  * configuration, the output and cache folders. Every problem is one line, exit 2.
  */
 import { join } from "node:path";
-import { type Config, loadConfig, readConfigFile, readPyproject } from "../config.ts";
+import type { Config } from "../config.ts";
 import { UserError } from "../errors.ts";
-import { repoTopLevel, resolveTarget, subdirectory } from "../git/tree.ts";
+import { subdirectory } from "../git/tree.ts";
 import type { Counter } from "../measure/counter.ts";
 import { defaultPython, resolvePython } from "../measure/python.ts";
 import type { MeasureArgs, ReportArgs } from "../options.ts";
 import type { ParsedArgs } from "../settings.ts";
 import { numberValue, stringValue } from "../settings.ts";
-import { checkReportFormats } from "../render/emit.ts";
+import { checkReportFormats, checkReportPaths } from "../render/emit.ts";
+import type { Reporter } from "../render/progress.ts";
+import { start } from "../startup.ts";
 import { cacheKey, ResultCache } from "./cache.ts";
 import { type CommitPath, commitPath, parseRange, parseShard, type Shard } from "./commits.ts";
 import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "../model/history.ts";
@@ -36,6 +38,7 @@ export interface Setup {
   cache: ResultCache;
   /** The measurement the questions are about. */
   measurement: string;
+  reporter: Reporter;
 }
 
 /** The flags, checked for what goes together (nothing is read or created yet). */
@@ -61,21 +64,33 @@ export function parseQuestion(args: ParsedArgs, report: ReportArgs): Question {
   return { kind: "history", range: history!, every: numberValue(args, "every") ?? 1, shard: shard === undefined ? null : parseShard(shard) };
 }
 
-/** Whether `metric` was set anywhere: flag, --config, or [tool.coldstart]. */
-function metricAsked(target: string, options: MeasureArgs): boolean {
-  if (options.settings.metric !== undefined) return true;
-  if (options.configFile && readConfigFile(options.configFile).metric !== undefined) return true;
-  return readPyproject(target).settings.metric !== undefined;
-}
-
 /**
- * Resolves everything: target, commits, metric, configuration, folders. `findCounter` is
+ * Resolves everything through the one start-up (target, configuration, folders, signal
+ * handlers, reporter), then the commits, the metric and the cache. `findCounter` is
  * measure/counter.ts's detectCounter (passed in, so a history with --metric time never
  * probes for one).
  */
-export async function prepare(question: Question, args: ParsedArgs, options: MeasureArgs, report: ReportArgs, findCounter: () => Promise<Counter | null>, toolVersion: string): Promise<Setup> {
-  const target = resolveTarget(options.repo);
-  const top = repoTopLevel(target);
+export async function prepare(
+  question: Question, args: ParsedArgs, options: MeasureArgs, report: ReportArgs, findCounter: () => Promise<Counter | null>, how: { tool: string; toolVersion: string },
+): Promise<Setup> {
+  const started = await start(options, {
+    tool: how.tool, onStop: "stopping; removing worktrees", git: true,
+    // JSON on stdout: progress goes to stderr.
+    jsonOnStdout: report.format === "json" && report.output === null,
+    check: (config) => {
+      if (config.python.length > 1) {
+        throw new UserError(`--${question.kind} measures under one interpreter (got ${config.python.join(", ")}); run one per interpreter, each with its own --python`);
+      }
+      const measurement = report.primary ?? config.imports[0]!.name;
+      if (!config.imports.some((spec) => spec.name === measurement)) {
+        throw new UserError(`--primary ${measurement}: not a configured measurement (${config.imports.map((spec) => spec.name).join(", ")})`);
+      }
+      checkReportPaths(report);
+      if (args.values["drop-caches"]) (require("../measure/executor.ts") as typeof import("../measure/executor.ts")).checkDropCaches();
+    },
+  });
+  const { target, config, outDir } = started;
+  const top = started.top!;
   const path = question.kind === "bisect"
     ? commitPath(top, question.good, question.bad, { from: "GOOD", to: "BAD" })
     : (() => {
@@ -86,35 +101,16 @@ export async function prepare(question: Question, args: ParsedArgs, options: Mea
   const thresholdPct = numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT;
 
   let metricSource: BisectReport["metricSource"] = "asked";
-  const flags = { ...options.settings };
-  if (question.kind === "bisect" && !metricAsked(target, options)) {
-    const counter = await findCounter();
-    flags.metric = counter ? "instructions" : "time";
+  let counter = started.counting?.counter ?? null;
+  if (question.kind === "bisect" && !config.given.includes("metric")) {
+    counter = await findCounter();
+    config.metric = counter ? "instructions" : "time";
     metricSource = counter ? "counter-found" : "no-counter";
   }
-  const config = loadConfig(target, options.configFile, flags);
-  if (config.python.length > 1) {
-    throw new UserError(`--${question.kind} measures under one interpreter (got ${config.python.join(", ")}); run one per interpreter, each with its own --python`);
-  }
-  const counter = config.metric === "instructions" ? await findCounter() : null;
-  if (config.metric === "instructions" && !counter) {
-    const { noCounterMessage } = await import("../measure/counter.ts");
-    throw new UserError(`--metric instructions: ${noCounterMessage()}`);
-  }
   const measurement = report.primary ?? config.imports[0]!.name;
-  if (!config.imports.some((spec) => spec.name === measurement)) {
-    throw new UserError(`--primary ${measurement}: not a configured measurement (${config.imports.map((spec) => spec.name).join(", ")})`);
-  }
-  const outDir = options.out ?? join(target, "benchmark_results");
-  const { ensureWritableDir } = await import("../write.ts");
-  ensureWritableDir(outDir);
-  const { checkReportPaths } = await import("../render/emit.ts");
-  checkReportPaths(report);
-  const { checkInterpreters } = await import("../measure/python.ts");
-  await checkInterpreters(config.python);
   const subdir = subdirectory(top, target);
   const python = await resolvePython(config.python[0] ?? defaultPython(target), target);
-  const key = cacheKey({ config, subdir, python, counter, toolVersion });
+  const key = cacheKey({ config, subdir, python, counter, toolVersion: how.toolVersion });
   const cache = new ResultCache(join(outDir, "cache"), key, args.values["no-cache"] !== true);
-  return { question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement };
+  return { question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement, reporter: started.reporter };
 }

@@ -8,7 +8,7 @@ import { pruneStaleTemporaries, TEMP_PREFIXES, temporaryDir } from "../process.t
 import { buildResult } from "./result.ts";
 import type { Environment, ResultFile } from "../result/schema.ts";
 import { UserError } from "../errors.ts";
-import { type Counter, COUNTED_ENV, detectCounter, noCounterMessage } from "./counter.ts";
+import { type Counter, detectCounter, noCounterMessage } from "./counter.ts";
 import { checkDropCaches, dropPageCache, PythonExecutor, type TreeRuntime } from "./executor.ts";
 import { childEnvironment, defaultPython, resolvePython } from "./python.ts";
 import { type MeasureEvent, newTreeRecords, schedule } from "./scheduler.ts";

@@ -19,8 +19,8 @@ export function checkReportPaths(report: ReportArgs): void {
 /** Fails before any measuring when the formats asked for cannot render `subject`; `what` names the question. */
 export function checkReportFormats(report: ReportArgs, subject: Subject, what: string): void {
   checkFormat(report.format, subject, what);
-  if (report.html !== null) checkFormat("html", subject, `${what} with --html`);
-  if (report.github) checkFormat("markdown", subject, `${what} with --github`);
+  if (report.html !== null) checkFormat("html", subject, what, "--html");
+  if (report.github) checkFormat("markdown", subject, what, "--github");
 }
 
 /** Writes through Bun's own file handles: process.stdout costs start-up time. */

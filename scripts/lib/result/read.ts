@@ -7,11 +7,11 @@
 import { statSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { parseHotspots, parseImporters } from "./read-why.ts";
-import { checkedOnRead, entries, type FieldList, type Json, ShapeChecker } from "./shape.ts";
+import { checkedOnRead, entries, type FieldList, ShapeChecker } from "./shape.ts";
 import { isQuantityKey, quantity } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
 import {
-  type Failure, type Hotspot, type ImporterRecord, type ImportTimeRow, type LazyCheck, MAX_RESULT_BYTES, type Measurement,
+  type Failure, type ImportTimeRow, MAX_RESULT_BYTES, type Measurement,
   type Quantities, RESULT_KEYS, type ResultFile, SCHEMA_VERSION, type Series,
 } from "./schema.ts";
 
@@ -127,7 +127,7 @@ function parseImportTime(check: ShapeChecker, value: unknown, field: string): Im
 export function validateResult(value: unknown, source: string): LoadedResult {
   const check: ShapeChecker = new ShapeChecker(source);
   const raw = check.object(value, "(top level)");
-  const topLevel = entries(check, raw, "(top level)");
+  entries(check, raw, "(top level)");
 
   const schema = check.optional(raw.schema_version, (v) => check.number(v, "schema_version"));
   if (schema !== undefined && schema > SCHEMA_VERSION) {
@@ -161,7 +161,7 @@ export function validateResult(value: unknown, source: string): LoadedResult {
       ...(git.worktree === true ? { worktree: true } : {}),
     };
   }
-  const runId = check.optional(raw.run_id, (v) => check.string(v, "run_id")) ?? null;
+  check.optional(raw.run_id, (v) => check.string(v, "run_id"));
   check.optional(raw.run_order, (v) => check.number(v, "run_order"));
   if (raw.environment !== undefined && raw.environment !== null) {
     const env = check.object(raw.environment, "environment");
@@ -171,13 +171,11 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     check.optional(env.python_venv, (v) => check.boolean(v, "environment.python_venv"));
     entries(check, check.optional(env.env, (v) => check.object(v, "environment.env")) ?? {}, "environment.env");
   }
-  let interpreter: Quantities = {};
   if (raw.interpreter !== undefined && raw.interpreter !== null) {
     const section = check.object(raw.interpreter, "interpreter");
     const processMs = parseSeries(check, section.process_ms, "interpreter.process_ms", 3);
-    data.interpreter = { process_ms: processMs };
-    interpreter = check.optional(section.quantities, (v) => parseQuantities(check, v, "interpreter.quantities")) ?? {};
-    if (!interpreter.process_ms && processMs.samples.length) interpreter.process_ms = processMs as Quantities["process_ms"];
+    const quantities = check.optional(section.quantities, (v) => parseQuantities(check, v, "interpreter.quantities"));
+    data.interpreter = { process_ms: processMs, ...(quantities ? { quantities } : {}) };
   }
   if (raw.modules !== undefined && raw.modules !== null) {
     const modules = check.object(raw.modules, "modules");
@@ -199,8 +197,8 @@ export function validateResult(value: unknown, source: string): LoadedResult {
   }
   if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers");
   if (raw.hotspots !== undefined && raw.hotspots !== null) data.hotspots = parseHotspots(check, raw.hotspots, "hotspots");
-  const failures: Record<string, Failure> = {};
   if (raw.failures !== undefined && raw.failures !== null) {
+    const failures: Record<string, Failure> = {};
     for (const [name, item] of entries(check, check.object(raw.failures, "failures"), "failures")) {
       const failure = check.object(item, `failures.${name}`);
       failures[name] = {
@@ -212,32 +210,42 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     }
     data.failures = failures;
   }
-
-  const lazy: LoadedResult["lazy"] = {};
   if (raw.lazy_checks !== undefined && raw.lazy_checks !== null) {
-    const checks = check.object(raw.lazy_checks, "lazy_checks");
     data.lazy_checks = {};
-    for (const [key, item] of entries(check, checks, "lazy_checks")) {
+    for (const [key, item] of entries(check, check.object(raw.lazy_checks, "lazy_checks"), "lazy_checks")) {
       const at = `lazy_checks.${key}`;
       const lazyCheck = check.object(item, at);
-      const parsedCheck: LazyCheck = {
+      data.lazy_checks[key] = {
         label: check.optional(lazyCheck.label, (v) => check.string(v, `${at}.label`)) ?? key,
         module: check.optional(lazyCheck.module, (v) => check.string(v, `${at}.module`)) ?? "",
         after: check.optional(lazyCheck.after, (v) => check.string(v, `${at}.after`)) ?? "",
         loaded: check.boolean(lazyCheck.loaded, `${at}.loaded`),
       };
-      data.lazy_checks[key] = parsedCheck;
-      lazy[key] = { label: parsedCheck.label, loaded: parsedCheck.loaded, module: parsedCheck.module };
     }
   }
+  return loadedFrom(data, source);
+}
+
+/**
+ * The normalised view of a result file that is known to be well formed: one just checked
+ * by validateResult, or one a measurement built in memory (nothing re-read, nothing
+ * re-checked).
+ */
+export function loadedFrom(data: ResultFile, source: string): LoadedResult {
+  const failures = data.failures ?? {};
+  const lazy: LoadedResult["lazy"] = {};
+  for (const [key, check] of Object.entries(data.lazy_checks ?? {})) lazy[key] = { label: check.label, loaded: check.loaded, module: check.module };
   // Seed files (and any extra top-level booleans) carry lazy answers as top-level booleans.
-  for (const [key, item] of topLevel) {
+  for (const [key, item] of Object.entries(data)) {
     if (RESULT_KEYS.includes(key) || typeof item !== "boolean" || key in lazy) continue;
     lazy[key] = { label: SEED_LAZY_LABELS[key] ?? key, loaded: item };
   }
+  const interpreter: Quantities = { ...data.interpreter?.quantities };
+  const startup = data.interpreter?.process_ms;
+  if (!interpreter.process_ms && startup?.samples.length) interpreter.process_ms = toSeries(startup.samples, 3) ?? undefined;
 
   const measurements: Record<string, LoadedMeasurement> = {};
-  for (const [name, measurement] of Object.entries(parsed)) {
+  for (const [name, measurement] of Object.entries(data.measurements)) {
     if (failures[name]) continue;
     measurements[name] = {
       name,
@@ -250,8 +258,9 @@ export function validateResult(value: unknown, source: string): LoadedResult {
   }
   const hasSamples = Object.values(measurements).some((m) => (m.quantities.import_ms?.samples.length ?? 0) > 0);
   // A coldstart file whose statements all failed has counts of 0 that mean nothing.
-  const moduleCountsMeasured = data.module_counts.measured !== false && !(schema !== undefined && !data.modules && Object.keys(failures).length > 0);
-  return { source, data, measurements, failures, lazy, hasSamples, moduleCountsMeasured, interpreter, runId };
+  const moduleCountsMeasured = data.module_counts.measured !== false &&
+    !(data.schema_version !== undefined && !data.modules && Object.keys(failures).length > 0);
+  return { source, data, measurements, failures, lazy, hasSamples, moduleCountsMeasured, interpreter, runId: data.run_id ?? null };
 }
 
 /** Parses result-file text; `source` names it in errors. */
