@@ -6,9 +6,9 @@
  */
 import { runMain, UserError } from "./lib/errors.ts";
 import { subdirectory } from "./lib/git/tree.ts";
-import { measureArgs, reportArgs } from "./lib/options.ts";
+import { parseToolArgs } from "./lib/options.ts";
 import { start } from "./lib/startup.ts";
-import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
+import { optionsHelp, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-bench";
 
@@ -85,13 +85,11 @@ async function promptForRefs(top: string, configured: number): Promise<{ refs: s
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, "bench", TOOL);
+  const { args, measure: options, report } = parseToolArgs(argv, "bench", TOOL);
   if (args.values.help || args.values.version) {
     console.log(args.values.help ? HELP : `${TOOL} ${VERSION}`);
     return 0;
   }
-  const options = measureArgs(args);
-  const report = reportArgs(args);
   if (args.values.bisect || args.values.history) {
     const { runOverTime } = await import("./lib/history/run.ts");
     return runOverTime(args, options, report, TOOL);

@@ -7,8 +7,8 @@ import { buildComparison } from "./lib/compare/build.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { checkReportFormats, checkReportPaths, emit } from "./lib/render/emit.ts";
 import { expandResultPaths, readResult } from "./lib/result/read.ts";
-import { reportArgs } from "./lib/options.ts";
-import { numberValue, optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
+import { parseToolArgs } from "./lib/options.ts";
+import { numberValue, optionsHelp, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-compare";
 
@@ -43,7 +43,7 @@ comparison is inconclusive (too few runs, no samples, a failed baseline, or nois
 to see a PCT % change) with --fail-on-regression.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, "compare", TOOL);
+  const { args, report } = parseToolArgs(argv, "compare", TOOL);
   if (args.values.help) {
     await Bun.write(Bun.stdout, `${HELP}\n`);
     return 0;
@@ -54,7 +54,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.values.history === true) {
     const { assembleHistory } = await import("./lib/history/assemble.ts");
-    const report = reportArgs(args);
     checkReportFormats(report, "trend", "--history");
     checkReportPaths(report);
     const { DEFAULT_THRESHOLD_PCT } = await import("./lib/model/history.ts");
@@ -67,7 +66,6 @@ export async function main(argv: string[]): Promise<number> {
   if (!merge && args.positionals.length < 2) {
     throw new UserError(`give at least two result files: ${TOOL} <baseline.json> <candidate.json> (see --help)`);
   }
-  const report = reportArgs(args);
   checkReportFormats(report, "comparison", "a comparison");
   checkReportPaths(report);
   const files = merge ? await expandResultPaths(args.positionals) : args.positionals;

@@ -16,8 +16,8 @@ import { treeReport } from "./lib/render/tree.ts";
 import { whyReport } from "./lib/render/why.ts";
 import { saveResult } from "./lib/result/files.ts";
 import { start } from "./lib/startup.ts";
-import { measureArgs } from "./lib/options.ts";
-import { optionsHelp, parseArgs, VERSION } from "./lib/settings.ts";
+import { parseToolArgs } from "./lib/options.ts";
+import { optionsHelp, VERSION } from "./lib/settings.ts";
 import { sampleWarnings } from "./lib/stats/warnings.ts";
 
 const TOOL = "coldstart-test";
@@ -38,13 +38,12 @@ Exit codes: 0 ok, 1 a budget limit was exceeded, 2 bad input or a failed measure
 130/143 interrupted.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, "test", TOOL);
+  const { args, measure: options } = parseToolArgs(argv, "test", TOOL);
   if (args.values.help || args.values.version) {
     console.log(args.values.help ? HELP : `${TOOL} ${VERSION}`);
     return 0;
   }
   if (args.positionals.length) throw new UserError(`unexpected argument "${args.positionals[0]}"; ${TOOL} takes only options (see --help)`);
-  const options = measureArgs(args);
   const { target, top, config, outDir, reporter, counting } = await start(options, { tool: TOOL, onStop: "stopped; no result file was written", git: false, jsonOnStdout: options.json });
 
   reporter.line("Running cold start benchmarks...");

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { UserError } from "./errors.ts";
-import { flagGiven, numberValue, type ParsedArgs, type ScalarSettings, stringValue } from "./settings.ts";
+import { flagGiven, numberValue, type ParsedArgs, parseArgs, type ScalarSettings, stringValue, type Tool } from "./settings.ts";
 
 /** What the measuring tools take from their command line, paths resolved against the current folder. */
 export interface MeasureArgs {
@@ -80,4 +80,16 @@ export function reportArgs(args: ParsedArgs): ReportArgs {
     github: flagGiven(args, "github"),
     given: REPORT_FLAGS.filter((flag) => args.values[flag] !== undefined),
   };
+}
+
+/** A tool's command line, parsed once: the raw values and the typed options built from them. */
+export interface ToolArgs {
+  args: ParsedArgs;
+  measure: MeasureArgs;
+  report: ReportArgs;
+}
+
+export function parseToolArgs(argv: readonly string[], tool: Tool, toolName: string, cwd = process.cwd()): ToolArgs {
+  const args = parseArgs(argv, tool, toolName);
+  return { args, measure: measureArgs(args, cwd), report: reportArgs(args) };
 }
