@@ -7,7 +7,7 @@ import { resolveConfig } from "../scripts/lib/config.ts";
 import type { Executor, Job, JobResult, JobSuccess, TreeRuntime } from "../scripts/lib/measure/executor.ts";
 import type { QuantityValues } from "../scripts/lib/quantities.ts";
 import type { PythonInfo } from "../scripts/lib/measure/python.ts";
-import { COUNT_ROUNDS, countedSamples, newTreeRecords, schedule } from "../scripts/lib/measure/scheduler.ts";
+import { countedSamples, newTreeRecords, schedule } from "../scripts/lib/measure/scheduler.ts";
 import { buildResult } from "../scripts/lib/measure/result.ts";
 
 const PYTHON: PythonInfo = {
@@ -128,8 +128,9 @@ describe("counting instructions", () => {
       },
     };
     await schedule(trees, { config: config({ metric: "instructions", jobs: 3 }), executor, random: seeded() });
-    expect(countedSamples(trees[0]!, "pkg_total", "instructions")).toEqual(Array(COUNT_ROUNDS).fill(50e6));
-    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual(Array(COUNT_ROUNDS).fill(51.5e6));
+    // iterations = 6 was set: the counting rounds, and the timed rounds beside them.
+    expect(countedSamples(trees[0]!, "pkg_total", "instructions")).toEqual(Array(6).fill(50e6));
+    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual(Array(6).fill(51.5e6));
     expect(most).toBe(3);
     const result = buildResult(trees[1]!, { config: config({ metric: "instructions" }), toolVersion: "t", git: null, runId: "r", runOrder: 1, timestamp: 1 });
     expect(result.measurements.pkg_total!.quantities!.instructions!.median).toBe(51.5e6);

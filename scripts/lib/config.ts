@@ -42,6 +42,10 @@ export interface Config extends ScalarSettings {
   budgets: Budgets;
   /** The settings some source set (a file or a flag); the others are defaults a flow may choose for (a bisect's metric). */
   given: readonly string[];
+  /** The p a comparison of these measurements will be judged at (default 0.05; a bisect step's is lower): rounds are planned for it. */
+  level?: number;
+  /** Run the why programs (importers, hotspots) after the timed rounds (default true; a bisect step needs none). */
+  explain?: boolean;
 }
 
 /** Values one source sets. */

@@ -10,7 +10,9 @@
  * unit below, when it has a new one).
  */
 
-export type QuantityKey = "import_ms" | "process_ms" | "cpu_ms" | "rss_mb" | "read_mb" | "read_calls" | "instructions";
+export type QuantityKey =
+  | "import_ms" | "process_ms" | "cpu_ms" | "rss_mb" | "read_mb" | "read_calls" | "modules" | "threads"
+  | "instructions" | "child_instructions" | "child_processes";
 
 /** How values of one unit are written: the one place a unit's formatting lives. */
 export interface UnitDef {
@@ -41,6 +43,8 @@ export const UNITS = {
     number: (v) => (v / 1e6).toFixed(2),
     header: "M instr",
   },
+  /** Things counted one by one: "231 modules", "2 threads". */
+  count: { full: (v) => `${Math.round(v).toLocaleString("en-US")}`, compact: (v) => String(Math.round(v)), number: (v) => String(Math.round(v)), header: "" },
   calls: { full: (v) => `${Math.round(v).toLocaleString("en-US")} calls`, compact: (v) => String(Math.round(v)), number: (v) => String(Math.round(v)), header: "calls" },
 } satisfies Record<string, UnitDef>;
 export type UnitName = keyof typeof UNITS;
@@ -81,6 +85,14 @@ export interface QuantityDef {
   waiting?: boolean;
   /** Only on some systems (e.g. Linux's /proc): "n/a" elsewhere, never an error. */
   platforms?: string;
+  /**
+   * Meant to be exact: runs of one tree should agree. Sides whose runs all agree are
+   * compared exactly (any difference is the difference); a spread above 0.1% is reported
+   * with its likely cause (compare/spread.ts), never silently.
+   */
+  exact?: boolean;
+  /** For a unit without a word of its own ("count"): what one of them is called ("module": "231 modules", "1 module"). */
+  noun?: string;
 }
 
 export const QUANTITIES: QuantityDef[] = [
@@ -91,8 +103,14 @@ export const QUANTITIES: QuantityDef[] = [
   // Bytes and read calls of the statement (/proc/self/io rchar and syscr): what a container or network file system pays for.
   { key: "read_mb", label: "bytes read", column: "Read", unit: "data", source: "harness", decimals: 3, lower: "less read", higher: "more read", pairable: true, startup: false, platforms: "Linux" },
   { key: "read_calls", label: "read calls", column: "Reads", unit: "calls", source: "harness", decimals: 0, lower: "fewer reads", higher: "more reads", pairable: true, startup: false, platforms: "Linux" },
-  // The import's own instructions: each counted round's statement minus its `pass` run.
-  { key: "instructions", label: "instructions", column: "Instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: false },
+  // What the import leaves loaded and running: distinct module objects (aliases such as requests.packages.* counted once), Python threads.
+  { key: "modules", label: "modules loaded", column: "Modules", unit: "count", noun: "module", source: "harness", decimals: 0, lower: "fewer modules", higher: "more modules", pairable: true, startup: false, exact: true },
+  { key: "threads", label: "threads running", column: "Threads", unit: "count", noun: "thread", source: "harness", decimals: 0, lower: "fewer threads", higher: "more threads", pairable: true, startup: false, exact: true },
+  // The importing process's own instructions: each counted round's statement minus its `pass` run.
+  { key: "instructions", label: "instructions", column: "Instructions", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions", higher: "more instructions", pairable: false, floorPct: 0.05, startup: false, exact: true },
+  // Processes the import starts, counted apart: their work varies from run to run (a subprocess's start-up, polling).
+  { key: "child_instructions", label: "instructions in child processes", column: "Children", unit: "instructions", source: "counter", decimals: 0, lower: "fewer instructions in children", higher: "more instructions in children", pairable: false, startup: false },
+  { key: "child_processes", label: "child processes", column: "Processes", unit: "count", noun: "process", source: "counter", decimals: 0, lower: "fewer child processes", higher: "more child processes", pairable: false, startup: false, exact: true },
 ];
 
 /** Every quantity's key, in list order (read at call time: the list may grow). */
@@ -107,11 +125,32 @@ export function quantity(key: QuantityKey): QuantityDef {
 }
 
 export function unitOf(key: QuantityKey): UnitDef {
-  return UNITS[quantity(key).unit];
+  const def = quantity(key);
+  const unit: UnitDef = UNITS[def.unit];
+  const noun = def.noun;
+  if (!noun) return unit;
+  const plural = noun.endsWith("s") ? `${noun}es` : `${noun}s`;
+  return { ...unit, full: (value) => `${unit.full(value)} ${Math.round(value) === 1 ? noun : plural}`, header: plural };
 }
 
 export function isQuantityKey(value: string): value is QuantityKey {
   return QUANTITIES.some((def) => def.key === value);
+}
+
+/**
+ * The metrics, the quantity that decides each (the headline of its comparisons) and how it
+ * is measured: `--metric`'s choices and help, the headline of a comparison and the number
+ * of rounds a measurement plans (measure/plan.ts) derive from this list.
+ */
+export const METRICS = [
+  { name: "time", headline: "import_ms", about: "wall time of the import, interleaved paired rounds" },
+  { name: "instructions", headline: "instructions", about: "instructions of the importing process under valgrind or perf: deterministic" },
+  { name: "modules", headline: "modules", about: "the modules the import loads: exact, one run per tree, the fastest" },
+] as const satisfies readonly { name: string; headline: QuantityKey; about: string }[];
+export type MetricName = (typeof METRICS)[number]["name"];
+
+export function metricDef(name: MetricName): (typeof METRICS)[number] {
+  return METRICS.find((metric) => metric.name === name)!;
 }
 
 /** One run's values, by quantity (a quantity the run did not measure is absent). */

@@ -7,6 +7,7 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
 import { FORMATS, formatNames } from "./formats.ts";
+import { METRICS, type MetricName } from "./quantities.ts";
 
 export const VERSION: string = packageJson.version;
 
@@ -57,7 +58,7 @@ export interface ScalarSettings {
   importtime_runs: number;
   max_iterations: number;
   precision: number;
-  metric: "time" | "instructions";
+  metric: MetricName;
   jobs: number;
 }
 export type SettingKey = keyof ScalarSettings;
@@ -97,8 +98,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: `cold: a fresh empty bytecode cache for every run (default ${DEFAULTS.pyc})` },
   { flag: "importtime-runs", key: "importtime_runs", kind: "int", min: 0, value: "N", group: "Measurement", tools: MEASURING,
     help: `-X importtime runs per measurement, 0 to skip (default ${DEFAULTS.importtime_runs})` },
-  { flag: "metric", key: "metric", kind: "choice", choices: ["time", "instructions"], value: "time|instructions", group: "Measurement", tools: MEASURING,
-    help: "instructions: also count each run's instructions (valgrind or perf), a deterministic metric (default time)" },
+  { flag: "metric", key: "metric", kind: "choice", choices: METRICS.map((metric) => metric.name), value: METRICS.map((metric) => metric.name).join("|"), group: "Measurement", tools: MEASURING,
+    help: `what decides a comparison: ${METRICS.map((metric) => `${metric.name} (${metric.about})`).join("; ")}; the others are measured beside it (default time)` },
   { flag: "jobs", key: "jobs", kind: "int", min: 1, value: "N", group: "Measurement", tools: MEASURING,
     help: "parallel runs when counting instructions (default: the number of cores; time is always measured one run at a time)" },
   { flag: "max-iterations", key: "max_iterations", kind: "int", min: 1, value: "N", group: "Measurement", tools: MEASURING,

@@ -4,6 +4,8 @@
  * quantity; every figure of a row comes from that one estimate.
  */
 import { UserError } from "../errors.ts";
+import { compareExact } from "../stats/exact.ts";
+import { exactSpread } from "./spread.ts";
 import { quantity, quantityKeys, type QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
@@ -135,9 +137,14 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
     return row;
   }
   const options = { paired: paired && def.pairable && base.samples.length === cand.samples.length };
+  const spread = exactSpread(key, { baseline: baseline.measurements[name], candidate: candidate.measurements[name] });
+  if (spread) row.spread = spread;
+  const exact = def.exact ? compareExact(base.samples, cand.samples, ALPHA) : null;
   // The best case (fastest runs) is a second opinion on the headline only; the other
   // quantities get the typical verdict (and the compare tool's start-up stays short).
-  if (headline) {
+  if (exact) {
+    row.typical = exact;
+  } else if (headline) {
     const { bestCase, shapeChanged, ...typical } = compareQuantity(base.samples, cand.samples, options);
     Object.assign(row, { typical, bestCase, shapeChanged });
   } else {

@@ -9,7 +9,7 @@
  * comparisons at 5% two false steps are to be expected; counted instructions need no
  * correction, their noise being far below any threshold.
  */
-import type { QuantityKey } from "../quantities.ts";
+import type { MetricName, QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { ALPHA } from "../stats/verdict.ts";
 import { holmAdjusted, medianInterval } from "../stats/multiple.ts";
@@ -39,7 +39,7 @@ export interface TrendOptions {
   /** Default: the first measurement of the first file. */
   measurement?: string;
   /** The metric asked for (null: not known); "instructions" without counts in the files is noted. */
-  metric: "time" | "instructions" | null;
+  metric: MetricName | null;
   shard?: { index: number; count: number; total: number } | null;
 }
 

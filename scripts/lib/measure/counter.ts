@@ -7,10 +7,11 @@
  * process (and, separately, every process it started) executed.
  *
  * Two counters:
- * - `perf`: `perf stat -e instructions:u`, hardware counters, near full speed. Needs a
- *   PMU the kernel exposes (most VMs and containers do not: perf then prints
- *   `<not supported>` and exits 0, so detection reads the count, not the exit code).
- *   Counts of children are inherited into the one total, so `perProcess` is false.
+ * - `perf`: `perf stat --no-inherit -e instructions:u`, hardware counters, near full
+ *   speed. Needs a PMU the kernel exposes (most VMs and containers do not: perf then
+ *   prints `<not supported>` and exits 0, so detection reads the count, not the exit
+ *   code). It counts the spawned process alone; its children are not counted, so
+ *   `perProcess` is false and `children` is null.
  * - `cachegrind`: `valgrind --tool=cachegrind --cache-sim=no`, a CPU emulator counting
  *   guest instructions (~30x slower, any Linux). One output file per process
  *   (`cg.<pid>`) and one log per exec'd process (`vg.<pid>`, which names the command and
@@ -209,8 +210,8 @@ export function wrapArgv(counter: Counter, argv: string[], workDir: string): Wra
   const env = { ...COUNTED_ENV };
   const unsetEnv = [...COUNTED_ENV_UNSET];
   if (counter.name === "perf") {
-    // Counts are inherited by children unless --no-inherit; -o keeps them out of the program's stderr.
-    return { counter, argv: [counter.binary, "stat", "-x,", "-o", join(outDir, "perf.csv"), "-e", "instructions:u", "--", ...argv], env, unsetEnv, outDir };
+    // --no-inherit: the importing process alone (children's work varies run to run); -o keeps perf out of the program's stderr.
+    return { counter, argv: [counter.binary, "stat", "--no-inherit", "-x,", "-o", join(outDir, "perf.csv"), "-e", "instructions:u", "--", ...argv], env, unsetEnv, outDir };
   }
   const dir = valgrindPath(outDir);
   return {
@@ -223,12 +224,12 @@ export function wrapArgv(counter: Counter, argv: string[], workDir: string): Wra
 }
 
 export interface InstructionCounts {
-  /** main + children. */
+  /** main + children (perf: main). */
   total: number;
-  /** The spawned process (perf: everything, as perf cannot split). */
+  /** The spawned process alone. */
   main: number;
-  /** Every descendant that exec'd a program, summed (perf: 0, included in main). */
-  children: number;
+  /** Every descendant that exec'd a program, summed; null with perf, which counts the main process only. */
+  children: number | null;
   /** Processes counted, main included (perf: 1). */
   processes: number;
   /** Children that forked without exec: their counts include the parent's and are left out. */
@@ -339,7 +340,7 @@ function readCountsIn(counter: Counter, run: WrappedRun, exit: CounterExit): Ins
       const reason = /<not (supported|counted)>/.test(text) ? "reported no instructions:u count (no hardware counters here?)" : `${describeExit(exit)} without a count`;
       throw new CounterError("no-count", `perf ${reason}; check that \`${counter.binary} stat -e instructions:u true\` prints a count, or install valgrind`, detail, exit.pid);
     }
-    return { total: count, main: count, children: 0, processes: 1, forkedWithoutExec: 0, perProcess: false };
+    return { total: count, main: count, children: null, processes: 1, forkedWithoutExec: 0, perProcess: false };
   }
 
   let names: string[] = [];

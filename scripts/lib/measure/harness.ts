@@ -4,7 +4,8 @@
  *
  * argv: [statement, comma-separated modules to check]. It times the statement with
  * perf_counter (wall) and process_time (CPU), counts what it read (rchar and syscr of
- * /proc/self/io before and after, Linux), snapshots sys.modules *before* importing json
+ * /proc/self/io before and after, Linux), the distinct module objects loaded and the
+ * Python threads running after it, snapshots sys.modules *before* importing json
  * (so the harness's own imports are neither timed nor counted), reads the peak resident
  * memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries the
  * spawning parent's size across fork and exec — and writes one JSON line to file
@@ -53,6 +54,8 @@ _cs_cpu_elapsed = _cs_cpu() - _cs_cpu_start
 _cs_io_end = _cs_io()
 _cs_mark(b'\\n${END_MARKER}\\n')
 _cs_modules = sorted(sys.modules)
+_cs_distinct = len({id(_cs_m) for _cs_m in list(sys.modules.values()) if _cs_m is not None})
+_cs_threads = len(sys._current_frames())
 _cs_loaded = [m for m in _cs_checks if m in sys.modules]
 import json
 _cs_rss_mb = None
@@ -68,7 +71,8 @@ except OSError:
         _cs_rss_mb = _cs_rss / 1e6 if sys.platform == 'darwin' else _cs_rss * 1024 / 1e6
     except Exception:
         pass
-_cs_quantities = {'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb}
+_cs_quantities = {'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed * 1000.0, 'rss_mb': _cs_rss_mb,
+                  'modules': _cs_distinct, 'threads': _cs_threads}
 if _cs_io_start and _cs_io_end:
     _cs_quantities['read_mb'] = (int(_cs_io_end['rchar']) - int(_cs_io_start['rchar'])) / 1e6
     _cs_quantities['read_calls'] = int(_cs_io_end['syscr']) - int(_cs_io_start['syscr'])

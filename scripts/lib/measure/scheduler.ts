@@ -16,20 +16,15 @@ import type { QuantityValues } from "../quantities.ts";
 import type { Failure, Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import type { Stats } from "../stats/describe.ts";
 import { describe } from "../stats/describe.ts";
-import { stoppingPrecisionPct } from "../stats/verdict.ts";
+import { ALPHA, stoppingPrecisionPct } from "../stats/verdict.ts";
+import type { InstructionCounts } from "./counter.ts";
 import type { Executor, Job, JobResult, TreeRuntime } from "./executor.ts";
+import { planRounds } from "./plan.ts";
 
 /** The statement of the interpreter baseline runs. */
 export const BASELINE = "pass";
 /** Counted rounds added at a time while a comparison is too noisy to be conclusive. */
 export const EXTRA_ROUNDS = 5;
-/**
- * Counting rounds (metric instructions): counts barely vary, so a few rounds decide; five
- * a side is the fewest at which the unpaired rank test can reach p < 0.05.
- */
-export const COUNT_ROUNDS = 5;
-/** Counting goes on, five rounds at a time, up to this many while the counts are too spread. */
-export const MAX_COUNT_ROUNDS = 15;
 
 /** One run: which measurement, which round, and what it measured. */
 export interface RunRecord {
@@ -161,9 +156,14 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
     return recent.length ? (recent.reduce((a, b) => a + b, 0) / recent.length) * remaining : 0;
   };
 
+  const plan = planRounds(config, trees.length);
+  const deciding = config.metric === "instructions" ? plan.counted : plan.timed;
+  if (deciding < plan.needed) {
+    emit({ kind: "message", text: `Note: ${deciding} rounds cannot reach p < ${(config.level ?? ALPHA).toPrecision(2)}; the comparison will be inconclusive (at least ${plan.needed} are needed: --iterations ${plan.needed})` });
+  }
   const measure = async (spec: ImportSpec, targets: TreeRecords[]) => {
-    let rounds = config.warmup + config.iterations;
-    const maxRounds = config.warmup + Math.max(config.iterations, config.max_iterations);
+    let rounds = config.warmup + plan.timed;
+    const maxRounds = config.warmup + plan.maxTimed;
     let total = rounds * targets.length * 2;
     let done = 0;
     emit({ kind: "measurement-start", name: spec.name, statement: spec.statement, runs: total });
@@ -193,7 +193,7 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
       if (round === rounds - 1 && rounds < maxRounds) {
         const worst = worstPrecision(targets, spec.name);
         if (worst !== null && worst > config.precision) {
-          if (rounds === config.warmup + config.iterations) {
+          if (rounds === config.warmup + plan.timed) {
             emit({ kind: "noisy", name: spec.name, precisionPct: config.precision, couldDetectPct: worst, maxIterations: config.max_iterations });
           }
           const extra = Math.min(EXTRA_ROUNDS, maxRounds - rounds);
@@ -220,11 +220,11 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
    * statement's minus the `pass` run's of the same round.
    */
   const count = async (spec: ImportSpec, targets: TreeRecords[]) => {
-    let rounds = COUNT_ROUNDS;
+    const rounds = plan.counted;
     let done = 0;
     emit({ kind: "count-start", name: spec.name, rounds, jobs: config.jobs });
-    const counts = new Map<TreeRecords, { statement: number[]; pass: number[]; children: number[] }>();
-    for (const state of targets) counts.set(state, { statement: [], pass: [], children: [] });
+    const counts = new Map<TreeRecords, { statement: InstructionCounts[]; pass: number[] }>();
+    for (const state of targets) counts.set(state, { statement: [], pass: [] });
     for (let round = 0; round < rounds; round += 1) {
       const jobs = shuffle(targets.flatMap((state) => [{ state, baseline: false }, { state, baseline: true }]), random);
       await inParallel(jobs, config.jobs, async ({ state, baseline }) => {
@@ -237,24 +237,22 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
           return;
         }
         const slot = counts.get(state)!;
-        if (baseline) slot.pass[round] = result.counts.total;
-        else {
-          slot.statement[round] = result.counts.total;
-          slot.children[round] = result.counts.children;
-        }
+        // The importing process's own count; what its children did is recorded apart.
+        if (baseline) slot.pass[round] = result.counts.main;
+        else slot.statement[round] = result.counts;
       });
       for (const state of targets) {
         const slot = counts.get(state)!;
         const statement = slot.statement[round];
         const pass = slot.pass[round];
         if (state.failures[spec.name] || statement === undefined || pass === undefined) continue;
-        state.records.push({ measurement: spec.name, round, baseline: false, quantities: { instructions: statement - pass } });
+        const own = statement.main - pass;
+        const children = statement.children === null ? {} : { child_instructions: statement.children, child_processes: statement.processes - 1 };
+        state.records.push({ measurement: spec.name, round, baseline: false, quantities: { instructions: own, ...children } });
         state.records.push({ measurement: spec.name, round, baseline: true, quantities: { instructions: pass } });
-        if (statement > pass) (state.subprocessShare[spec.name] ??= []).push((slot.children[round]! / (statement - pass)) * 100);
-      }
-      if (round === rounds - 1 && rounds < MAX_COUNT_ROUNDS) {
-        const worst = worstPrecision(targets, spec.name, "instructions", false);
-        if (worst !== null && worst > config.precision) rounds += EXTRA_ROUNDS;
+        if (statement.children !== null && own + statement.children > 0) {
+          (state.subprocessShare[spec.name] ??= []).push((statement.children / (own + statement.children)) * 100);
+        }
       }
     }
   };
@@ -300,6 +298,7 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
   }
 
   // Why: who imported each module, and which calls of module top-level code take the time.
+  if (config.explain === false) return;
   emit({ kind: "why-start" });
   const whyTotal = config.imports.length * trees.length * 2;
   let whyDone = 0;

@@ -75,6 +75,21 @@ export interface QuantityRow {
   shapeChanged: boolean;
   /** Set when a significant change was below what the quantity resolves (%, see quantities.ts): reported as no change. */
   belowFloor?: number;
+  /** A quantity meant to be exact whose runs disagree by more than 0.1% (compare/spread.ts). */
+  spread?: ExactSpread;
+}
+
+/** Why runs of an exact quantity may disagree, from the measurement's other quantities. */
+export type SpreadCause =
+  | { kind: "children"; processes: number }
+  | { kind: "threads"; threads: number }
+  | { kind: "modules-vary" };
+
+export interface ExactSpread {
+  /** (max − min) / median of each side's runs, %; null when the side has none. */
+  baselinePct: number | null;
+  candidatePct: number | null;
+  causes: SpreadCause[];
 }
 
 export type RowStatus = "ok" | "missing-baseline" | "missing-candidate" | "failed-baseline" | "failed-candidate";

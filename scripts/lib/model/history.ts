@@ -7,7 +7,7 @@
  * reference × 100, so a slowdown is negative; what cannot be computed is null.
  */
 import type { ChainLink, LazyRow, MeasurementRow, ModuleCountRow, ModuleDiff } from "./comparison.ts";
-import type { QuantityKey } from "../quantities.ts";
+import type { MetricName, QuantityKey } from "../quantities.ts";
 
 export const HISTORY_FORMAT_VERSION = 1;
 /** --threshold's default: how much slower is slow (bisect), the smallest change marked (history), %. */
@@ -85,7 +85,7 @@ export interface BisectReport {
   /** The p a step's slow verdict needs: ALPHA shared by the steps (the check needs ALPHA). */
   stepLevel: number;
   thresholdPct: number;
-  metric: "time" | "instructions";
+  metric: MetricName;
   /** Why this metric: asked for, or the default for bisect (a counter was found / none was). */
   metricSource: "asked" | "counter-found" | "no-counter";
   steps: BisectStep[];

@@ -13,7 +13,7 @@ import { environmentSection, importTimeSection, lazySection, matrixSection, modu
 import { htmlPage, STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
-  describeSide, detectText, estimateText, formatAdds, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, summaryEvents, summaryLines,
+  describeSide, detectText, estimateText, formatAdds, formatValue, gateLines, reasonText, ROLE_WORD, rowTone, spreadText, summaryEvents, summaryLines,
   testText, verdictText,
 } from "./words.ts";
 
@@ -93,7 +93,8 @@ function measurementTable(comparison: Comparison, name: string, key: Measurement
     const main = row.quantities.find((q) => q.quantity === key);
     const tone = rowTone(row);
     const change = main?.typical
-      ? `<span class="pill ${toneClass(tone)}">${esc(`${MARK[tone]} ${verdictText(row)}`)}</span><br><span class="small">${esc(`${estimateText(key, main.typical)}; ${testText(main.typical)}`)}</span>`
+      ? `<span class="pill ${toneClass(tone)}">${esc(`${MARK[tone]} ${verdictText(row)}`)}</span><br><span class="small">${esc(`${estimateText(key, main.typical)}; ${testText(main.typical)}`)}</span>` +
+        (main.spread ? `<br><span class="small warning">${esc(`⚠ ${spreadText(key, main.spread)}`)}</span>` : "")
       : `<span class="muted">${esc(row.means ? `Δ mean ${formatValue("import_ms", row.means.deltaMs)} (no samples)` : reasonText(row.reason))}</span>`;
     const detect = main?.typical ? detectText(main.typical).replace("could detect ", "") : "—";
     const best = main?.bestCase && main.bestCase.estimatePct !== null ? esc(estimateText(key, main.bestCase)) : "—";
@@ -119,7 +120,8 @@ function quantityTable(comparison: Comparison, name: string, headline: QuantityK
       const q = row?.quantities.find((candidate) => candidate.quantity === key);
       const interpreter = side.interpreter[key];
       const adds = quantity(key).startup && interpreter ? ` (import adds ${formatAdds(key, series.median - interpreter.median)})` : "";
-      const verdict = q?.typical ? `<br><span class="small">${esc(estimateText(key, q.typical))}</span>` : "";
+      const verdict = (q?.typical ? `<br><span class="small">${esc(estimateText(key, q.typical))}</span>` : "") +
+        (q?.spread ? `<br><span class="small warning">${esc(`⚠ ${spreadText(key, q.spread)}`)}</span>` : "");
       return `<td class="wrap">${esc(`${formatValue(key, series.median)}${adds}`)}${verdict}</td>`;
     }).join("");
     out.push(`<tr><td><strong>${esc(side.label)}</strong></td>${cells}</tr>`);

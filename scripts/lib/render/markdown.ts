@@ -8,7 +8,7 @@ import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
-  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
+  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
 const MARK: Record<Tone, string> = { good: "✅", bad: "❌", same: "➖" };
@@ -47,7 +47,8 @@ function measurementRow(row: MeasurementRow): string[] {
   const figures = typical && (row.verdict === "faster" || row.verdict === "slower") && !row.shapeChanged && intervalText(typical)
     ? `${intervalText(typical)}, ${formatP(typical.pValue)}`
     : typical ? estimateText(row.headline, typical) : null;
-  const details = escapeMarkdown(figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason));
+  const spread = main?.spread ? `; ⚠ ${spreadText(row.headline, main.spread)}` : "";
+  const details = escapeMarkdown(`${figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason)}${spread}`);
   const best = row.bestCase && row.bestCase.estimatePct !== null ? escapeMarkdown(estimateText(row.headline, row.bestCase)) : "—";
   return [name, value(main?.baseline ?? null), value(main?.candidate ?? null), change, `${verdict}<br>${details}`, typical ? detectText(typical).replace("could detect ", "") : "—", best];
 }
@@ -62,7 +63,7 @@ function otherQuantities(c: CandidateComparison): string[] {
         escapeMarkdown(row.name), quantity(q.quantity).label,
         q.baseline ? formatValue(q.quantity, q.baseline.median) : "—",
         q.candidate ? formatValue(q.quantity, q.candidate.median) : "—",
-        escapeMarkdown(q.typical ? estimateText(q.quantity, q.typical) : reasonText(q.reason)),
+        escapeMarkdown(`${q.typical ? estimateText(q.quantity, q.typical) : reasonText(q.reason)}${q.spread ? `; ⚠ ${spreadText(q.quantity, q.spread)}` : ""}`),
         adds,
       ];
     }));

@@ -13,7 +13,7 @@ import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
-  summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
+  spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
 const WIDTH = 70;
@@ -53,6 +53,7 @@ function quantityLines(row: MeasurementRow, palette: Palette): string[] {
     }
     const text = `    ${def.label.padEnd(13)} ${values}: ${verdict}${extras.length ? `; ${extras.join("; ")}` : ""}`;
     lines.push(q.direction === "lower" || q.direction === "higher" ? paint(palette, verdictTone(q.direction), text) : palette.dim(text));
+    if (q.spread) lines.push(palette.warn(`    ⚠ ${spreadText(q.quantity, q.spread)}`));
   }
   return lines;
 }
@@ -84,6 +85,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   } else {
     lines.push(palette.dim(`    ${reasonText(row.reason)}`));
   }
+  if (main?.spread) lines.push(palette.warn(`    ⚠ ${spreadText(key, main.spread)}`));
   if (row.bestCase && row.bestCase.estimatePct !== null) {
     const b = row.bestCase;
     const fastest = main?.baseline && main.candidate ? `${formatValue(row.headline, main.baseline.min)} → ${formatValue(row.headline, main.candidate.min)}, ` : "";

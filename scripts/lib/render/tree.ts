@@ -10,7 +10,8 @@ import { QUANTITIES } from "../quantities.ts";
 import { moduleStatement } from "../measure/result.ts";
 import type { ResultFile } from "../result/schema.ts";
 import type { SampleWarning } from "../stats/warnings.ts";
-import { formatAdds, formatMs, formatValue, plural, waitingText } from "./words.ts";
+import { exactSpread } from "../compare/spread.ts";
+import { formatAdds, formatMs, formatValue, plural, spreadText, waitingText } from "./words.ts";
 
 function pythonBool(value: boolean): string {
   return value ? "True" : "False";
@@ -89,11 +90,18 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
       const median = m.quantities![def.key]!.median;
       const base = def.startup ? result.interpreter?.quantities?.[def.key] : undefined;
       if (def.waiting) return waitingText(m.median, median) ?? `${def.label} ${formatValue(def.key, median)} of ${formatValue("import_ms", m.median)} import time`;
-      return `${def.label} ${formatValue(def.key, median)}${base ? ` (import adds ${formatAdds(def.key, median - base.median)})` : ""}`;
+      const value = def.unit === "count" ? formatValue(def.key, median) : `${def.label} ${formatValue(def.key, median)}`;
+      return `${value}${base ? ` (import adds ${formatAdds(def.key, median - base.median)})` : ""}`;
     });
     return parts.length ? [`  ${name}: ${parts.join("; ")}`] : [];
   });
   if (others.length) out.push("Memory, CPU and reads (medians):", ...others);
+  for (const [name, m] of Object.entries(result.measurements)) {
+    for (const def of QUANTITIES) {
+      const spread = exactSpread(def.key, { baseline: m });
+      if (spread) out.push(`Warning: ${name}: ${spreadText(def.key, spread)}`);
+    }
+  }
   if (budgets.length) out.push("Budgets:", ...budgets.map(budgetText));
   return out;
 }

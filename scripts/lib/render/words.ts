@@ -4,7 +4,7 @@
  * terminal, markdown and html reports say the same things the same way.
  */
 import type {
-  Comparison, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
+  Comparison, ExactSpread, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
 } from "../model/comparison.ts";
 import { quantity, type QuantityKey, unitOf } from "../quantities.ts";
 
@@ -87,6 +87,7 @@ export function directionWord(key: QuantityKey, figures: Figures): string {
 
 /** "11.6% faster (95% CI 8.9 to 14.0%), p<0.001" — one estimate, its interval and test. */
 export function estimateText(key: QuantityKey, figures: Figures): string {
+  if (figures.test === "exact") return exactText(key, figures);
   if (figures.estimatePct === null) return reasonText(figures.reason);
   const ci = intervalText(figures);
   return `${formatPct(Math.abs(figures.estimatePct))} ${directionWord(key, figures)}${ci ? ` (${ci})` : ""}, ${formatP(figures.pValue)}`;
@@ -100,8 +101,38 @@ export function intervalText(figures: Figures): string {
   return `${Math.round(figures.confidence * 100)}% CI ${formatPct(low)} to ${formatPct(high)}`;
 }
 
+/** An exact difference: "17 more modules (+7.4%), exact: every run agreed"; "no change, exact". */
+function exactText(key: QuantityKey, figures: Figures): string {
+  const delta = -(figures.estimate ?? 0); // candidate − baseline
+  if (delta === 0) return "no change, exact: every run agreed";
+  const def = quantity(key);
+  const size = def.unit === "count" ? unitOf(key).number(Math.abs(delta)) : formatValue(key, Math.abs(delta));
+  const pct = figures.estimatePct === null ? "" : ` (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))})`;
+  return `${size} ${delta > 0 ? def.higher : def.lower}${pct}, exact: every run agreed`;
+}
+
+/**
+ * A quantity meant to be exact whose runs disagree: "instructions spread 4.2% across runs
+ * (meant to be exact): the import starts 1 process (its work is counted apart)".
+ */
+export function spreadText(key: QuantityKey, spread: ExactSpread): string {
+  const worst = Math.max(spread.baselinePct ?? 0, spread.candidatePct ?? 0);
+  const causes = spread.causes.map((cause) => {
+    switch (cause.kind) {
+      case "children":
+        return `the import starts ${plural(Math.round(cause.processes), "process")} (counted apart, as child_instructions)`;
+      case "threads":
+        return `${plural(Math.round(cause.threads), "thread")} run after the import`;
+      case "modules-vary":
+        return "the import loads different modules from run to run";
+    }
+  });
+  return `${quantity(key).label} spread ${formatPct(worst)} across runs, though meant to be exact${causes.length ? `: ${causes.join("; ")}` : ": no cause found in these runs (address randomisation? a cache on disk?)"}`;
+}
+
 /** "could detect ±1.2%" or what stands in for it. */
 export function detectText(figures: Figures): string {
+  if (figures.test === "exact") return "exact: any difference is seen";
   if (figures.reason?.kind === "too-few-runs") return reasonText(figures.reason);
   return figures.mdePct === null ? "could detect: n/a" : `could detect ±${formatPct(figures.mdePct)}`;
 }
@@ -110,10 +141,12 @@ const TEST_NAME: Record<Figures["test"], string> = {
   "wilcoxon-signed-rank": "signed-rank",
   "mann-whitney": "Mann–Whitney",
   "minimum-permutation": "permutation test of the fastest runs",
+  exact: "exact comparison (every run agreed)",
 };
 
 /** "paired signed-rank, n=30/30". */
 export function testText(figures: Figures): string {
+  if (figures.test === "exact") return `${TEST_NAME.exact}, n=${figures.n.baseline}/${figures.n.candidate}`;
   return `${figures.paired ? "paired " : "unpaired "}${TEST_NAME[figures.test]}, n=${figures.n.baseline}/${figures.n.candidate}${figures.scale === "difference" ? ", on differences (a sample ≤ 0)" : ""}`;
 }
 

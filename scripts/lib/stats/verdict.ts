@@ -54,7 +54,7 @@ export type InconclusiveReason =
   | { kind: "too-few-runs"; n: number; needed: number };
 
 export interface TestOutcome {
-  test: "wilcoxon-signed-rank" | "mann-whitney" | "minimum-permutation";
+  test: "wilcoxon-signed-rank" | "mann-whitney" | "minimum-permutation" | "exact";
   paired: boolean;
   /** "lower": candidate significantly lower (faster/smaller); "higher"; "no-change"; "inconclusive". */
   direction: Direction;
