@@ -6,7 +6,7 @@
 import { UserError } from "../errors.ts";
 import { compareExact } from "../stats/exact.ts";
 import { exactSpread } from "./spread.ts";
-import { quantity, quantityKeys, type QuantityKey } from "../quantities.ts";
+import { METRICS, quantity, quantityKeys, type QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
 import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
@@ -106,11 +106,11 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
   return side;
 }
 
-/** Import time, or instructions when both files counted them for this measurement. */
+/** The quantity of the metric both files were measured for (instructions, modules), when both hold it; else import time. */
 function headlineOf(baseline: LoadedResult, candidate: LoadedResult, name: string): QuantityKey {
-  const counted = (result: LoadedResult) =>
-    result.data.environment?.metric === "instructions" && (result.measurements[name]?.quantities.instructions?.samples.length ?? 0) > 0;
-  return counted(baseline) && counted(candidate) ? "instructions" : "import_ms";
+  const metric = METRICS.find((item) => item.name === baseline.data.environment?.metric && item.name === candidate.data.environment?.metric);
+  const holds = (result: LoadedResult) => (result.measurements[name]?.quantities[metric!.headline]?.samples.length ?? 0) > 0;
+  return metric && holds(baseline) && holds(candidate) ? metric.headline : "import_ms";
 }
 
 function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean, headline: boolean): QuantityRow {

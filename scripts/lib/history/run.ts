@@ -8,6 +8,7 @@ import type { MeasureArgs, ReportArgs } from "../options.ts";
 import type { ParsedArgs } from "../settings.ts";
 import { VERSION } from "../settings.ts";
 import { emit } from "../render/emit.ts";
+import { metricDef } from "../quantities.ts";
 import type { MeasureContext } from "./measure.ts";
 import { spinnerOnly } from "./measure.ts";
 import type { BisectReport } from "../model/history.ts";
@@ -38,7 +39,7 @@ function output(setup: Setup, json: boolean, tool: string, dropCaches: boolean):
     context: {
       top: setup.top, subdir: setup.subdir, target: setup.target, cache: setup.cache, reporter: spinnerOnly(reporter), tool,
       toolVersion: VERSION, dropCaches, counter: setup.counter ?? undefined, environment,
-      measurement: setup.measurement, headline: setup.config.metric === "instructions" ? "instructions" : "import_ms",
+      measurement: setup.measurement, headline: metricDef(setup.config.metric).headline,
     },
   };
 }

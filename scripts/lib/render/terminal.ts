@@ -121,7 +121,8 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   }
 
   out.push("", palette.bold("IMPORT TIME COMPARISON"), LINE);
-  const counted = c.measurements.some((row) => row.headline === "instructions");
+  // Rows speak in their metric's quantity: "Δ ms" only when every one is a time.
+  const counted = c.measurements.some((row) => quantity(row.headline).unit !== "ms");
   out.push(`${"Metric".padEnd(30)}${"Baseline".padStart(8)}${"Optimized".padStart(13)}${(counted ? "Δ" : "Δ ms").padStart(11)}${"Δ %".padStart(9)}`);
   out.push(LINE);
   for (const row of c.measurements) {
@@ -130,7 +131,7 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   }
   out.push(palette.dim(c.arithmeticOnly
     ? "Note: no samples in these files: Baseline, Optimized and Δ are the original tool's arithmetic on means; significance needs samples."
-    : `Baseline/Optimized: medians${counted ? " (instructions, M = millions, where counted)" : ""}. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? "; timings paired by round" : ", unpaired"}), baseline − optimized, ↓ faster.`));
+    : `Baseline/Optimized: medians${counted ? ` (${[...new Set(c.measurements.filter((row) => quantity(row.headline).unit !== "ms").map((row) => unitOf(row.headline).header))].join(", ")} where not ms; M = millions)` : ""}. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? "; timings paired by round" : ", unpaired"}), baseline − optimized, ↓ faster.`));
 
   out.push("", palette.bold("MODULE LOAD COMPARISON"), LINE);
   for (const row of c.moduleCounts) {

@@ -101,14 +101,14 @@ export function intervalText(figures: Figures): string {
   return `${Math.round(figures.confidence * 100)}% CI ${formatPct(low)} to ${formatPct(high)}`;
 }
 
-/** An exact difference: "17 more modules (+7.4%), exact: every run agreed"; "no change, exact". */
+/** An exact difference: "17 more modules (+7.4%)"; "no change". */
 function exactText(key: QuantityKey, figures: Figures): string {
   const delta = -(figures.estimate ?? 0); // candidate − baseline
-  if (delta === 0) return "no change, exact: every run agreed";
+  if (delta === 0) return "no change";
   const def = quantity(key);
   const size = def.unit === "count" ? unitOf(key).number(Math.abs(delta)) : formatValue(key, Math.abs(delta));
   const pct = figures.estimatePct === null ? "" : ` (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))})`;
-  return `${size} ${delta > 0 ? def.higher : def.lower}${pct}, exact: every run agreed`;
+  return `${size} ${delta > 0 ? def.higher : def.lower}${pct}`;
 }
 
 /**
@@ -132,7 +132,7 @@ export function spreadText(key: QuantityKey, spread: ExactSpread): string {
 
 /** "could detect ±1.2%" or what stands in for it. */
 export function detectText(figures: Figures): string {
-  if (figures.test === "exact") return "exact: any difference is seen";
+  if (figures.test === "exact") return "exact: every run agreed";
   if (figures.reason?.kind === "too-few-runs") return reasonText(figures.reason);
   return figures.mdePct === null ? "could detect: n/a" : `could detect ±${formatPct(figures.mdePct)}`;
 }
@@ -141,7 +141,7 @@ const TEST_NAME: Record<Figures["test"], string> = {
   "wilcoxon-signed-rank": "signed-rank",
   "mann-whitney": "Mann–Whitney",
   "minimum-permutation": "permutation test of the fastest runs",
-  exact: "exact comparison (every run agreed)",
+  exact: "exact comparison",
 };
 
 /** "paired signed-rank, n=30/30". */
