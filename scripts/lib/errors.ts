@@ -33,6 +33,13 @@ export async function runMain(tool: string, main: () => Promise<number>): Promis
   try {
     code = await main();
   } catch (error) {
+    // A signal that arrived while a synchronous step blocked its handler runs first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { interrupted, interruptExitCode, StoppedBySignal } = await import("./process.ts");
+    if (error instanceof StoppedBySignal || interrupted()) {
+      if (error instanceof StoppedBySignal) console.error(`${tool}: ${error.signal}: stopped`);
+      process.exit(error instanceof StoppedBySignal ? error.exitCode : interruptExitCode());
+    }
     if (error instanceof UserError) {
       console.error(`${tool}: error: ${printable(error.message)}`);
       code = error.exitCode;

@@ -32,6 +32,27 @@ export function interruptExitCode(): number {
   return interruptedBy ? SIGNAL_EXIT[interruptedBy] ?? 130 : 130;
 }
 
+/**
+ * A child (git, the interpreter probe) ended by SIGINT / SIGTERM / SIGHUP: the user's Ctrl-C
+ * reached the whole process group while coldstart was blocked waiting for it, before its
+ * own handler could run. Treated as that signal (exit 130 / 143 / 129), never as the
+ * child's failure. No-op for any other ending.
+ */
+export function stopIfSignalled(signal: string | number | null | undefined): void {
+  if (typeof signal !== "string" || !(signal in SIGNAL_EXIT)) return;
+  interruptedBy ??= signal as NodeJS.Signals;
+  throw new StoppedBySignal(interruptedBy);
+}
+
+/** Thrown when a signal stops the run; entry scripts exit with its code. */
+export class StoppedBySignal extends Error {
+  readonly exitCode: number;
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+    this.exitCode = SIGNAL_EXIT[signal] ?? 130;
+  }
+}
+
 /** Registers a synchronous cleanup for every exit path; returns a function that runs and removes it. */
 export function onExit(cleanup: () => void): () => void {
   ensureExitHook();
@@ -88,11 +109,15 @@ export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => voi
       } catch {
         // reporting must not stop the cleanup
       }
+      const killed = [...groups];
       killAllChildren();
       const pending = [...inFlight];
       const settle = pending.length ? Promise.race([Promise.allSettled(pending), Bun.sleep(10_000)]) : Promise.resolve();
-      void settle.then(() => {
+      void settle.then(async () => {
+        killed.push(...groups);
         killAllChildren();
+        // What was killed is gone before coldstart is: no step outlives the run that started it.
+        await Promise.all(killed.map((pid) => waitGroupGone(pid, 5_000)));
         runCleanups();
         process.exit(SIGNAL_EXIT[signal] ?? 130);
       });

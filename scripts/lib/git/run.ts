@@ -3,6 +3,7 @@
  * user's environment minus anything that would point git at another repository or index,
  * and without optional locks (so `git status` never rewrites the user's index file).
  */
+import { stopIfSignalled } from "../process.ts";
 
 /** Git variables that would point our commands at another repository or index. */
 const GIT_LOCATION_VARIABLES = [
@@ -27,14 +28,20 @@ export interface GitResult {
   err: string;
 }
 
-/** Runs `git <args>` in `cwd`; never throws (a missing git is `ok: false`). */
+/**
+ * Runs `git <args>` in `cwd`; never throws for git's own failure (a missing git is `ok:
+ * false`). A git ended by the user's Ctrl-C stops the run (StoppedBySignal), so it is
+ * never mistaken for a failed git command.
+ */
 export function git(cwd: string, args: readonly string[]): GitResult {
+  let proc: Bun.SyncSubprocess<"pipe", "pipe">;
   try {
-    const proc = Bun.spawnSync(["git", ...args], { cwd, env: gitEnvironment(), stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-    return { ok: proc.exitCode === 0, out: proc.stdout.toString().trim(), err: proc.stderr.toString().trim() };
+    proc = Bun.spawnSync(["git", ...args], { cwd, env: gitEnvironment(), stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   } catch (error) {
     return { ok: false, out: "", err: error instanceof Error ? error.message : String(error) };
   }
+  stopIfSignalled(proc.signalCode);
+  return { ok: proc.exitCode === 0, out: proc.stdout.toString().trim(), err: proc.stderr.toString().trim() };
 }
 
 /** The last non-empty line of git's stderr, for one-line messages. */

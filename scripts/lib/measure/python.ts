@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cpus, homedir } from "node:os";
 import { delimiter, join, resolve as resolvePath } from "node:path";
 import { UserError } from "../errors.ts";
+import { stopIfSignalled } from "../process.ts";
 import { PROBE } from "./harness.ts";
 
 export interface PythonInfo {
@@ -120,6 +121,7 @@ async function probePython(requested: string, cwd: string): Promise<PythonInfo> 
     throw new UserError(`cannot run python interpreter "${requested}": ${error instanceof Error ? error.message : String(error)}`);
   }
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  stopIfSignalled(proc.signalCode);
   if (code !== 0) {
     const lines = stderr.split("\n").map((line) => line.trim()).filter(Boolean);
     // 126/127: a shell (a pyenv or asdf shim) could not run it, and says why first; Python says why last.
