@@ -132,10 +132,12 @@ def _cs_note(targets, caller, own):
     site = _cs_site(caller, own)
     if site is None or site[0] is None:
         return
+    # A load past __import__ (import_module, a finder's own machinery) is never an import statement.
+    direct = site[2] and not own
     for t in targets:
         key = (site[0], site[1], t)
-        if site[2] or key not in _cs_edges:
-            _cs_edges[key] = site[2]
+        if direct or key not in _cs_edges:
+            _cs_edges[key] = direct
 
 def _cs_import(name, globals=None, locals=None, fromlist=(), level=0):
     caller = _cs_getframe(1)
