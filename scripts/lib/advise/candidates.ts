@@ -180,7 +180,7 @@ const FORM_WORDS = { function: "by moving it into the functions that use it", ge
 
 function reasonOf(plan: StatementPlan): string {
   const { candidate, decision, statement } = plan;
-  if (candidate.movable && statement) return movableText(statement, decision);
+  if (candidate.movable && statement?.found) return movableText(statement, decision);
   const why = decision.blockers.map(blockerText).join("; ");
   const next = candidate.suggestion
     ? `; defer \`${candidate.suggestion.code}\` (${candidate.suggestion.file}:${candidate.suggestion.line}) instead, ${FORM_WORDS[candidate.suggestion.form]}`

@@ -32,12 +32,20 @@ export interface SiteFact {
   names: string[];
 }
 
-export interface StatementFacts {
+/** A requested line that holds no import statement. */
+export interface MissingStatement {
+  line: number;
+  found: false;
+  /** The type of the module-level statement on that line (e.g. "Expr", a call that imports). */
+  what: string | null;
+}
+
+export type StatementFacts = ImportStatement | MissingStatement;
+
+export interface ImportStatement {
   /** The requested line. */
   line: number;
-  found: boolean;
-  /** When not found: the type of the module-level statement on that line (e.g. "Expr"). */
-  what?: string | null;
+  found: true;
   lineno: number;
   endLineno: number;
   /** Directly in the module's body (not in a try, if, with...). */

@@ -29,7 +29,7 @@ export { applyCandidates, type ApplyOptions, type ApplyResult } from "./apply.ts
 export { findCandidates, ownModule, type CandidateSet, type KeptStatement, type StatementPlan } from "./candidates.ts";
 export { patchOf, unifiedDiff } from "./diff.ts";
 export { eagerWork, runHotspots } from "./eager.ts";
-export { analyzeFiles, type FileFacts, type StatementFacts } from "./facts.ts";
+export { analyzeFiles, type FileFacts, type ImportStatement, type MissingStatement, type StatementFacts } from "./facts.ts";
 export { buildGraph, importSites, reachable, subtree, topPackages, type ImportGraph, type StatementRange } from "./graph.ts";
 export type * from "./model.ts";
 export { decide, resolveFrom, type Decision } from "./movability.ts";

@@ -15,7 +15,7 @@
  * import, when a name is bound again at module level or declared `global`, or when a
  * function's body starts on its `def` line.
  */
-import type { FileFacts, StatementFacts, UseFact } from "./facts.ts";
+import type { FileFacts, ImportStatement, StatementFacts, UseFact } from "./facts.ts";
 import type { Blocker, DeferForm, LazyEntry } from "./model.ts";
 
 export interface ModuleContext {
@@ -50,7 +50,7 @@ function ownPrefix(context: ModuleContext): string {
   return context.isPackage ? context.module : context.module.split(".").slice(0, -1).join(".");
 }
 
-function reexported(file: FileFacts, statement: StatementFacts, context: ModuleContext, name: string): boolean {
+function reexported(file: FileFacts, statement: ImportStatement, context: ModuleContext, name: string): boolean {
   if ((file.all ?? []).includes(name)) return true;
   if (!context.isPackage || name.startsWith("_")) return false;
   const target = statement.kind === "from" ? resolveFrom(context, statement.level, statement.module) : statement.names.find((n) => n.bound === name)?.name ?? null;
@@ -59,7 +59,7 @@ function reexported(file: FileFacts, statement: StatementFacts, context: ModuleC
 }
 
 /** The `__getattr__` entry for one bound name, or the blocker that prevents it. */
-function lazyEntry(statement: StatementFacts, context: ModuleContext, alias: StatementFacts["names"][number]): LazyEntry | Blocker {
+function lazyEntry(statement: ImportStatement, context: ModuleContext, alias: ImportStatement["names"][number]): LazyEntry | Blocker {
   if (statement.kind === "import") {
     if (!alias.asname && alias.name.includes(".")) return { kind: "dotted-reexport", name: alias.bound, detail: alias.name };
     return { name: alias.bound, module: alias.name, attribute: null };
@@ -152,7 +152,7 @@ export function blockerText(blocker: Blocker): string {
 }
 
 /** The `reason` sentence of a movable statement. */
-export function movableText(statement: StatementFacts, decision: Decision): string {
+export function movableText(statement: ImportStatement, decision: Decision): string {
   const sites = statement.sites.map((site) => (site.kind === "main" ? "the __main__ block" : `${site.qualname}()`));
   const where = sites.length > 0 ? `moves into ${sites.join(", ")}` : "no code in its file uses it at run time: it is removed";
   if (decision.form === "getattr") {

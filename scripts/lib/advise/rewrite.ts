@@ -14,7 +14,7 @@
  *   `__dir__`.
  */
 import { readFileSync } from "node:fs";
-import type { StatementFacts } from "./facts.ts";
+import type { ImportStatement } from "./facts.ts";
 import type { StatementPlan } from "./candidates.ts";
 import type { LazyEntry } from "./model.ts";
 
@@ -26,7 +26,7 @@ export interface FileRewrite {
 }
 
 /** The import statement for the `names` (bound names) of `statement`: its own text when all are wanted. */
-export function importText(statement: StatementFacts, names: readonly string[]): string[] {
+export function importText(statement: ImportStatement, names: readonly string[]): string[] {
   const wanted = statement.names.filter((alias) => names.includes(alias.bound));
   if (wanted.length === statement.names.length) {
     const lines = statement.text.split(/\r?\n/);
