@@ -86,6 +86,19 @@ describe("apply drops what does not verify", () => {
   });
 });
 
+describe("apply with an unstable output or a check that fails anyway", () => {
+  test("output that differs run to run is compared by exit status; a check failing on the original does not drop anything", async () => {
+    const { original, patched } = await trees();
+    const workload = { source: "import time\nprint(svc.core.dispatch('upper', 'ok'), time.perf_counter())", filename: "<workload>", label: "timed" };
+    const result = await advise({ runtime: original, statement: "import svc", workload, blockedRuns: 0, importtimeRuns: 1, hotspots: null });
+    const tables = result.plans.filter((plan) => plan.candidate.file === "svc/tables.py");
+    const applied = await applyCandidates({ plans: tables, original, patched, statement: "import svc", workload, baseline: result.baseline, check: "exit 1" });
+    expect(applied.outputUnstable).toBe(true);
+    expect(applied.applied).toEqual(tables);
+    expect(applied.check).toEqual({ original: expect.objectContaining({ ok: false, status: 1 }), patched: null });
+  });
+});
+
 describe("eager work", () => {
   test("a top-level call of the package costing more than 5% of the import is listed with file, line and ms", async () => {
     const dir = writeTree(tempDir(), {

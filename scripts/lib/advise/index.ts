@@ -92,8 +92,10 @@ export async function advise(options: AdviseOptions): Promise<AdviseResult> {
     step(`measuring memory with the candidates' modules blocked (${rounds} rounds)`);
     blocked = await blockedSavings(runtime, statement, measured.map((plan) => ({ key: keyOf(plan), modules: plan.candidate.modules })), rounds);
   }
-  // The importtime shares, scaled to the unprofiled import time (see predict.ts).
-  const importMs = blocked?.normal.importMs ?? baseline.importMs;
+  // The importtime shares, scaled to the unprofiled import time of the blocked rounds (see
+  // predict.ts); without those, the raw importtime sums (the workload's single run compiled
+  // the bytecode cache: its import time is no reference).
+  const importMs = blocked?.normal.importMs ?? null;
   for (const plan of set.plans) {
     plan.candidate.predictedMs = scaledMs({ ms: plan.candidate.importtimeMs ?? 0, share: plan.share }, importMs);
     const saving = blocked?.groups.get(keyOf(plan));
@@ -148,7 +150,7 @@ export interface PatchPrediction {
 export async function predictPatch(result: AdviseResult, applied: readonly StatementPlan[], options: { runtime?: AdviseRuntime; statement?: string; runs?: number } = {}): Promise<PatchPrediction> {
   const modules = subtree(result.graph, applied.map((plan) => plan.range));
   const saving = importtimeSaving(result.importtime, modules);
-  let importMs = result.blocked?.normal.importMs ?? result.baseline.importMs;
+  let importMs = result.blocked?.normal.importMs ?? null;
   let blockedMs: number | null = null;
   let mb: number | null = null;
   let mbSource: Source = "none";
