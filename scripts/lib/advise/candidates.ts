@@ -143,6 +143,7 @@ export async function findCandidates(options: FindOptions): Promise<CandidateSet
         endLine: range.endLine ?? range.line,
         msSource: "importtime",
         importtimeMs: saving.ms,
+        share: Math.round(saving.share * 1e4) / 1e4,
         mbSource: "none",
       };
       if (saving.unmeasured.length > 0) candidate.unmeasured = saving.unmeasured;

@@ -7,8 +7,10 @@
  *   result.advice                                                            // -> result file `advice`
  *   const applied = await applyCandidates({ plans: result.plans, original, patched, statement,
  *                                            workload, baseline: result.baseline, top, check, prefix });
- *   const predicted = await predictPatch(result, applied.applied);           // the patch's prediction
- *   // then: write applied.patch to advice/<ref>-defer.patch, benchmark original vs patched.
+ *   const predicted = await predictPatch(result, applied.applied, { runtime: original, statement });
+ *   // then: write applied.patch to advice/<ref>-defer.patch, benchmark original vs patched, and
+ *   // compare the measured saving with scaledMs(predicted.share, <the benchmark's original median>)
+ *   // (the share of the import, restated at the benchmark's moment) and with predicted.predictedMb.
  *
  * The steps of `advise`, in order: the workload on the unchanged tree (a failure there is
  * bad input: UserError, exit 2); the usage profile with the import graph; `-X importtime`
@@ -97,7 +99,7 @@ export async function advise(options: AdviseOptions): Promise<AdviseResult> {
   // the bytecode cache: its import time is no reference).
   const importMs = blocked?.normal.importMs ?? null;
   for (const plan of set.plans) {
-    plan.candidate.predictedMs = scaledMs({ ms: plan.candidate.importtimeMs ?? 0, share: plan.share }, importMs);
+    plan.candidate.predictedMs = scaledMs(plan.share, importMs, plan.candidate.importtimeMs);
     const saving = blocked?.groups.get(keyOf(plan));
     if (saving) plan.candidate.blockedMs = saving.ms;
     if (saving?.mb != null) {
@@ -137,6 +139,10 @@ export interface PatchPrediction {
   modules: string[];
   packages: string[];
   predictedMs: number;
+  /** The modules' share of the import (0–1): restate it against a benchmark's own baseline median with `scaledMs`. */
+  share: number;
+  /** The import time (ms) `predictedMs` was scaled to: the blocked rounds' normal median; null when unscaled. */
+  referenceMs: number | null;
   /** The raw importtime sum (ms) behind it. */
   importtimeMs: number;
   msSource: Source;
@@ -164,9 +170,12 @@ export async function predictPatch(result: AdviseResult, applied: readonly State
       mb = group.mb;
       mbSource = "blocked-run";
     } else {
-      mb = estimateMb(blocked, scaledMs(saving, importMs));
+      mb = estimateMb(blocked, scaledMs(saving.share, importMs, saving.ms));
       mbSource = mb === null ? "none" : "estimate";
     }
   }
-  return { modules, packages: topPackages(modules), predictedMs: scaledMs(saving, importMs), importtimeMs: saving.ms, msSource: "importtime", blockedMs, predictedMb: mb, mbSource };
+  return {
+    modules, packages: topPackages(modules), predictedMs: scaledMs(saving.share, importMs, saving.ms), share: saving.share, referenceMs: importMs ?? null,
+    importtimeMs: saving.ms, msSource: "importtime", blockedMs, predictedMb: mb, mbSource,
+  };
 }

@@ -152,6 +152,12 @@ export interface Candidate {
   msSource: Source;
   /** The raw sum of the modules' `-X importtime` self-time medians, ms (slower than unprofiled). */
   importtimeMs?: number;
+  /**
+   * `modules`' share of the import (0–1), from the importtime rows: the prediction itself;
+   * `predictedMs` is it times the import time measured during advise. A benchmark run at
+   * another moment restates it against its own baseline median (`scaledMs`).
+   */
+  share?: number;
   mbSource: Source;
   /** The blocked run's saving, ms: a cross-check of `predictedMs`. */
   blockedMs?: number | null;

@@ -59,9 +59,9 @@ export function importtimeSaving(rows: readonly ImportTimeRow[], modules: readon
   return { ms: Math.round(us) / 1000, share: total > 0 ? us / total : 0, unmeasured };
 }
 
-/** The share of the import times the unprofiled import time (ms); the raw importtime ms when that is unknown. */
-export function scaledMs(saving: { ms: number; share: number }, importMs: number | null | undefined): number {
-  return importMs != null && importMs > 0 ? round3(saving.share * importMs) : saving.ms;
+/** A share of the import times an unprofiled import time (ms); `rawMs` (the importtime sum) when that is unknown. */
+export function scaledMs(share: number, importMs: number | null | undefined, rawMs = 0): number {
+  return importMs != null && importMs > 0 ? round3(share * importMs) : rawMs;
 }
 
 export interface BlockedSaving {
