@@ -67,6 +67,9 @@ describe("advise and apply on the acceptance fixture", () => {
     expect(report.packages).toEqual(expect.arrayContaining(["acme", "csv", "decimal", "sqlite3", "statistics", "xml"]));
     expect(report.predictedMs).toBeGreaterThan(0);
     expect(report.predictedMb).toBeGreaterThan(0);
+    expect(report.share).toBeGreaterThan(0);
+    expect(report.blockedMs).toEqual(expect.any(Number));
+    expect(report.blockedSpreadMs).toBeGreaterThanOrEqual(0);
     for (const [line, code, module] of [[2, "import csv", "csv"], [4, "import sqlite3", "sqlite3"], [5, "import statistics", "statistics"], [6, "import xml.dom.minidom", "xml.dom.minidom"]] as const) {
       expect(at("acme/reporting.py", line)).toMatchObject({ code, form: "function", movable: true, within: { file: "acme/__init__.py", line: 7 } });
       expect(at("acme/reporting.py", line).modules).toContain(module);

@@ -102,6 +102,7 @@ export async function advise(options: AdviseOptions): Promise<AdviseResult> {
     plan.candidate.predictedMs = scaledMs(plan.share, importMs, plan.candidate.importtimeMs);
     const saving = blocked?.groups.get(keyOf(plan));
     if (saving) plan.candidate.blockedMs = saving.ms;
+    if (saving?.msSpread !== undefined) plan.candidate.blockedSpreadMs = saving.msSpread;
     if (saving?.mb != null) {
       plan.candidate.predictedMb = saving.mb;
       plan.candidate.mbSource = "blocked-run";

@@ -159,8 +159,10 @@ export interface Candidate {
    */
   share?: number;
   mbSource: Source;
-  /** The blocked run's saving, ms: a cross-check of `predictedMs`. */
+  /** The blocked run's saving, ms: a cross-check of `predictedMs` (noisy for small savings). */
   blockedMs?: number | null;
+  /** The spread (MAD) of the blocked run's per-round differences, ms: a `blockedMs` within about twice it is noise. */
+  blockedSpreadMs?: number;
   blockers?: Blocker[];
   /** For a statement that cannot move: the enclosing statement that can, and its form. */
   suggestion?: { file: string; line: number; code: string; form: DeferForm };

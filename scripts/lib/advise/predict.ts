@@ -15,7 +15,7 @@ import { HARNESS, parseHarnessOutput } from "../measure/harness.ts";
 import { runProcess, stderrTail } from "../measure/executor.ts";
 import { aggregateImportTime, parseImportTime } from "../measure/importtime.ts";
 import type { ImportTimeRow } from "../result/schema.ts";
-import { median } from "../stats/describe.ts";
+import { absoluteDeviationMedian, median } from "../stats/describe.ts";
 import type { AdviseRuntime } from "./model.ts";
 import { BLOCKED_HARNESS } from "./py-blocked.ts";
 
@@ -67,6 +67,8 @@ export function scaledMs(share: number, importMs: number | null | undefined, raw
 export interface BlockedSaving {
   /** Median over rounds of (normal − blocked) import ms; null when the blocked runs failed. */
   ms: number | null;
+  /** The median absolute deviation of those differences, ms: a saving within a couple of it is noise. */
+  msSpread?: number;
   /** The same for peak memory (VmHWM), MB; null when unavailable. */
   mb: number | null;
   /** Why the blocked runs failed (e.g. a stub broke module-level code). */
@@ -132,13 +134,17 @@ export async function blockedSavings(
   const present = (values: (number | null)[]) => values.filter((value): value is number => typeof value === "number");
   const med = (values: (number | null)[]) => (present(values).length > 0 ? median(present(values)) : null);
   /** Median over rounds of normal − blocked, each round's pair run back to back: the machine's drift cancels. */
-  const paired = (normal: (number | null)[], blocked: (number | null)[]) => {
+  const differences = (normal: (number | null)[], blocked: (number | null)[]) => {
     const diffs: number[] = [];
     for (let round = 0; round < runs; round += 1) {
       const a = normal[round];
       const b = blocked[round];
       if (typeof a === "number" && typeof b === "number") diffs.push(a - b);
     }
+    return diffs;
+  };
+  const paired = (normal: (number | null)[], blocked: (number | null)[]) => {
+    const diffs = differences(normal, blocked);
     return diffs.length > 0 ? round3(median(diffs)) : null;
   };
   const normal = samples.get("\0normal")!;
@@ -155,7 +161,8 @@ export async function blockedSavings(
       result.groups.set(group.key, { ms: null, mb: null, error: entry.error ?? normal.error ?? "no blocked run succeeded" });
       continue;
     }
-    result.groups.set(group.key, { ms, mb: paired(normal.mb, entry.mb) });
+    const spread = round3(absoluteDeviationMedian(differences(normal.ms, entry.ms)));
+    result.groups.set(group.key, { ms, msSpread: spread, mb: paired(normal.mb, entry.mb) });
   }
   return result;
 }
