@@ -5,7 +5,7 @@
  * memory in MB (10^6 bytes, as `rss_mb`), files relative to the target.
  */
 import type { TreeRuntime } from "../measure/executor.ts";
-import type { RootKind } from "../measure/why.ts";
+import type { RootKind } from "../result/schema.ts";
 
 /** One tree and how to run Python there (the executor's TreeRuntime) with the per-process timeout. */
 export interface AdviseRuntime {

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { runProcess, stderrTail } from "../measure/executor.ts";
-import type { RootKind } from "../measure/why.ts";
+import type { RootKind } from "../result/schema.ts";
 import { TEMP_PREFIXES, temporaryDir } from "../process.ts";
 import type { AdviseRuntime, ImportEdge, ModuleInfo, ProfileReport, Workload } from "./model.ts";
 import { PROFILE } from "./py-profile.ts";

@@ -2,8 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { patchOf, unifiedDiff } from "../scripts/lib/advise/diff.ts";
-import { gitRepo, sh } from "./helpers.ts";
+import { patchOf, unifiedDiff } from "../../scripts/lib/advise/diff.ts";
+import { gitRepo, sh } from "../helpers.ts";
 
 describe("unified diff", () => {
   test("no change, no diff", () => {

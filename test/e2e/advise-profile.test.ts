@@ -3,11 +3,11 @@
  * module-level line, and which modules the workload ran or imported.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { ImportEdge } from "../scripts/lib/advise/model.ts";
-import { profileUsage } from "../scripts/lib/advise/profile.ts";
-import { UserError } from "../scripts/lib/errors.ts";
-import { interpreter, runtimeFor, VERSIONS } from "./advise-helpers.ts";
-import { tempDir, writeTree } from "./helpers.ts";
+import type { ImportEdge } from "../../scripts/lib/advise/model.ts";
+import { profileUsage } from "../../scripts/lib/advise/profile.ts";
+import { UserError } from "../../scripts/lib/errors.ts";
+import { interpreter, runtimeFor, VERSIONS } from "../support/advise-helpers.ts";
+import { tempDir, writeTree } from "../helpers.ts";
 
 setDefaultTimeout(120_000);
 

@@ -1,7 +1,7 @@
 /** The import graph and the subtree of a statement, on hand-made graphs (no processes). */
 import { describe, expect, test } from "bun:test";
-import { buildGraph, importSites, reachable, subtree, topPackages } from "../scripts/lib/advise/graph.ts";
-import type { ImportEdge } from "../scripts/lib/advise/model.ts";
+import { buildGraph, importSites, reachable, subtree, topPackages } from "../../scripts/lib/advise/graph.ts";
+import type { ImportEdge } from "../../scripts/lib/advise/model.ts";
 
 /** `"from:line>to"` strings to edges (line "-" for null). */
 function edges(...specs: string[]): ImportEdge[] {

@@ -5,13 +5,13 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StatementPlan } from "../scripts/lib/advise/candidates.ts";
-import { analyzeFiles, type FileFacts, type ImportStatement } from "../scripts/lib/advise/facts.ts";
-import type { AdviseRuntime, Candidate } from "../scripts/lib/advise/model.ts";
-import { blockerText, decide, resolveFrom } from "../scripts/lib/advise/movability.ts";
-import { rewriteFile } from "../scripts/lib/advise/rewrite.ts";
-import { interpreter, runtimeFor, VERSIONS } from "./advise-helpers.ts";
-import { sh, tempDir, writeTree } from "./helpers.ts";
+import type { StatementPlan } from "../../scripts/lib/advise/candidates.ts";
+import { analyzeFiles, type FileFacts, type ImportStatement } from "../../scripts/lib/advise/facts.ts";
+import type { AdviseRuntime, Candidate } from "../../scripts/lib/advise/model.ts";
+import { blockerText, decide, resolveFrom } from "../../scripts/lib/advise/movability.ts";
+import { rewriteFile } from "../../scripts/lib/advise/rewrite.ts";
+import { interpreter, runtimeFor, VERSIONS } from "../support/advise-helpers.ts";
+import { sh, tempDir, writeTree } from "../helpers.ts";
 
 setDefaultTimeout(120_000);
 

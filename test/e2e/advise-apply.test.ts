@@ -6,11 +6,11 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { advise, applyCandidates, eagerWork, runHotspots } from "../scripts/lib/advise/index.ts";
-import type { AdviseRuntime } from "../scripts/lib/advise/model.ts";
-import { addWorktree, cleanupWorktrees } from "../scripts/lib/git/worktrees.ts";
-import { runtimeFor } from "./advise-helpers.ts";
-import { gitRepo, sh, tempDir, writeTree } from "./helpers.ts";
+import { advise, applyCandidates, eagerWork, runHotspots } from "../../scripts/lib/advise/index.ts";
+import type { AdviseRuntime } from "../../scripts/lib/advise/model.ts";
+import { addWorktree, cleanupWorktrees } from "../../scripts/lib/git/worktrees.ts";
+import { runtimeFor } from "../support/advise-helpers.ts";
+import { gitRepo, sh, tempDir, writeTree } from "../helpers.ts";
 
 setDefaultTimeout(600_000);
 afterAll(() => cleanupWorktrees());

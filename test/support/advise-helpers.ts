@@ -1,8 +1,8 @@
 /** Test helpers for the advise tests: interpreters by version, and a runtime for a fixture tree. */
 import { join } from "node:path";
-import type { AdviseRuntime } from "../scripts/lib/advise/model.ts";
-import { childEnvironment, findPythonVersion, resolvePython } from "../scripts/lib/measure/python.ts";
-import { tempDir } from "./helpers.ts";
+import type { AdviseRuntime } from "../../scripts/lib/advise/model.ts";
+import { childEnvironment, findPythonVersion, resolvePython } from "../../scripts/lib/measure/python.ts";
+import { tempDir } from "../helpers.ts";
 
 /** The interpreters the advise programs are tested on by hand and, when present, in the suite. */
 export const VERSIONS = ["3.8", "3.11", "3.12", "3.13"] as const;

@@ -8,16 +8,16 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { advise, applyCandidates, findCandidates, predictPatch, profileUsage, type AdviseResult } from "../scripts/lib/advise/index.ts";
-import { runWorkload } from "../scripts/lib/advise/workload.ts";
-import { addWorktree, cleanupWorktrees } from "../scripts/lib/git/worktrees.ts";
-import { runProcess } from "../scripts/lib/measure/executor.ts";
-import { HARNESS, parseHarnessOutput } from "../scripts/lib/measure/harness.ts";
-import { UserError } from "../scripts/lib/errors.ts";
-import { median } from "../scripts/lib/stats/describe.ts";
-import type { AdviseRuntime } from "../scripts/lib/advise/model.ts";
-import { runtimeFor } from "./advise-helpers.ts";
-import { ROOT, gitRepo, sh } from "./helpers.ts";
+import { advise, applyCandidates, findCandidates, predictPatch, profileUsage, type AdviseResult } from "../../scripts/lib/advise/index.ts";
+import { runWorkload } from "../../scripts/lib/advise/workload.ts";
+import { addWorktree, cleanupWorktrees } from "../../scripts/lib/git/worktrees.ts";
+import { runProcess } from "../../scripts/lib/measure/executor.ts";
+import { HARNESS, parseHarnessOutput } from "../../scripts/lib/measure/harness.ts";
+import { UserError } from "../../scripts/lib/errors.ts";
+import { median } from "../../scripts/lib/stats/describe.ts";
+import type { AdviseRuntime } from "../../scripts/lib/advise/model.ts";
+import { runtimeFor } from "../support/advise-helpers.ts";
+import { ROOT, gitRepo, sh } from "../helpers.ts";
 
 setDefaultTimeout(600_000);
 afterAll(() => cleanupWorktrees());

@@ -4,11 +4,11 @@
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { UserError } from "../scripts/lib/errors.ts";
-import { describeRun, loadWorkload, requireWorkload, runCheck, runDifference, runWorkload } from "../scripts/lib/advise/workload.ts";
-import type { Workload } from "../scripts/lib/advise/model.ts";
-import { runtimeFor } from "./advise-helpers.ts";
-import { alive, tempDir, writeTree } from "./helpers.ts";
+import { UserError } from "../../scripts/lib/errors.ts";
+import { describeRun, loadWorkload, requireWorkload, runCheck, runDifference, runWorkload } from "../../scripts/lib/advise/workload.ts";
+import type { Workload } from "../../scripts/lib/advise/model.ts";
+import { runtimeFor } from "../support/advise-helpers.ts";
+import { alive, tempDir, writeTree } from "../helpers.ts";
 
 setDefaultTimeout(120_000);
 
