@@ -100,7 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   const aa = typeof args.values.aa === "string" ? args.values.aa : null;
   let targets = planTargets(args.positionals, aa); // every ref's syntax, before anything else happens
   if (args.values.interactive && (args.positionals.length || aa)) throw new UserError("--interactive chooses the refs itself; give no refs (or drop -i)");
+  if (options.advise) {
+    if (args.values.interactive || aa) throw new UserError(`--advise does not go with --${aa ? "aa" : "interactive"}`);
+    targets = (await import("./lib/advise/bench.ts")).adviseTargets(targets, options.advise.apply !== null);
+  }
   const compares = args.values.interactive === true || targets.length >= 2;
+  let advising: import("./lib/advise/run.ts").AdviseTarget | null = null;
   if (!compares && report.failOnRegressionPct !== undefined) throw new UserError("--fail-on-regression needs two or more refs to compare (e.g. main HEAD)");
 
   // Everything that can be checked without creating anything comes first.
@@ -108,7 +113,11 @@ export async function main(argv: string[]): Promise<number> {
   const started = await start(options, {
     tool: TOOL, onStop: "stopping; removing worktrees", git: true,
     jsonOnStdout: options.json || (compares && report.format === "json" && report.output === null),
-    check: () => {
+    check: (config, folder) => {
+      if (options.advise) {
+        if (config.python.length > 1) throw new UserError("--advise runs under one interpreter; give one --python");
+        advising = (require("./lib/advise/run.ts") as typeof import("./lib/advise/run.ts")).adviseTarget(config, folder);
+      }
       if (compares) {
         checkReportFormats(report, "comparison", "a comparison");
         checkReportPaths(report);
@@ -125,6 +134,10 @@ export async function main(argv: string[]): Promise<number> {
     targets = planTargets(chosen.refs, null);
   }
   if (targets.length < 2) for (const flag of report.given) process.stderr.write(`${TOOL}: note: --${flag} does nothing with one tree: there is nothing to compare\n`);
+  if (options.advise && advising) {
+    const { runAdviseBench } = await import("./lib/advise/bench.ts");
+    return runAdviseBench(targets, advising, started, { ...options, advise: options.advise }, report, { tool: TOOL, toolVersion: VERSION, dropCaches: args.values["drop-caches"] === true });
+  }
 
   const { measureRefs } = await import("./lib/refs.ts");
   const run = await measureRefs(targets, {

@@ -16,6 +16,9 @@ import { treeReport } from "./lib/render/tree.ts";
 import { whyReport } from "./lib/render/why.ts";
 import { saveResult } from "./lib/result/files.ts";
 import { start } from "./lib/startup.ts";
+import type { AdviseTarget } from "./lib/advise/run.ts";
+import { adviceLines } from "./lib/render/advice.ts";
+import { loadedFrom } from "./lib/result/read.ts";
 import { parseToolArgs } from "./lib/options.ts";
 import { optionsHelp, VERSION } from "./lib/settings.ts";
 import { sampleWarnings } from "./lib/stats/warnings.ts";
@@ -44,7 +47,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.positionals.length) throw new UserError(`unexpected argument "${args.positionals[0]}"; ${TOOL} takes only options (see --help)`);
-  const { target, top, config, outDir, reporter, counting } = await start(options, { tool: TOOL, onStop: "stopped; no result file was written", git: false, jsonOnStdout: options.json });
+  let advising: AdviseTarget | null = null;
+  const { target, top, config, outDir, reporter, counting } = await start(options, {
+    tool: TOOL, onStop: "stopped; no result file was written", git: false, jsonOnStdout: options.json,
+    // A workload that cannot be read is bad input before anything runs.
+    check: (config, folder) => {
+      if (!options.advise) return;
+      if (config.python.length > 1) throw new UserError("--advise runs under one interpreter; give one --python");
+      advising = (require("./lib/advise/run.ts") as typeof import("./lib/advise/run.ts")).adviseTarget(config, folder);
+    },
+  });
 
   reporter.line("Running cold start benchmarks...");
   reporter.line("-".repeat(60));
@@ -66,6 +78,12 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     reporter.stop();
   }
+  if (advising) {
+    const { adviseTree } = await import("./lib/advise/run.ts");
+    const advised = await adviseTree(trees.trees[0]!, advising, loadedFrom(results[0]!, "measured"), { config, say: (text) => reporter.line(text) });
+    results[0] = { ...results[0]!, advice: advised.advice };
+    reporter.stop();
+  }
   let exitCode = 0;
   for (const [index, result] of results.entries()) {
     if (results.length > 1) reporter.line(`${trees.trees[index]!.label}:`);
@@ -85,6 +103,7 @@ function finish(
   const budgets = checkBudgets(result, config.budgets);
   for (const line of treeReport(result, config, warnings, budgets)) reporter.line(line);
   if (context.why !== undefined) for (const line of whyReport(result, context.why)) reporter.line(line);
+  if (result.advice) for (const line of adviceLines({ advice: result.advice, patch: null })) reporter.line(line);
   const failures = Object.entries(result.failures ?? {});
   for (const [name, failure] of failures) process.stderr.write(describeFailure(TOOL, name, failure));
   const path = saveResult(context.outDir, result, fileRef);

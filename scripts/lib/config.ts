@@ -16,6 +16,9 @@ export interface ImportSpec {
   /** Key in the result's `measurements`, e.g. "runpod_total". */
   name: string;
   statement: string;
+  /** This statement's own workload (--advise), where it differs from the project's. */
+  workload?: string;
+  workload_file?: string;
 }
 
 export interface LazySpec {
@@ -110,8 +113,12 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
         break;
       case "imports":
         out.imports = listOf(key, value).map((entry, index) => {
-          only(`imports[${index}]`, entry, ["name", "statement"]);
-          return { name: text(`imports[${index}].name`, entry.name), statement: text(`imports[${index}].statement`, entry.statement) };
+          only(`imports[${index}]`, entry, ["name", "statement", "workload", "workload_file"]);
+          const spec: ImportSpec = { name: text(`imports[${index}].name`, entry.name), statement: text(`imports[${index}].statement`, entry.statement) };
+          if (entry.workload !== undefined) spec.workload = text(`imports[${index}].workload`, entry.workload);
+          if (entry.workload_file !== undefined) spec.workload_file = text(`imports[${index}].workload_file`, entry.workload_file);
+          if (spec.workload !== undefined && spec.workload_file !== undefined) fail(`imports[${index}]`, "has both workload and workload_file; give one");
+          return spec;
         });
         break;
       case "lazy":
@@ -298,6 +305,10 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
   const budgetOrigin = new Map<string, string>();
   for (const { input, where } of sources) {
     const { budgets: sourceBudgets, ...rest } = input;
+    if (rest.workload !== undefined && rest.workload_file !== undefined) throw new UserError(`${where}: workload and workload_file are both set; give one`);
+    // A later source's workload replaces an earlier one's, whichever way it is given.
+    if (rest.workload !== undefined) delete merged.workload_file;
+    if (rest.workload_file !== undefined) delete merged.workload;
     Object.assign(merged, Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)));
     for (const kind of ["targets", "limits"] as const) {
       for (const [key, value] of Object.entries(sourceBudgets?.[kind] ?? {})) {
@@ -343,6 +354,8 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     precision: merged.precision ?? DEFAULTS.precision,
     metric: merged.metric ?? DEFAULTS.metric,
     jobs: merged.jobs ?? Math.max(1, cpus().length),
+    workload: merged.workload ?? null,
+    workload_file: merged.workload_file ?? null,
     imports,
     lazy,
     budgets,

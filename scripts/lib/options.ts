@@ -16,6 +16,8 @@ export interface MeasureArgs {
   quiet: boolean;
   /** --why MODULE: print the import chain to MODULE. */
   why: string | undefined;
+  /** --advise, and with it --apply N (0: every movable candidate; null: advice only) and --check CMD. */
+  advise: { apply: number | null; check: string | null } | null;
   /** Settings given as flags; they win over every config file. */
   settings: Partial<ScalarSettings>;
 }
@@ -26,7 +28,12 @@ export interface MeasureArgs {
  * before anything is created.
  */
 export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs {
+  for (const flag of ["apply", "check"]) {
+    if (args.values[flag] !== undefined && !flagGiven(args, "advise")) throw new UserError(`--${flag} goes with --advise (e.g. --advise --apply main); see --help`);
+  }
+  if (args.values.check !== undefined && args.values.apply === undefined) throw new UserError("--check runs on the patched tree: give --apply too");
   const settings = { ...args.settings };
+  if (settings.workload_file) settings.workload_file = resolve(cwd, settings.workload_file);
   if (settings.python) {
     settings.python = settings.python.map((python) => {
       if (!python.includes("/")) return python;
@@ -46,6 +53,7 @@ export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs 
     json: flagGiven(args, "json"),
     quiet: flagGiven(args, "quiet"),
     why: stringValue(args, "why"),
+    advise: flagGiven(args, "advise") ? { apply: numberValue(args, "apply") ?? null, check: stringValue(args, "check") ?? null } : null,
     settings,
   };
 }

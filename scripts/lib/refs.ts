@@ -142,8 +142,10 @@ export interface RefRunContext {
   environment?: Partial<Environment>;
   /** The instruction counter (metric instructions), found before anything was created. */
   counter?: Counter;
-  /** Adds to each result before it is saved (the history cache's `history` object). */
-  annotate?: (result: ResultFile, index: number) => ResultFile;
+  /** Runs on the trees once they exist, before anything is measured (--apply rewrites the second). */
+  prepared?: (trees: TreeSpec[]) => Promise<void>;
+  /** Adds to each result before it is saved, its tree still there (the history cache's `history` object, --advise's advice). */
+  annotate?: (result: ResultFile, index: number, tree: TreeSpec) => ResultFile | Promise<ResultFile>;
   /** Also write cold_start_latest.json (default true). */
   latest?: boolean;
 }
@@ -175,6 +177,7 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
         process.stderr.write(`${tail.replace(/^/gm, "    ")}\n`);
       },
     });
+    await context.prepared?.(trees);
     const expanded = underEveryInterpreter(trees, targets.map((target) => target.fileRef), config.python);
     say("Running cold start benchmarks...");
     say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
@@ -191,7 +194,10 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
     } finally {
       reporter.stop();
     }
-    if (context.annotate) results = results.map(context.annotate);
+    if (context.annotate) {
+      const annotate = context.annotate;
+      results = await Promise.all(results.map((result, index) => annotate(result, index, expanded.trees[index]!)));
+    }
     const files = results.map((result, index) => {
       const path = saveResult(context.outDir, result, expanded.fileRefs[index], context.latest ?? true);
       say(`Results for ${expanded.trees[index]!.label} saved to ${path}`);

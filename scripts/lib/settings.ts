@@ -41,7 +41,7 @@ export interface OptionSpec {
   /** The value a bare flag stands for, for flags whose value is optional (`--fail-on-regression`). */
   bare?: string;
   help: string | (() => string);
-  group: "Target and output" | "Measurement" | "Benchmark" | "Over time" | "Report" | "General";
+  group: "Target and output" | "Measurement" | "Benchmark" | "Over time" | "Fix it" | "Report" | "General";
   tools: readonly Tool[];
 }
 
@@ -60,6 +60,10 @@ export interface ScalarSettings {
   precision: number;
   metric: MetricName;
   jobs: number;
+  /** Python statements run after the measured import, standing for what the package is used for (--advise). */
+  workload: string | null;
+  /** The same in a file, relative to the target. */
+  workload_file: string | null;
 }
 export type SettingKey = keyof ScalarSettings;
 
@@ -108,6 +112,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: `change a comparison must be able to detect, % (default ${DEFAULTS.precision})` },
   { flag: "why", kind: "string", value: "MODULE", group: "Measurement", tools: MEASURING,
     help: "print the chain of imports from each statement to MODULE, with file:line of every link" },
+  { flag: "workload", key: "workload", kind: "string", value: "STATEMENTS", group: "Fix it", tools: MEASURING,
+    help: "Python run after the import, standing for what the package is used for (e.g. \"mypkg.main(['--help'])\")" },
+  { flag: "workload-file", key: "workload_file", kind: "string", value: "PATH", group: "Fix it", tools: MEASURING,
+    help: "the workload in a file (relative to the project)" },
+  { flag: "advise", kind: "bool", group: "Fix it", tools: MEASURING,
+    help: "what to defer: the import statements of your package whose modules the workload never uses, with the predicted saving" },
+  { flag: "apply", kind: "int", min: 0, bare: "0", value: "N", group: "Fix it", tools: ["bench"],
+    help: "with --advise REF: rewrite the top N movable candidates (bare: all) in a temporary worktree, check them, benchmark REF against the patch and write advice/<ref>-defer.patch" },
+  { flag: "check", kind: "string", value: "CMD", group: "Fix it", tools: ["bench"],
+    help: "with --apply: a command (through the shell, e.g. \"pytest -q -x\") that must pass on the patched tree whenever it passes on the original" },
   { flag: "aa", kind: "string", value: "REF", group: "Benchmark", tools: ["bench"],
     help: "measure REF against itself (two worktrees): this machine's noise" },
   { flag: "interactive", short: "i", kind: "bool", group: "Benchmark", tools: ["bench"],

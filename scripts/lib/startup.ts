@@ -37,7 +37,7 @@ export interface StartOptions {
   /** The report on stdout is JSON (--json, --format json): progress goes to stderr. */
   jsonOnStdout: boolean;
   /** Checks that need the configuration, run before anything is created (report paths, --drop-caches). */
-  check?: (config: Config) => void;
+  check?: (config: Config, target: string) => void;
 }
 
 let reporter: Reporter | null = null;
@@ -60,7 +60,7 @@ export async function start(options: MeasureArgs, how: StartOptions): Promise<St
   const config = loadConfig(target, options.configFile, options.settings);
   const outDir = options.out ?? join(target, "benchmark_results");
   ensureWritableDir(outDir);
-  how.check?.(config);
+  how.check?.(config, target);
   const { checkInterpreters } = await import("./measure/python.ts");
   // Interpreters named on the command line must start before anything is printed or run.
   await checkInterpreters(config.python);

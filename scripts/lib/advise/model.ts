@@ -5,7 +5,10 @@
  * memory in MB (10^6 bytes, as `rss_mb`), files relative to the target.
  */
 import type { TreeRuntime } from "../measure/executor.ts";
-import type { RootKind } from "../result/schema.ts";
+import type { Advice, Blocker, Candidate, DeferForm, EagerWork, RootKind, Source } from "../result/schema.ts";
+
+/** The `advice` a result file stores, and its parts: the schema owns them. */
+export type { Advice, Blocker, Candidate, DeferForm, EagerWork, Source };
 
 /** One tree and how to run Python there (the executor's TreeRuntime) with the per-process timeout. */
 export interface AdviseRuntime {
@@ -95,24 +98,6 @@ export interface ProfileReport {
   workloadMs: number;
 }
 
-/** "function": the import moves into the functions that use it; "getattr": a PEP 562 module `__getattr__`. */
-export type DeferForm = "function" | "getattr" | "none";
-
-/** Why a statement cannot be moved as it is: data behind the `reason` sentence. */
-export interface Blocker {
-  kind:
-    | "syntax" | "not-import" | "nested" | "star" | "shared-line" | "rebound" | "global" | "module-use"
-    | "one-line-body" | "has-getattr" | "dotted-reexport" | "unresolved";
-  /** The name concerned, when there is one. */
-  name?: string;
-  /** Line in the candidate's file. */
-  line?: number;
-  /** e.g. the use's role ("base", "decorator", "default", "annotation", "class-body", "lambda", "expression", "del", "metaclass", "keyword"). */
-  role?: string;
-  /** e.g. the class or function concerned, the container statement, the error text. */
-  detail?: string;
-}
-
 /** An entry of the generated `__getattr__` table: `name` comes from `module` (relative to the package when it starts with a dot), attribute `attribute` or the module itself. */
 export interface LazyEntry {
   name: string;
@@ -120,76 +105,3 @@ export interface LazyEntry {
   attribute: string | null;
 }
 
-/** Where a saving figure came from. */
-export type Source = "importtime" | "blocked-run" | "estimate" | "none";
-
-/** A deferral candidate, as the `advice.candidates[]` of a result file. */
-export interface Candidate {
-  /** The importing file, relative to the target. */
-  file: string;
-  line: number;
-  /** The statement's text (several lines joined as the importers report does: one line). */
-  code: string;
-  /** Modules the statement would stop loading, sorted. */
-  modules: string[];
-  /** Their top-level packages, sorted. */
-  packages: string[];
-  /**
-   * Predicted import-time saving, ms: `modules`' share of the statement's `-X importtime`
-   * self time (medians per module) times the unprofiled import time.
-   */
-  predictedMs: number;
-  /** Predicted peak-memory saving, MB; null when neither measured nor estimated. */
-  predictedMb: number | null;
-  form: DeferForm;
-  movable: boolean;
-  /** One sentence: why it is safe to move, or why not and what to do instead. */
-  reason: string;
-  // --- beyond the contract's keys (additive) ---
-  /** The importing module. */
-  module: string;
-  endLine: number;
-  msSource: Source;
-  /** The raw sum of the modules' `-X importtime` self-time medians, ms (slower than unprofiled). */
-  importtimeMs?: number;
-  /**
-   * `modules`' share of the import (0–1), from the importtime rows: the prediction itself;
-   * `predictedMs` is it times the import time measured during advise. A benchmark run at
-   * another moment restates it against its own baseline median (`scaledMs`).
-   */
-  share?: number;
-  mbSource: Source;
-  /** The blocked run's saving, ms: a cross-check of `predictedMs` (noisy for small savings). */
-  blockedMs?: number | null;
-  /** The spread (MAD) of the blocked run's per-round differences, ms: a `blockedMs` within about twice it is noise. */
-  blockedSpreadMs?: number;
-  blockers?: Blocker[];
-  /** For a statement that cannot move: the enclosing statement that can, and its form. */
-  suggestion?: { file: string; line: number; code: string; form: DeferForm };
-  /** The smallest other candidate whose subtree holds this statement's module. */
-  within?: { file: string; line: number };
-  /** Modules of `modules` missing from the importtime rows (counted as 0 ms). */
-  unmeasured?: string[];
-  /** `--apply`: whether it is in the patch, and why not. */
-  applied?: boolean;
-  appliedReason?: string;
-}
-
-/** A call in the package's own top-level code costing a share of the import. */
-export interface EagerWork {
-  file: string;
-  line: number | null;
-  call: string;
-  /** Profiled ms of the call (nested imports excluded), capped at the unprofiled import time. */
-  ms: number;
-  module: string;
-  /** ms / the profiled statement's ms. */
-  share: number;
-}
-
-/** The `advice` key of a result file. */
-export interface Advice {
-  workload: { statement: string; ok: boolean; ms: number | null; error?: string | null; exited?: boolean };
-  candidates: Candidate[];
-  eagerWork: EagerWork[];
-}

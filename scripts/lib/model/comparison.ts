@@ -9,7 +9,7 @@
  * computed is null.
  */
 import type { QuantityKey } from "../quantities.ts";
-import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import type { Advice, Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import type { Series, Stats } from "../stats/describe.ts";
 import type { Direction, InconclusiveReason, TestOutcome } from "../stats/verdict.ts";
 import type { ChainLink, PackageKind } from "../compare/why.ts";
@@ -249,6 +249,28 @@ export interface CandidateComparison {
   gate: Gate | null;
 }
 
+/** `--advise`: what to defer in the advised ref, and with `--apply` the patch's prediction against this benchmark. */
+export interface AdviceReport {
+  ref: string | null;
+  advice: Advice;
+  patch: {
+    /** The patch file (applies with `git apply` on the ref). */
+    path: string;
+    /** Candidates in it. */
+    applied: number;
+    /** Modules the applied statements together stop loading, and their top-level packages. */
+    modules: number;
+    packages: string[];
+    /** Their share of the import restated against this benchmark's baseline median, ms; and memory, MB. */
+    predictedMs: number;
+    predictedMb: number | null;
+    mbSource: string;
+    /** What the paired benchmark measured: median of per-round (original − patched) import time, ms; peak memory, MB. */
+    measuredMs: number | null;
+    measuredMb: number | null;
+  } | null;
+}
+
 export interface Comparison {
   formatVersion: number;
   alpha: number;
@@ -261,6 +283,10 @@ export interface Comparison {
   candidates: CandidateComparison[];
   /** The worst gate outcome over every candidate (null without --fail-on-regression). */
   gate: Gate | null;
+  /**
+   * With `--advise --apply`: what to defer, and the patch's prediction against this benchmark.
+   */
+  advice?: AdviceReport;
   /**
    * Present only when the files form several groups (interpreters, or CI jobs with
    * --merge): each candidate was compared with the baseline of its own group only.

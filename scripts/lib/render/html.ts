@@ -9,7 +9,7 @@
 import type { CandidateComparison, Comparison, MeasurementRow, Side } from "../model/comparison.ts";
 import { quantity, type QuantityKey, quantityKeys } from "../quantities.ts";
 import { sideRole } from "../compare/matrix.ts";
-import { environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";
+import { adviceSection, environmentSection, importTimeSection, lazySection, matrixSection, modulesSection } from "./html-sections.ts";
 import { htmlPage, STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
@@ -183,6 +183,7 @@ export function render(comparison: Comparison, options: HtmlOptions = {}): strin
     ...importTimeSection(comparison, options.highlightCount ?? 5),
     ...environmentSection(comparison),
     ...matrixSection(comparison),
+    ...adviceSection(comparison),
   ];
   const footer = `Made by coldstart (comparison format ${comparison.formatVersion}). Self-contained: no scripts, no network. Significance level ${comparison.alpha}, power ${comparison.power}.`;
   return htmlPage(title, STYLE, body, footer);

@@ -3,8 +3,9 @@
  * sections and figures as the terminal report, as GitHub-flavoured tables. Text from input
  * files is escaped so it cannot break the layout.
  */
-import type { CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
+import type { AdviceReport, CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
+import { candidateText, patchLines, savingText, workloadText } from "./advice.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
@@ -161,6 +162,27 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
   return out;
 }
 
+/** What to defer: a table of the candidates, the statements to keep, the work done at import, the patch. */
+function adviceReport(report: AdviceReport): string[] {
+  const { advice } = report;
+  const out = [`## What to defer${report.ref ? ` in ${escapeMarkdown(report.ref)}` : ""}`, "", escapeMarkdown(`${workloadText(advice)}.`), ""];
+  if (advice.candidates.length) {
+    out.push(...table(["#", "Statement", "Would stop loading", "Saves about", "Change"], ["r", "l", "l", "r", "l"], advice.candidates.map((candidate, index) => {
+      const text = candidateText(candidate, index + 1);
+      return [String(index + 1), escapeMarkdown(`${candidate.file}:${candidate.line} ${candidate.code}`), escapeMarkdown(`${candidate.modules.length} modules (${candidate.packages.slice(0, 5).join(", ")})`),
+        escapeMarkdown(savingText(candidate.predictedMs, candidate.predictedMb, candidate.mbSource)), `${candidate.movable ? "" : "⚠️ "}${escapeMarkdown(text.how)}`];
+    })), "");
+  } else out.push("Nothing: every import statement of the package brings in modules the workload uses.", "");
+  for (const kept of advice.kept ?? []) out.push(`- keep ${escapeMarkdown(`${kept.file}:${kept.line}`)}: used by the workload (${escapeMarkdown(kept.used.slice(0, 4).join(", "))})`);
+  if (advice.eagerWork.length) {
+    out.push("", "**Work done at import: compute it on first use**", "");
+    for (const work of advice.eagerWork) out.push(`- ${escapeMarkdown(`${work.file}${work.line === null ? "" : `:${work.line}`} ${work.call}`)}: ${formatMs(work.ms)}`);
+  }
+  const patch = patchLines(report.patch);
+  if (patch.length) out.push("", ...patch.map((line) => `- ${escapeMarkdown(line.trim())}`));
+  return out;
+}
+
 /** The matrix, last: group × measurement, every cell compared within its own group. */
 function matrixReport(comparison: Comparison): string[] {
   const matrix = comparison.matrix!;
@@ -182,6 +204,7 @@ function matrixReport(comparison: Comparison): string[] {
 export function render(comparison: Comparison): string {
   const reports = comparison.candidates.map((c) => candidateReport(comparison, c).join("\n").trimEnd());
   if (comparison.matrix) reports.push(matrixReport(comparison).join("\n"));
+  if (comparison.advice) reports.push(adviceReport(comparison.advice).join("\n"));
   return `${reports.join("\n\n---\n\n")}\n`;
 }
 

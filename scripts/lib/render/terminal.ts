@@ -9,6 +9,7 @@ import { printable } from "../errors.ts";
 import { quantity, unitOf } from "../quantities.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
+import { adviceLines } from "./advice.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
@@ -230,6 +231,7 @@ export function render(comparison: Comparison, options: TerminalOptions = {}): s
   const palette = options.palette ?? plainPalette;
   const blocks = comparison.candidates.map((c) => candidateReport(comparison, c, palette, options.charts === true).join("\n"));
   const matrix = comparison.matrix ? `\n${matrixLines(comparison, palette).join("\n")}` : "";
-  return `${blocks.join("\n\n")}${matrix}\n`;
+  const advice = comparison.advice ? `\n\n${[RULE, palette.bold("WHAT TO DEFER"), RULE, ...adviceLines(comparison.advice).slice(1), RULE].join("\n")}` : "";
+  return `${blocks.join("\n\n")}${matrix}${advice}\n`;
 }
 

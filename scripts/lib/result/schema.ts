@@ -181,6 +181,102 @@ export interface HistoryInfo {
   cache_key: string;
 }
 
+// `advice` (coldstart --advise, scripts/lib/advise/): what to defer, and why.
+
+/** "function": the import moves into the functions that use it; "getattr": a PEP 562 module `__getattr__`. */
+export type DeferForm = "function" | "getattr" | "none";
+
+/** Why a statement cannot be moved as it is: data behind the `reason` sentence. */
+export interface Blocker {
+  kind:
+    | "syntax" | "not-import" | "nested" | "star" | "shared-line" | "rebound" | "global" | "module-use"
+    | "one-line-body" | "has-getattr" | "dotted-reexport" | "unresolved";
+  /** The name concerned, when there is one. */
+  name?: string;
+  /** Line in the candidate's file. */
+  line?: number;
+  /** e.g. the use's role ("base", "decorator", "default", "annotation", "class-body", "lambda", "expression", "del", "metaclass", "keyword"). */
+  role?: string;
+  /** e.g. the class or function concerned, the container statement, the error text. */
+  detail?: string;
+}
+
+/** Where a saving figure came from. */
+export type Source = "importtime" | "blocked-run" | "estimate" | "none";
+
+/** A deferral candidate, as the `advice.candidates[]` of a result file. */
+export interface Candidate {
+  /** The importing file, relative to the target. */
+  file: string;
+  line: number;
+  /** The statement's text (several lines joined as the importers report does: one line). */
+  code: string;
+  /** Modules the statement would stop loading, sorted. */
+  modules: string[];
+  /** Their top-level packages, sorted. */
+  packages: string[];
+  /**
+   * Predicted import-time saving, ms: `modules`' share of the statement's `-X importtime`
+   * self time (medians per module) times the unprofiled import time.
+   */
+  predictedMs: number;
+  /** Predicted peak-memory saving, MB; null when neither measured nor estimated. */
+  predictedMb: number | null;
+  form: DeferForm;
+  movable: boolean;
+  /** One sentence: why it is safe to move, or why not and what to do instead. */
+  reason: string;
+  // --- beyond the contract's keys (additive) ---
+  /** The importing module. */
+  module: string;
+  endLine: number;
+  msSource: Source;
+  /** The raw sum of the modules' `-X importtime` self-time medians, ms (slower than unprofiled). */
+  importtimeMs?: number;
+  /**
+   * `modules`' share of the import (0–1), from the importtime rows: the prediction itself;
+   * `predictedMs` is it times the import time measured during advise. A benchmark run at
+   * another moment restates it against its own baseline median (`scaledMs`).
+   */
+  share?: number;
+  mbSource: Source;
+  /** The blocked run's saving, ms: a cross-check of `predictedMs` (noisy for small savings). */
+  blockedMs?: number | null;
+  /** The spread (MAD) of the blocked run's per-round differences, ms: a `blockedMs` within about twice it is noise. */
+  blockedSpreadMs?: number;
+  blockers?: Blocker[];
+  /** For a statement that cannot move: the enclosing statement that can, and its form. */
+  suggestion?: { file: string; line: number; code: string; form: DeferForm };
+  /** The smallest other candidate whose subtree holds this statement's module. */
+  within?: { file: string; line: number };
+  /** Modules of `modules` missing from the importtime rows (counted as 0 ms). */
+  unmeasured?: string[];
+  /** `--apply`: whether it is in the patch, and why not. */
+  applied?: boolean;
+  appliedReason?: string;
+}
+
+/** A call in the package's own top-level code costing a share of the import. */
+export interface EagerWork {
+  file: string;
+  line: number | null;
+  call: string;
+  /** Profiled ms of the call (nested imports excluded), capped at the unprofiled import time. */
+  ms: number;
+  module: string;
+  /** ms / the profiled statement's ms. */
+  share: number;
+}
+
+/** The `advice` key of a result file. */
+export interface Advice {
+  workload: { statement: string; ok: boolean; ms: number | null; error?: string | null; exited?: boolean };
+  candidates: Candidate[];
+  eagerWork: EagerWork[];
+  /** Import statements of the package the workload used (a module of their subtree ran code): keep them. */
+  kept?: { file: string; line: number; module: string; used: string[] }[];
+}
+
 export interface Environment {
   /** Resolved interpreter executable (sys.executable), as spawned. */
   python: string;
@@ -235,6 +331,8 @@ export interface ResultFile {
   failures?: Record<string, Failure>;
   /** Every Python process the measurement needed and their summed wall time, ms. */
   runs?: { processes: number; child_ms: number };
+  /** --advise: the import statements the workload never used, with predicted savings, and work done at import. */
+  advice?: Advice;
   /** Cache files of bench --bisect / --history: the commit's place, so `compare --history` needs no repository (history/cache.ts). */
   history?: HistoryInfo;
   /** Seed-style top-level booleans, one per lazy check key (e.g. paramiko_eagerly_loaded). */
@@ -244,7 +342,7 @@ export interface ResultFile {
 /** Top-level keys of a result file; a lazy check's key must not be one of them. */
 export const RESULT_KEYS: readonly string[] = [
   "timestamp", "python_version", "measurements", "module_counts", "schema_version", "tool", "git", "run_id", "run_order",
-  "environment", "interpreter", "lazy_checks", "modules", "importtime", "importers", "hotspots", "failures", "runs", "history",
+  "environment", "interpreter", "lazy_checks", "modules", "importtime", "importers", "hotspots", "failures", "runs", "history", "advice",
 ];
 
 /** `cold_start_<seconds>.json`, or `cold_start_<ref with / as _>_<seconds>.json` for a ref. */
