@@ -19,6 +19,7 @@ const HELP = `${TOOL} ${VERSION}: benchmark the cold start of git refs, side by 
 Usage: ${TOOL} [options] [REF...]
        ${TOOL} --bisect GOOD BAD [options]
        ${TOOL} --history RANGE [options]
+       ${TOOL} --prune-envs[=DAYS]
        bun scripts/benchmark_cold_start.ts [options] [REF...]
 
   (no ref)          the working tree as it is
@@ -29,10 +30,16 @@ Usage: ${TOOL} [options] [REF...]
 
 Every ref is checked out with \`git worktree add --detach\` into a temporary folder and
 removed afterwards, also on errors and Ctrl-C; your working tree, index, stash and branch
-are never touched. Per tree: the configured \`install\` command, else \`uv sync\` when
-uv.lock exists and uv is on PATH, else PYTHONPATH on the tree; its log goes to the
-output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json, all sharing one
-run_id, so the comparison pairs their runs round by round.
+are never touched. Dependencies per tree: the configured \`install\` command; else, with
+--env auto (the default), \`uv sync\` when uv.lock exists and uv is on PATH, else — when a
+tree declares dependencies ([project].dependencies, requirements*.txt) the interpreter
+does not satisfy — an environment per tree holding what it declares (uv when on PATH, else
+venv + pip, honouring your pip configuration), else PYTHONPATH on the tree. Environments
+are cached by interpreter and dependency declarations (not by commit) in
+$XDG_CACHE_HOME/coldstart/envs (~/.cache, ~/Library/Caches on macOS) and reused across
+runs; --no-cache rebuilds them, --prune-envs removes them. Installs are never timed; their
+logs go to the output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json,
+all sharing one run_id, so the comparison pairs their runs round by round.
 
 ${optionsHelp("bench")}
 
@@ -108,13 +115,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(args.values.help ? HELP : `${TOOL} ${VERSION}`);
     return 0;
   }
+  if (args.values["prune-envs"] !== undefined) {
+    const { pruneEnvsCommand } = await import("./lib/env/prune.ts");
+    return pruneEnvsCommand(args, TOOL);
+  }
   const options = measureArgs(args);
   const report = reportArgs(args);
   if (args.values.bisect || args.values.history) {
     const { runOverTime } = await import("./lib/history/run.ts");
     return runOverTime(args, options, report, TOOL);
   }
-  const overTime = ["threshold", "every", "shard", "no-cache"].find((flag) => args.values[flag] !== undefined);
+  const overTime = ["threshold", "every", "shard"].find((flag) => args.values[flag] !== undefined);
   if (overTime) throw new UserError(`--${overTime} works with --bisect or --history only (see --help)`);
   const targets = await chooseTargets(args, options);
   if (!targets) return 130;
@@ -136,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { checkInterpreters } = await import("./lib/measure/python.ts");
   await checkInterpreters(options.settings.python ?? []);
+  (await import("./lib/env/attach.ts")).checkEnvSetting(config);
   if (args.values["drop-caches"]) (await import("./lib/measure/executor.ts")).checkDropCaches();
   const counting = config.metric === "instructions" ? await (await import("./lib/measure/trees.ts")).instructionCounter() : null;
 
@@ -150,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
   const run = await measureRefs(targets, {
     top, subdir: subdirectory(top, target), target, config, outDir, reporter, tool: TOOL, toolVersion: VERSION,
     dropCaches: args.values["drop-caches"] === true, runId: crypto.randomUUID(), counter: counting?.counter, environment: counting?.environment,
+    envs: { fresh: args.values["no-cache"] === true },
   });
   if (options.why !== undefined) {
     const { whyReport } = await import("./lib/render/why.ts");

@@ -37,6 +37,8 @@ export interface Budgets {
 }
 
 export interface Config extends ScalarSettings {
+  /** Optional-dependency groups of the tree installed into its environment too (`[project].optional-dependencies`). */
+  extras: string[];
   imports: ImportSpec[];
   lazy: LazySpec[];
   budgets: Budgets;
@@ -44,13 +46,14 @@ export interface Config extends ScalarSettings {
 
 /** Values one source sets. */
 export type ConfigInput = Partial<ScalarSettings> & {
+  extras?: string[];
   imports?: ImportSpec[];
   lazy?: LazySpec[];
   budgets?: Partial<Budgets>;
 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const STRUCTURED = ["install", "imports", "lazy", "budgets"];
+const STRUCTURED = ["install", "extras", "imports", "lazy", "budgets"];
 
 type Raw = Record<string, unknown>;
 
@@ -101,6 +104,12 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
     switch (key) {
       case "install":
         out.install = text(key, value);
+        break;
+      case "extras":
+        if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(item))) {
+          fail(key, `must be a list of extra names, e.g. ["http2"] (got ${JSON.stringify(value)})`);
+        }
+        out.extras = value as string[];
         break;
       case "imports":
         out.imports = listOf(key, value).map((entry, index) => {
@@ -337,6 +346,9 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     precision: merged.precision ?? DEFAULTS.precision,
     metric: merged.metric ?? DEFAULTS.metric,
     jobs: merged.jobs ?? Math.max(1, cpus().length),
+    env: merged.env ?? DEFAULTS.env,
+    install_tree: merged.install_tree ?? DEFAULTS.install_tree,
+    extras: merged.extras ?? [],
     imports,
     lazy,
     budgets,

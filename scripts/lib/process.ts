@@ -180,7 +180,7 @@ export function killAllChildren(): void {
 
 // --- temporary folders --------------------------------------------------------------------
 
-export const TEMP_PREFIXES = { worktree: "coldstart-wt-", pycache: "coldstart-pyc-", scratch: "coldstart-tmp-" } as const;
+export const TEMP_PREFIXES = { worktree: "coldstart-wt-", pycache: "coldstart-pyc-", scratch: "coldstart-tmp-", envtree: "coldstart-inst-" } as const;
 
 /** A new temporary folder `<tmp>/<prefix><pid>-XXXXXX`, removed at exit unless `keep`. Returns its path and a remover. */
 export function temporaryDir(prefix: string, keep = false): { dir: string; remove: () => void } {

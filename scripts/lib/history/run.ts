@@ -21,7 +21,7 @@ interface Output {
   stop(): void;
 }
 
-async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: string, dropCaches: boolean): Promise<Output> {
+async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: string, dropCaches: boolean, fresh: boolean): Promise<Output> {
   const { createReporter } = await import("../render/progress.ts");
   const { installSignalHandlers } = await import("../process.ts");
   const reporter = createReporter({ quiet: options.quiet, streams: json ? { out: process.stderr, err: process.stderr } : undefined });
@@ -44,6 +44,7 @@ async function start(setup: Setup, options: MeasureArgs, json: boolean, tool: st
       top: setup.top, subdir: setup.subdir, target: setup.target, cache: setup.cache, reporter: spinnerOnly(reporter), tool,
       toolVersion: VERSION, dropCaches, counter: setup.counter ?? undefined, environment,
       measurement: setup.measurement, headline: setup.config.metric === "instructions" ? "instructions" : "import_ms",
+      envs: { fresh, pinned: setup.envChoice, say: (text) => reporter.line(text) },
     },
   };
 }
@@ -127,6 +128,7 @@ export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report
   if (args.values["drop-caches"]) (await import("../measure/executor.ts")).checkDropCaches();
   // JSON on stdout: progress goes to stderr.
   const json = (options.json || report.format === "json") && report.output === null;
-  const out = await start(setup, options, json, tool, args.values["drop-caches"] === true);
+  const out = await start(setup, options, json, tool, args.values["drop-caches"] === true, args.values["no-cache"] === true);
+  if (setup.envChoice && setup.envChoice.mode !== "none") out.say(`Environments: ${setup.envChoice.mode}, for every commit — ${setup.envChoice.reason}`);
   return question.kind === "bisect" ? runBisect(setup, out, options, report) : runHistory(setup, out, options, report);
 }
