@@ -193,20 +193,38 @@ export function setupCfgRequirements(text: string, section = "options", key = "i
   return null;
 }
 
+/** The bracketed list starting at `start` ("[" ... its matching "]", strings honoured), or null. */
+function bracketed(code: string, start: number): string | null {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let index = start; index < code.length; index += 1) {
+    const char = code[index]!;
+    if (quote) {
+      if (char === "\\") index += 1;
+      else if (char === quote) quote = null;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === "[") depth += 1;
+    else if (char === "]" && (depth -= 1) === 0) return code.slice(start, index + 1);
+  }
+  return null;
+}
+
 /** A literal `install_requires = [...]` (or a name bound to a literal list) in setup.py; null when absent or computed. */
 export function setupPyRequirements(text: string): string[] | null | "computed" {
   const code = text.replace(/#[^\n'"]*$/gm, "");
-  const argument = /install_requires\s*=\s*(\[[^\]]*\]|[A-Za-z_][A-Za-z0-9_]*)/.exec(code);
+  const argument = /install_requires\s*=\s*(\[|[A-Za-z_][A-Za-z0-9_]*)/.exec(code);
   if (!argument) return null;
-  let list = argument[1]!;
-  if (!list.startsWith("[")) {
-    const bound = new RegExp(`^${list}\\s*=\\s*(\\[[^\\]]*\\])`, "m").exec(code);
-    if (!bound) return "computed";
-    list = bound[1]!;
+  let list: string | null;
+  if (argument[1] === "[") list = bracketed(code, argument.index + argument[0].length - 1);
+  else {
+    const bound = new RegExp(`^${argument[1]}\\s*=\\s*\\[`, "m").exec(code);
+    list = bound ? bracketed(code, bound.index + bound[0].length - 1) : null;
   }
+  if (list === null) return "computed";
   const inner = list.slice(1, -1);
-  const strings = [...inner.matchAll(/(['"])((?:\\.|(?!\1).)*)\1/g)].map((match) => match[2]!);
-  const rest = inner.replace(/(['"])((?:\\.|(?!\1).)*)\1/g, "").replace(/[\s,]/g, "");
+  const literal = /(['"])((?:\\.|(?!\1).)*)\1/g;
+  const strings = [...inner.matchAll(literal)].map((match) => match[2]!);
+  const rest = inner.replace(literal, "").replace(/[\s,]/g, "");
   return rest === "" ? strings : "computed";
 }
 

@@ -80,6 +80,11 @@ def one(op, want, got):
         return g >= w and one("==", prefix, got)
     (wr, gr) = pad(w[0], g[0])
     w, g = (wr,) + w[1:], (gr,) + g[1:]
+    # PEP 440: <V excludes pre-releases of V, >V its post-releases, unless V is one itself.
+    if op == "<" and wr == gr and w[1] == (1,) and w[3] == (1,) and (g[1] != (1,) or g[3] != (1,)):
+        return False
+    if op == ">" and wr == gr and w[2] == (-1,) and g[2] != (-1,):
+        return False
     return {"==": g == w, "!=": g != w, ">=": g >= w, "<=": g <= w, ">": g > w, "<": g < w}.get(op, True)
 ENV = {"python_version": "%d.%d" % sys.version_info[:2], "python_full_version": "%d.%d.%d" % sys.version_info[:3],
        "sys_platform": sys.platform, "os_name": __import__("os").name, "extra": "",
