@@ -90,7 +90,7 @@ export interface PrepareOptions {
 export interface EnvRunOptions {
   fresh: boolean;
   pinned?: EnvChoice;
-  /** Where environment lines go when the run's own lines are not shown (bisect, history). */
+  /** Where environment lines that matter (decisions, builds) go when the run's own lines are not shown (bisect, history). */
   say?: (text: string) => void;
 }
 
@@ -188,7 +188,7 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
     const { attachEnvironments } = await import("./env/attach.ts");
     expanded.trees = await attachEnvironments(
       expanded.trees.map((spec, index) => ({ spec, fileRef: expanded.fileRefs[index] ?? null, working: targets[expanded.targetOf[index]!]!.ref === null })),
-      { config, outDir: context.outDir, say: context.envs?.say ?? say, fresh: context.envs?.fresh ?? false, pinned: context.envs?.pinned },
+      { config, outDir: context.outDir, say: context.envs?.say ?? say, detail: say, fresh: context.envs?.fresh ?? false, pinned: context.envs?.pinned },
     );
     say("Running cold start benchmarks...");
     say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);

@@ -37,7 +37,10 @@ export interface EnvTree {
 export interface EnvStepOptions {
   config: Config;
   outDir: string;
+  /** Decisions, builds, waits. */
   say: (text: string) => void;
+  /** Per-tree lines that report nothing new — no environment, or one reused (default: say). */
+  detail?: (text: string) => void;
   /** --no-cache: build afresh and replace the cached environments. */
   fresh: boolean;
   /** The mode decided beforehand (bisect, history: over every commit of the path). */
@@ -109,6 +112,7 @@ type Acquired = { env: CachedEnv; reused: boolean; seconds: number; log: string 
 /** Attaches environments to the trees that need one; returns the specs to measure, in order. */
 export async function attachEnvironments(trees: EnvTree[], options: EnvStepOptions): Promise<TreeSpec[]> {
   const { config, say } = options;
+  const detail = options.detail ?? say;
   const root = options.root ?? envsRoot();
   const out = trees.map((tree) => tree.spec);
   const pending = trees.map((tree, index) => ({ ...tree, index })).filter((tree) => tree.spec.environment?.deps === undefined);
@@ -144,7 +148,7 @@ export async function attachEnvironments(trees: EnvTree[], options: EnvStepOptio
     const label = tree.spec.label;
     if (choice.mode === "none") {
       const record: DepsRecord = { mode: "none", reason: choice.reason };
-      say(tree.working
+      detail(tree.working
         ? `Dependencies for ${label}: its own environment, as it is (the working tree is never changed)`
         : `Dependencies for ${label}: none (${choice.reason})`);
       out[tree.index] = { ...tree.spec, environment: { ...tree.spec.environment, deps: record } };
@@ -190,7 +194,7 @@ export async function attachEnvironments(trees: EnvTree[], options: EnvStepOptio
     };
     const what = got.reused || !first ? `reused (${got.env.dir})` : `built in ${seconds.toFixed(1)} s (${got.env.dir})`;
     const tail = config.install_tree ? `; the tree installed into ${measuredDir}` : "";
-    say(`Dependencies for ${label}: ${mode} environment ${key} ${what}${tail}${log ? ` (log: ${log})` : ""}`);
+    (record.reused && !config.install_tree ? detail : say)(`Dependencies for ${label}: ${mode} environment ${key} ${what}${tail}${log ? ` (log: ${log})` : ""}`);
     out[tree.index] = {
       ...tree.spec, dir: measuredDir, python: tree.requested, environmentPython: got.env.python, environment: { ...tree.spec.environment, deps: record },
     };

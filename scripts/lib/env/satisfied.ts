@@ -1,12 +1,14 @@
 /**
  * Does an interpreter already have what a tree declares? One run of the interpreter per
  * question (every tree's requirements at once): it lists the installed distributions
- * (importlib.metadata, in sys.path order, so the first one found is the one imported) and
+ * (the `*.dist-info` / `*.egg-info` folders of sys.path, in its order, so the first one
+ * found is the one imported; their names and versions from the folder name, from the
+ * metadata where the name does not say), and
  * evaluates each requirement — name, version specifier, environment marker (with
  * `extra == ""`: a requirement only for an extra does not count).
  *
- * It uses `packaging` as pip vendors it (`pip._vendor.packaging`), else an installed
- * `packaging`, else a subset written here: release numbers with a/b/rc, .post and .dev
+ * It uses an installed `packaging`, else pip's vendored copy (`pip._vendor.packaging`),
+ * else a subset written here (tested against packaging case by case): release numbers with a/b/rc, .post and .dev
  * suffixes; the operators ==, !=, <, <=, >, >=, ~=, === and `==X.*`; markers comparing
  * python_version, python_full_version, sys_platform, platform_system, platform_machine,
  * os_name, implementation_name and extra, joined by and / or / parentheses. A marker the
@@ -18,9 +20,8 @@ import { withoutLineOptions } from "./declared.ts";
 
 export const CHECK_PROGRAM = String.raw`
 import json, os, re, sys
-from importlib import metadata as md
 R, via = None, "subset"
-for place in ("pip._vendor.packaging", "packaging"):
+for place in ("packaging", "pip._vendor.packaging"):
     if os.environ.get("COLDSTART_REQUIREMENTS_SUBSET"):
         break
     try:
@@ -32,13 +33,26 @@ for place in ("pip._vendor.packaging", "packaging"):
 def norm(n):
     return re.sub(r"[-_.]+", "-", n).lower()
 have = {}
-for d in md.distributions():
+for p in sys.path:
     try:
-        n = d.metadata["Name"]
-    except Exception:
-        n = None
-    if n and norm(n) not in have:
-        have[norm(n)] = d.version
+        entries = os.listdir(p or ".")
+    except OSError:
+        continue
+    for e in entries:
+        if not e.lower().endswith((".dist-info", ".egg-info")):
+            continue
+        parts = e.rsplit(".", 1)[0].split("-")
+        if len(parts) >= 2 and parts[1][:1].isdigit():
+            name, version = parts[0], parts[1]
+        else:
+            try:
+                from importlib import metadata as md
+                d = md.PathDistribution(__import__("pathlib").Path(p or ".", e))
+                name, version = d.metadata["Name"], d.version
+            except Exception:
+                continue
+        if name and version and norm(name) not in have:
+            have[norm(name)] = version
 V = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9.]*)?\s*$", re.I)
 def vkey(v):
     m = V.match(v)
