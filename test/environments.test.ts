@@ -324,6 +324,20 @@ describe.skipIf(SKIP !== null)("interpreters and modes", () => {
     expect(envsOf(cache)).toHaveLength(2);
   });
 
+  test("an interpreter whose pip cannot install into another environment: python -m venv with ensurepip, and the environment's own pip", async () => {
+    const cache = tempDir("coldstart-xdg-");
+    const run = await bench([...FEW, "--iterations", "2", "--max-iterations", "2", "--env", "venv", "v1"], cache, { env: { COLDSTART_VENV_WITH_PIP: "1" } });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Environments (python3 (3.");
+    expect(run.stdout).toContain("): venv — env = venv\n");
+    const [key] = envsOf(cache);
+    const meta = JSON.parse(readFileSync(join(cache, "coldstart", "envs", key!, "coldstart-env.json"), "utf8"));
+    expect(meta).toMatchObject({ mode: "venv", installer: "own-pip", requirements: ["depx==1.0"] });
+    expect(existsSync(join(cache, "coldstart", "envs", key!, "bin", "pip"))).toBe(true);
+    expect(readFileSync(join(run.out, logsIn(run.out)[0]!), "utf8")).toMatch(/-m pip install --progress-bar off -r .*coldstart-requirements\.txt/);
+  });
+
   test.skipIf(uv !== null)("env = uv without uv on PATH: one line before anything is created", async () => {
     const out = join(tempDir("coldstart-out-"), "results");
     const run = await bench(["--env", "uv", "v1"], tempDir("coldstart-xdg-"), { out });

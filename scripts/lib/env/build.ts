@@ -9,7 +9,8 @@
  * venv: `python -m venv --without-pip` plus the interpreter's own pip pointed at it
  * (`python -m pip --python ENV install`, pip 22.3+) — a fraction of a second, where
  * `python -m venv` with its ensurepip copy of pip takes seconds; without such a pip,
- * `python -m venv` with ensurepip and the environment's own pip; with neither (Debian's
+ * `python -m venv` with ensurepip and the environment's own pip (also with
+ * COLDSTART_VENV_WITH_PIP=1, for a base pip that misbehaves); with neither (Debian's
  * python3 without python3-venv and python3-pip), one line saying what to install.
  * uv: `uv venv --python PY`, then `uv pip install`, or `uv sync --frozen
  * --no-install-project` into it (UV_PROJECT_ENVIRONMENT) when the tree has uv.lock.
@@ -154,7 +155,7 @@ export async function buildInto(dir: string, spec: BuildSpec): Promise<{ python:
       });
       return { python: "bin/python", installer };
     }
-  } else if (await hasPipForOthers(spec.interpreter)) {
+  } else if (process.env.COLDSTART_VENV_WITH_PIP !== "1" && await hasPipForOthers(spec.interpreter)) {
     await step("python -m venv", [spec.interpreter, "-m", "venv", "--without-pip", dir]);
     installer = "base-pip";
   } else {

@@ -44,6 +44,7 @@ export interface CommitsDecision {
  */
 export async function decideForCommits(top: string, subdir: string, commits: readonly string[], config: Config, python: PythonInfo, uv: boolean): Promise<CommitsDecision | null> {
   if (config.install) return null;
+  if (config.env !== "auto") return { choice: await decide(config.env, [], python), sets: 0 };
   const firstOfSet = new Map<string, string>();
   for (const commit of commits) {
     const signature = declarationSignature(top, commit, subdir);
@@ -52,7 +53,7 @@ export async function decideForCommits(top: string, subdir: string, commits: rea
   const sets: { label: string; dir: string; declarations: Declarations }[] = [];
   for (const commit of firstOfSet.values()) {
     const declarations = readDeclarations(commitFiles(top, commit, subdir), config.extras);
-    if (config.env === "auto" && uv && declarations.uvLock !== null) continue;
+    if (uv && declarations.uvLock !== null) continue;
     sets.push({ label: commit.slice(0, 9), dir: top, declarations });
   }
   if (!sets.length) return { choice: { mode: "none", reason: "auto: uv sync in every commit's tree (uv.lock, uv on PATH)" }, sets: firstOfSet.size };
