@@ -111,13 +111,15 @@ describe("the cache folder", () => {
     fakeEnv(root, "cccccccccccccccc", 30, [1]); // pid 1 lives: a run using it
     fakeEnv(root, "dddddddddddddddd", 30, [2 ** 22 + 1]); // no such pid: its run died
     mkdirSync(join(root, ".build-eeeeeeeeeeeeeeee-4194305-xyz")); // a dead run's build
+    writeFileSync(join(root, ".lock-eeeeeeeeeeeeeeee"), "4194305"); // and its lock
+    writeFileSync(join(root, ".lock-cccccccccccccccc"), "1"); // a live run's lock stays
     const week = pruneEnvs(root, 7);
     expect(week.removed.map((item) => item.key)).toEqual(["aaaaaaaaaaaaaaaa", "dddddddddddddddd"]);
     expect(week.recent).toEqual(["bbbbbbbbbbbbbbbb"]);
     expect(week.inUse).toEqual(["cccccccccccccccc"]);
-    expect(readdirSync(root).sort()).toEqual(["bbbbbbbbbbbbbbbb", "cccccccccccccccc"]);
+    expect(readdirSync(root).sort()).toEqual([".lock-cccccccccccccccc", "bbbbbbbbbbbbbbbb", "cccccccccccccccc"]);
     expect(pruneEnvs(root, 0).removed.map((item) => item.key)).toEqual(["bbbbbbbbbbbbbbbb"]);
-    expect(readdirSync(root)).toEqual(["cccccccccccccccc"]);
+    expect(readdirSync(root).sort()).toEqual([".lock-cccccccccccccccc", "cccccccccccccccc"]);
     expect(pruneEnvs(join(root, "nothing-here"), 0)).toEqual({ removed: [], inUse: [], recent: [] });
   });
 

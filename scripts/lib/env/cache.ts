@@ -96,7 +96,7 @@ function ownerOf(name: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** Removes builds and replaced environments left by runs that died (and nobody uses). */
+/** Removes builds, replaced environments and build locks left by runs that died (and nobody uses). */
 export function pruneStaleBuilds(root: string): void {
   let names: string[];
   try {
@@ -105,6 +105,16 @@ export function pruneStaleBuilds(root: string): void {
     return;
   }
   for (const name of names) {
+    if (name.startsWith(".lock-")) {
+      let owner = Number.NaN;
+      try {
+        owner = Number(readFileSync(join(root, name), "utf8"));
+      } catch {
+        continue;
+      }
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && !pidAlive(owner)) rmSync(join(root, name), { force: true });
+      continue;
+    }
     const owner = ownerOf(name);
     if (owner === null || owner === process.pid || pidAlive(owner)) continue;
     if (name.startsWith(".old-") && usersOf(join(root, name)).length) continue;
