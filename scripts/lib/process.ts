@@ -72,8 +72,8 @@ export function inFlightWhile<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * Installs the handlers for SIGINT, SIGTERM and SIGHUP: `onSignal` reports, every child is
- * killed, in-flight work gets up to 10 s to settle, every cleanup runs, and the process
- * exits 130 / 143 / 129. Idempotent.
+ * killed, in-flight work gets up to 10 s to settle, the killed process groups up to 5 s to
+ * be gone, every cleanup runs, and the process exits 130 / 143 / 129. Idempotent.
  */
 export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => void): void {
   ensureExitHook();
@@ -88,11 +88,16 @@ export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => voi
       } catch {
         // reporting must not stop the cleanup
       }
+      const killed = [...groups];
       killAllChildren();
       const pending = [...inFlight];
       const settle = pending.length ? Promise.race([Promise.allSettled(pending), Bun.sleep(10_000)]) : Promise.resolve();
-      void settle.then(() => {
+      void settle.then(async () => {
+        killed.push(...groups);
         killAllChildren();
+        // Killed is not yet gone: wait (briefly) until no process of theirs runs, so none
+        // outlives the run or writes into a folder while the cleanups remove it.
+        await Promise.all(killed.map((pid) => waitGroupGone(pid, 5_000)));
         runCleanups();
         process.exit(SIGNAL_EXIT[signal] ?? 130);
       });
