@@ -186,10 +186,16 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
     });
     const expanded = underEveryInterpreter(trees, targets.map((target) => target.fileRef), config.python);
     const { attachEnvironments } = await import("./env/attach.ts");
-    expanded.trees = await attachEnvironments(
-      expanded.trees.map((spec, index) => ({ spec, fileRef: expanded.fileRefs[index] ?? null, working: targets[expanded.targetOf[index]!]!.ref === null })),
-      { config, outDir: context.outDir, say: context.envs?.say ?? say, detail: say, fresh: context.envs?.fresh ?? false, pinned: context.envs?.pinned },
-    );
+    try {
+      expanded.trees = await attachEnvironments(
+        expanded.trees.map((spec, index) => ({ spec, fileRef: expanded.fileRefs[index] ?? null, working: targets[expanded.targetOf[index]!]!.ref === null })),
+        { config, outDir: context.outDir, say: context.envs?.say ?? say, detail: say, fresh: context.envs?.fresh ?? false, pinned: context.envs?.pinned },
+      );
+    } catch (error) {
+      // A build killed by the signal fails too: the exit code is the signal's.
+      if (interrupted()) throw new UserError("interrupted", interruptExitCode());
+      throw error;
+    }
     say("Running cold start benchmarks...");
     say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
     say("-".repeat(60));
