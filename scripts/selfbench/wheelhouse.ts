@@ -6,7 +6,6 @@
  * With `PIP_NO_INDEX=1 PIP_FIND_LINKS=<wheelhouse>` pip installs from it alone.
  */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 
 const WRITE_WHEEL = String.raw`
 import base64, hashlib, json, sys, zipfile
@@ -60,8 +59,4 @@ export function depxPackage(version: string): Record<string, string> {
     "pkg/__init__.py": "import depx\n",
     ".gitignore": "benchmark_results/\n",
   };
-}
-
-export function wheelhouseDir(base: string): string {
-  return join(base, "wheelhouse");
 }
