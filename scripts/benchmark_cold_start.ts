@@ -17,6 +17,7 @@ const HELP = `${TOOL} ${VERSION}: benchmark the cold start of git refs, side by 
 Usage: ${TOOL} [options] [REF...]
        ${TOOL} --bisect GOOD BAD [options]
        ${TOOL} --history RANGE [options]
+       ${TOOL} --prune-envs[=DAYS]
        bun scripts/benchmark_cold_start.ts [options] [REF...]
 
   (no ref)          the working tree as it is
@@ -27,10 +28,16 @@ Usage: ${TOOL} [options] [REF...]
 
 Every ref is checked out with \`git worktree add --detach\` into a temporary folder and
 removed afterwards, also on errors and Ctrl-C; your working tree, index, stash and branch
-are never touched. Per tree: the configured \`install\` command, else \`uv sync\` when
-uv.lock exists and uv is on PATH, else PYTHONPATH on the tree; its log goes to the
-output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json, all sharing one
-run_id, so the comparison pairs their runs round by round.
+are never touched. Dependencies per tree: the configured \`install\` command; else, with
+--env auto (the default), \`uv sync\` when uv.lock exists and uv is on PATH, else — when a
+tree declares dependencies ([project].dependencies, requirements*.txt) the interpreter
+does not satisfy — an environment per tree holding what it declares (uv when on PATH, else
+venv + pip, honouring your pip configuration), else PYTHONPATH on the tree. Environments
+are cached by interpreter and dependency declarations (not by commit) in
+$XDG_CACHE_HOME/coldstart/envs (~/.cache, ~/Library/Caches on macOS) and reused across
+runs; --no-cache rebuilds them, --prune-envs removes them. Installs are never timed; their
+logs go to the output folder. Results: benchmark_results/cold_start_<ref>_<seconds>.json,
+all sharing one run_id, so the comparison pairs their runs round by round.
 
 ${optionsHelp("bench")}
 
@@ -90,11 +97,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(args.values.help ? HELP : `${TOOL} ${VERSION}`);
     return 0;
   }
+  if (args.values["prune-envs"] !== undefined) {
+    const { pruneEnvsCommand } = await import("./lib/env/prune.ts");
+    return pruneEnvsCommand(args, TOOL);
+  }
   if (args.values.bisect || args.values.history) {
     const { runOverTime } = await import("./lib/history/run.ts");
     return runOverTime(args, options, report, TOOL);
   }
-  const overTime = ["threshold", "every", "shard", "no-cache"].find((flag) => args.values[flag] !== undefined);
+  const overTime = ["threshold", "every", "shard"].find((flag) => args.values[flag] !== undefined);
   if (overTime) throw new UserError(`--${overTime} works with --bisect or --history only (see --help)`);
   const { planTargets } = await import("./lib/refs.ts");
   const aa = typeof args.values.aa === "string" ? args.values.aa : null;
@@ -122,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
         checkReportFormats(report, "comparison", "a comparison");
         checkReportPaths(report);
       }
+      (require("./lib/env/attach.ts") as typeof import("./lib/env/attach.ts")).checkEnvSetting(config);
       if (args.values["drop-caches"]) (require("./lib/measure/executor.ts") as typeof import("./lib/measure/executor.ts")).checkDropCaches();
     },
   });
@@ -143,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   const run = await measureRefs(targets, {
     top, subdir: subdirectory(top, target), target, config, outDir, reporter, tool: TOOL, toolVersion: VERSION,
     dropCaches: args.values["drop-caches"] === true, runId: crypto.randomUUID(), counter: counting?.counter, environment: counting?.environment,
+    envs: { fresh: args.values["no-cache"] === true },
   });
   if (options.why !== undefined) {
     const { whyReport } = await import("./lib/render/why.ts");

@@ -163,7 +163,7 @@ describe("dependencies in .venv", () => {
     expect(run.stderr).toContain("coldstart-bench: main: app_total: `import app` failed (exit 1): ModuleNotFoundError: No module named 'depmod'");
     const hints = run.stderr.split("\n").filter((line) => line.includes("hint:"));
     expect(hints).toEqual([
-      '    hint: worktrees have no .venv of their own; set [tool.coldstart] python (an interpreter that has the dependencies) or install (e.g. "uv sync", "pip install -e .") so every ref gets them',
+      '    hint: worktrees have no .venv of their own; declare the dependencies ([project].dependencies, requirements.txt) and each ref gets an environment holding them, or set [tool.coldstart] python (an interpreter that has them) or install (e.g. "pip install -e .")',
     ]);
     const main = resultFile(run.out, /^cold_start_main_\d+\.json$/).data;
     expect(main.environment.python_venv).toBe(false);

@@ -17,6 +17,8 @@ export const TEST_TMP = mkdtempSync(join(tmpdir(), "coldstart-suite-"));
 // Others may pass through (a test runs a bundle as an unprivileged user), not list it.
 chmodSync(TEST_TMP, 0o711);
 process.env.TMPDIR = TEST_TMP;
+// Environments (bench --env) are cached here, never in the user's cache folder.
+process.env.XDG_CACHE_HOME = join(TEST_TMP, "xdg-cache");
 // Removed after the last test file by test/preload.ts (bun test fires no "exit" event); here for other runners.
 process.on("exit", () => rmSync(TEST_TMP, { recursive: true, force: true }));
 

@@ -79,7 +79,8 @@ describe.each([
     const started = Date.now();
     const run = startBench([...FAST, "--out", dir, "--config", join(dir, "slow.json"), "main", "lazy"]);
     await run.waitFor("Dependencies for main");
-    for (let i = 0; i < 200 && !existsSync(pidFile); i += 1) await Bun.sleep(10);
+    // The shell creates the file before echo writes the pid: wait for the pid itself.
+    for (let i = 0; i < 200 && !(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim()); i += 1) await Bun.sleep(10);
     run.proc.kill(signal);
     expect(await run.proc.exited).toBe(code);
     expect(Date.now() - started).toBeLessThan(20_000);

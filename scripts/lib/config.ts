@@ -40,6 +40,8 @@ export interface Budgets {
 }
 
 export interface Config extends ScalarSettings {
+  /** Optional-dependency groups of the tree installed into its environment too (`[project].optional-dependencies`). */
+  extras: string[];
   imports: ImportSpec[];
   lazy: LazySpec[];
   budgets: Budgets;
@@ -53,13 +55,14 @@ export interface Config extends ScalarSettings {
 
 /** Values one source sets. */
 export type ConfigInput = Partial<ScalarSettings> & {
+  extras?: string[];
   imports?: ImportSpec[];
   lazy?: LazySpec[];
   budgets?: Partial<Budgets>;
 };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const STRUCTURED = ["install", "imports", "lazy", "budgets"];
+const STRUCTURED = ["install", "extras", "imports", "lazy", "budgets"];
 
 type Raw = Record<string, unknown>;
 
@@ -110,6 +113,12 @@ export function validateConfigTable(table: Raw, where: string): ConfigInput {
     switch (key) {
       case "install":
         out.install = text(key, value);
+        break;
+      case "extras":
+        if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(item))) {
+          fail(key, `must be a list of extra names, e.g. ["http2"] (got ${JSON.stringify(value)})`);
+        }
+        out.extras = value as string[];
         break;
       case "imports":
         out.imports = listOf(key, value).map((entry, index) => {
@@ -356,6 +365,9 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     jobs: merged.jobs ?? Math.max(1, cpus().length),
     workload: merged.workload ?? null,
     workload_file: merged.workload_file ?? null,
+    env: merged.env ?? DEFAULTS.env,
+    install_tree: merged.install_tree ?? DEFAULTS.install_tree,
+    extras: merged.extras ?? [],
     imports,
     lazy,
     budgets,

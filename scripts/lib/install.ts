@@ -5,7 +5,11 @@
  *    that command line, so a shell is what they expect);
  * 2. else `uv sync` when the tree has `uv.lock` and uv is on PATH (the tree gets its own
  *    `.venv`, which `defaultPython` then picks up);
- * 3. else nothing: the tree (or its `src/`) goes on PYTHONPATH when measuring.
+ * 3. else nothing here: the environment step (env/attach.ts) gives the tree a cached
+ *    environment of its declared dependencies, or puts it (or its `src/`) on PYTHONPATH.
+ *
+ * With `env = "venv"` or `"uv"` step 2 is left to the environment step too (uv sync then
+ * fills a cached environment).
  *
  * The step's output goes to a log file in the output folder. On failure the caller gets
  * an InstallError with the log's tail; a signal kills the step's whole process group.
@@ -43,9 +47,10 @@ export class InstallError extends UserError {
   }
 }
 
-/** Decides what the dependency step is for a tree. */
-export function planInstall(dir: string, install: string | null, which: (name: string) => string | null = Bun.which): InstallPlan {
+/** Decides what the dependency step is for a tree; `env` is the `env` setting (env/plan.ts). */
+export function planInstall(dir: string, install: string | null, which: (name: string) => string | null = Bun.which, env = "auto"): InstallPlan {
   if (install) return { kind: "config", argv: ["/bin/sh", "-c", install], description: install };
+  if (env === "venv" || env === "uv") return { kind: "none", argv: null, description: `none here (env = ${env}: a cached environment)` };
   if (existsSync(join(dir, "uv.lock"))) {
     const uv = which("uv");
     if (uv) return { kind: "uv", argv: [uv, "sync"], description: "uv sync" };

@@ -93,8 +93,8 @@ export function inFlightWhile<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * Installs the handlers for SIGINT, SIGTERM and SIGHUP: `onSignal` reports, every child is
- * killed, in-flight work gets up to 10 s to settle, every cleanup runs, and the process
- * exits 130 / 143 / 129. Idempotent.
+ * killed, in-flight work gets up to 10 s to settle, the killed process groups up to 5 s to
+ * be gone, every cleanup runs, and the process exits 130 / 143 / 129. Idempotent.
  */
 export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => void): void {
   ensureExitHook();
@@ -205,7 +205,7 @@ export function killAllChildren(): void {
 
 // --- temporary folders --------------------------------------------------------------------
 
-export const TEMP_PREFIXES = { worktree: "coldstart-wt-", pycache: "coldstart-pyc-", scratch: "coldstart-tmp-" } as const;
+export const TEMP_PREFIXES = { worktree: "coldstart-wt-", pycache: "coldstart-pyc-", scratch: "coldstart-tmp-", envtree: "coldstart-inst-" } as const;
 
 /** A new temporary folder `<tmp>/<prefix><pid>-XXXXXX`, removed at exit unless `keep`. Returns its path and a remover. */
 export function temporaryDir(prefix: string, keep = false): { dir: string; remove: () => void } {

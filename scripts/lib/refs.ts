@@ -20,6 +20,7 @@ import { describeFailure, type Reporter } from "./render/progress.ts";
 import { saveResult } from "./result/files.ts";
 import { type LoadedResult, loadedFrom } from "./result/read.ts";
 import type { Environment, ResultFile } from "./result/schema.ts";
+import type { EnvChoice } from "./env/plan.ts";
 
 /** One tree to measure, before anything is created. */
 export interface Target {
@@ -86,6 +87,14 @@ export interface PrepareOptions {
   showTail: (tail: string) => void;
 }
 
+/** What the environment step (env/attach.ts) needs beyond the trees: --no-cache, a mode decided beforehand. */
+export interface EnvRunOptions {
+  fresh: boolean;
+  pinned?: EnvChoice;
+  /** Where environment lines that matter (decisions, builds) go when the run's own lines are not shown (bisect, history). */
+  say?: (text: string) => void;
+}
+
 /** Creates a worktree per ref and runs the dependency step in each; returns the trees to measure. */
 export async function prepareTrees(targets: Target[], commits: (string | null)[], options: PrepareOptions): Promise<TreeSpec[]> {
   const { top, subdir, target, config, outDir, say } = options;
@@ -108,11 +117,15 @@ export async function prepareTrees(targets: Target[], commits: (string | null)[]
 
   const stamp = Math.floor(Date.now() / 1000);
   for (const [index, tree] of trees.entries()) {
+    const plan = planInstall(tree.dir, config.install, Bun.which, config.env);
+    // Neither an install command nor uv sync: the environment step, per interpreter, after this.
+    if (plan.kind === "none") continue;
     if (targets[index]!.ref === null) {
       say(`Dependencies for ${tree.label}: its own environment, as it is (the working tree is never changed)`);
+      tree.environment = { deps: { mode: "none", reason: `the working tree as it is (${plan.kind === "config" ? "install" : "uv sync"} is never run in it)` } };
       continue;
     }
-    const plan = planInstall(tree.dir, config.install);
+    tree.environment = { deps: { mode: plan.kind === "config" ? "install" : "uv-sync", reason: plan.kind === "config" ? `install = ${plan.description}` : "uv.lock and uv on PATH: uv sync in the tree" } };
     const name = `install_${(targets[index]!.fileRef ?? "worktree").replace(/[^A-Za-z0-9._~^@-]/g, "_")}_${stamp}.log`;
     say(`Dependencies for ${tree.label}: ${plan.description}${plan.argv ? ` (log: ${join(outDir, name)})` : ""}`);
     try {
@@ -142,12 +155,14 @@ export interface RefRunContext {
   environment?: Partial<Environment>;
   /** The instruction counter (metric instructions), found before anything was created. */
   counter?: Counter;
-  /** Runs on the trees once they exist, before anything is measured (--apply rewrites the second). */
+  /** Runs on the trees once they exist with their environments, before anything is measured (--apply rewrites the second). */
   prepared?: (trees: TreeSpec[]) => Promise<void>;
   /** Adds to each result before it is saved, its tree still there (the history cache's `history` object, --advise's advice). */
   annotate?: (result: ResultFile, index: number, tree: TreeSpec) => ResultFile | Promise<ResultFile>;
   /** Also write cold_start_latest.json (default true). */
   latest?: boolean;
+  /** The environment step's options (default: reuse the cache, decide per run). */
+  envs?: EnvRunOptions;
 }
 
 export interface RefRun {
@@ -177,8 +192,19 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
         process.stderr.write(`${tail.replace(/^/gm, "    ")}\n`);
       },
     });
-    await context.prepared?.(trees);
     const expanded = underEveryInterpreter(trees, targets.map((target) => target.fileRef), config.python);
+    const { attachEnvironments } = await import("./env/attach.ts");
+    try {
+      expanded.trees = await attachEnvironments(
+        expanded.trees.map((spec, index) => ({ spec, fileRef: expanded.fileRefs[index] ?? null, working: targets[expanded.targetOf[index]!]!.ref === null })),
+        { config, outDir: context.outDir, say: context.envs?.say ?? say, detail: say, fresh: context.envs?.fresh ?? false, pinned: context.envs?.pinned },
+      );
+    } catch (error) {
+      // A build killed by the signal fails too: the exit code is the signal's.
+      if (interrupted()) throw new UserError("interrupted", interruptExitCode());
+      throw error;
+    }
+    await context.prepared?.(expanded.trees);
     say("Running cold start benchmarks...");
     say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
     say("-".repeat(60));
@@ -222,7 +248,7 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
 /** A missing module in a checked-out ref is most often a dependency the worktree lacks. */
 function dependencyHint(failure: { message: string; stderr_tail: string }, target: Target): string | null {
   if (target.ref === null || !/ModuleNotFoundError|No module named/.test(`${failure.message}\n${failure.stderr_tail}`)) return null;
-  return "hint: worktrees have no .venv of their own; set [tool.coldstart] python (an interpreter that has the dependencies) or install (e.g. \"uv sync\", \"pip install -e .\") so every ref gets them";
+  return "hint: worktrees have no .venv of their own; declare the dependencies ([project].dependencies, requirements.txt) and each ref gets an environment holding them, or set [tool.coldstart] python (an interpreter that has them) or install (e.g. \"pip install -e .\")";
 }
 
 /** How an interpreter is named in labels and file names: "3.12", or a path's file name. */

@@ -64,6 +64,10 @@ export interface ScalarSettings {
   workload: string | null;
   /** The same in a file, relative to the target. */
   workload_file: string | null;
+  /** Dependencies per tree: an environment of the cache (venv, uv), none, or auto (env/plan.ts). */
+  env: "auto" | "venv" | "uv" | "none";
+  /** Install the tree itself (--no-deps) instead of putting it on PYTHONPATH. */
+  install_tree: boolean;
 }
 export type SettingKey = keyof ScalarSettings;
 
@@ -76,6 +80,8 @@ export const DEFAULTS = {
   max_iterations: 30,
   precision: 5,
   metric: "time",
+  env: "auto",
+  install_tree: false,
 } as const satisfies Partial<ScalarSettings>;
 
 const MEASURING: readonly Tool[] = ["test", "bench"];
@@ -128,6 +134,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "choose refs and iterations with prompts (needs a terminal, never in CI)" },
   { flag: "drop-caches", kind: "bool", group: "Benchmark", tools: ["bench"],
     help: "drop the OS page cache before every run (Linux, root only)" },
+  { flag: "env", key: "env", kind: "choice", choices: ["auto", "venv", "uv", "none"], value: "auto|venv|uv|none", group: "Benchmark", tools: ["bench"],
+    help: "dependencies per tree: venv / uv: a cached environment holding what the tree declares; none: the interpreter as it is; auto (default): an environment when a tree declares dependencies the interpreter lacks, uv sync when uv.lock and uv are there" },
+  { flag: "install-tree", key: "install_tree", kind: "bool", group: "Benchmark", tools: ["bench"],
+    help: "with an environment: build and install the tree itself (--no-deps) instead of putting it on PYTHONPATH (extension modules)" },
+  { flag: "prune-envs", kind: "number", min: 0, bare: "0", value: "DAYS", group: "Benchmark", tools: ["bench"],
+    help: "remove cached environments unused for DAYS days (bare: all), except those a running coldstart uses, and exit" },
   { flag: "bisect", kind: "bool", group: "Over time", tools: ["bench"],
     help: "GOOD BAD: find the first commit on the first-parent path significantly slower than GOOD" },
   { flag: "threshold", kind: "number", min: 0, value: "PCT", group: "Over time", tools: ["bench", "compare"],
@@ -139,7 +151,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: "shard", kind: "string", value: "K/N", group: "Over time", tools: ["bench"],
     help: "--history: measure only every N-th commit starting at the K-th (for N CI jobs)" },
   { flag: "no-cache", kind: "bool", group: "Over time", tools: ["bench"],
-    help: "measure afresh instead of reusing benchmark_results/cache/ (the new files are cached)" },
+    help: "measure afresh instead of reusing benchmark_results/cache/, and build environments afresh, replacing the cached ones (the new files and environments are cached)" },
   { flag: "history", kind: "bool", group: "Over time", tools: ["compare"],
     help: "FILES or folders written by bench --history (every shard's benchmark_results/cache): the trend, not a comparison" },
   { flag: "format", kind: "choice", choices: () => formatNames(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
@@ -299,6 +311,7 @@ export function parseArgs(argv: readonly string[], tool: Tool, toolName: string)
     if (spec.kind === "bool") {
       if (inline !== undefined) throw new UserError(`${shown} takes no value (got ${JSON.stringify(inline)}); ${seeHelp}`);
       values[spec.flag] = true;
+      if (spec.key) (settings as Record<string, OptionValue>)[spec.key] = true;
       continue;
     }
     if (inline !== undefined) {

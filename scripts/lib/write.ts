@@ -229,6 +229,66 @@ export function openForOutput(path: string, options: WriteOptions = {}): number 
   }
 }
 
+/** A log a process's output goes to (its descriptor), with lines of our own between. */
+export interface OutputLog {
+  path: string;
+  fd: number;
+  write(text: string): void;
+  close(): void;
+}
+
+/** Opens `path` as a log, appended to (created when absent), by the rules of `openForOutput`. */
+export function openLog(path: string, options: WriteOptions = {}): OutputLog {
+  const target = resolveTarget(path, options);
+  let fd: number;
+  try {
+    fd = target.kind === "stdout" ? 1 : openSync(target.path, "a");
+  } catch (error) {
+    throw failed(path, error, options);
+  }
+  let open = true;
+  return {
+    path, fd,
+    write: (text) => writeAll(fd, bytes(text)),
+    close: () => {
+      if (!open || fd === 1) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
+/**
+ * Creates `path` with `text` only when nothing is there (O_EXCL): a lock file two runs
+ * race for. True when this call created it.
+ */
+export function createExclusive(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "wx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+  try {
+    writeAll(fd, bytes(text));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** Renames a folder of coldstart's own (a cache entry being published or set aside); errors are the caller's. */
+export function moveFolder(from: string, to: string): void {
+  renameSync(from, to);
+}
+
+/** Copies a regular file's content and mode to `dest` (a snapshot of a tree into a scratch folder). */
+export function copyFile(source: string, dest: string): void {
+  writeFile(dest, new Uint8Array(readFileSync(source)));
+  chmodSync(dest, statSync(source).mode & 0o7777);
+}
+
 /**
  * Creates a new file at `path`, or at `<name>-2.json`, `-3`... when the name is taken:
  * link() refuses an existing name, so two runs finishing in the same second never

@@ -5,7 +5,7 @@
  *
  * 1. False alarms   2. Power   3. Harness accuracy   4. Overhead   5. Start-up
  * 6. Precision against hyperfine   7. Simulation   8. Recorded sets (new test vs old)
- * 9. Instruction counts. Each section lives in sections/.
+ * 9. Instruction counts   10. Environments (build and reuse). Each section lives in sections/.
  *
  *   bun scripts/selfbench/main.ts [--quick] [--only 1,2,...]
  *
@@ -29,12 +29,13 @@ import { runRecorded } from "./sections/recorded.ts";
 import { runSimulated } from "./sections/simulated.ts";
 import { runStartup } from "./sections/startup.ts";
 import { runVerdicts } from "./sections/verdicts.ts";
+import { runEnvironments } from "./sections/environments.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { quick: { type: "boolean" }, only: { type: "string" } } });
 const quick = values.quick === true;
 const only = values.only ? new Set(values.only.split(",").map((part) => Number(part.trim()))) : null;
-if (only && [...only].some((id) => !Number.isInteger(id) || id < 1 || id > 9)) {
-  process.stderr.write(`--only takes section numbers 1 to 9, comma-separated (got ${JSON.stringify(values.only)})\n`);
+if (only && [...only].some((id) => !Number.isInteger(id) || id < 1 || id > 10)) {
+  process.stderr.write(`--only takes section numbers 1 to 10, comma-separated (got ${JSON.stringify(values.only)})\n`);
   process.exit(2);
 }
 const wanted = (id: number) => !only || only.has(id);
@@ -60,6 +61,7 @@ const SECTIONS: { ids: number[]; title: string; run: () => Promise<SectionResult
   { ids: [7], title: "Simulation", run: () => runSimulated(bench) },
   { ids: [8], title: "Recorded sets", run: () => runRecorded(bench) },
   { ids: [9], title: "Instruction counts", run: () => runInstructions(bench) },
+  { ids: [10], title: "Environments", run: () => runEnvironments(bench) },
 ];
 
 const started = performance.now();

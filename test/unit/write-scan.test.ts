@@ -32,7 +32,11 @@ export function foreignWrites(text: string): string[] {
   const lineOf = (index: number) => text.slice(0, index).split("\n").length;
   for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*["'](?:node:)?fs(?:\/promises)?["']/g)) {
     for (const name of match[1]!.split(",").map((part) => part.trim().split(/\s+as\s+/)[0]!.trim()).filter(Boolean)) {
-      if (FS_WRITES.has(name) && !ALLOWED_ELSEWHERE.has(name)) found.push(`imports ${name} from node:fs (line ${lineOf(match.index!)})`);
+      if (!FS_WRITES.has(name) || ALLOWED_ELSEWHERE.has(name)) continue;
+      // Opening for reading is not writing: openSync(path, "r") everywhere it is called.
+      const calls = [...text.matchAll(/\bopenSync\(([^()]|\([^()]*\))*\)/g)].map((call) => call[0]);
+      if (name === "openSync" && calls.length > 0 && calls.every((call) => /,\s*["']rs?["']\s*\)$/.test(call))) continue;
+      found.push(`imports ${name} from node:fs (line ${lineOf(match.index!)})`);
     }
   }
   for (const match of text.matchAll(/import\s*\*\s*as\s+\w+\s+from\s*["'](?:node:)?fs(?:\/promises)?["']|require\(\s*["'](?:node:)?fs["']\s*\)/g)) {
@@ -61,5 +65,7 @@ describe("one writer", () => {
     expect(foreignWrites('await Bun.write("out.json", text);')).toHaveLength(1);
     expect(foreignWrites("Bun.file(path).writer();")).toHaveLength(1);
     expect(foreignWrites('import { readFileSync, mkdtempSync } from "node:fs"; await Bun.write(Bun.stdout, text);')).toEqual([]);
+    expect(foreignWrites('import { openSync } from "node:fs"; const fd = openSync(path, "r");')).toEqual([]);
+    expect(foreignWrites('import { openSync } from "node:fs"; const fd = openSync(path, "r"); openSync(log, "a");')).toHaveLength(1);
   });
 });

@@ -14,7 +14,8 @@
  * second. The scratch tree ends holding exactly the verified set, and the patch is its
  * diff. The paired benchmark of original vs patched is the caller's.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "../write.ts";
 import { dirname, join } from "node:path";
 import { TEMP_PREFIXES, temporaryDir } from "../process.ts";
 import type { StatementPlan } from "./candidates.ts";
@@ -72,13 +73,13 @@ export async function applyCandidates(options: ApplyOptions): Promise<ApplyResul
   const written = new Map<string, string>();
 
   const write = (rewrites: FileRewrite[]) => {
-    for (const [file, before] of written) writeFileSync(join(patched.tree.dir, file), before);
+    for (const [file, before] of written) writeFile(join(patched.tree.dir, file), before);
     written.clear();
     for (const rewrite of rewrites) {
       const path = join(patched.tree.dir, rewrite.file);
       mkdirSync(dirname(path), { recursive: true });
       written.set(rewrite.file, rewrite.before);
-      writeFileSync(path, rewrite.after);
+      writeFile(path, rewrite.after);
     }
   };
 

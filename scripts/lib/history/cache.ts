@@ -2,7 +2,7 @@
  * The measurement cache: result files under `<out>/cache/`, one per (commit, run), named
  * `cold_start_<commit 12>_<key>_<seconds>.json`. The key hashes everything that changes
  * what a measurement of a commit would give: the settings that shape the runs (package,
- * statements, interpreter, install step, pyc, lazy checks, metric and counter), where the
+ * statements, interpreter, install step, environment mode, pyc, lazy checks, metric and counter), where the
  * project sits in the repository, this machine and its interpreter, and coldstart's
  * version. Iterations are not in the key: a file with too few runs for the question at
  * hand is passed over, and a later file with more runs is added beside it.
@@ -32,6 +32,8 @@ export interface KeyInput {
   python: PythonInfo;
   counter: Counter | null;
   toolVersion: string;
+  /** The cached environment the commits are measured in (env/), null or absent without one. */
+  env?: { mode: string; install_tree: boolean; extras: string[] } | null;
 }
 
 /** 12 hex digits naming everything that shapes a measurement of one commit on this machine. */
@@ -48,6 +50,8 @@ export function cacheKey(input: KeyInput): string {
     pythonpath: process.env.PYTHONPATH ?? null,
     machine: { host: hostname(), platform: process.platform, arch: arch(), cpu: cpus()[0]?.model ?? null, cores: cpus().length },
     tool: input.toolVersion,
+    // Only when there is one, so keys of measurements made without environments stay as they were.
+    ...(input.env ? { env: input.env } : {}),
   };
   return createHash("sha256").update(JSON.stringify(facts)).digest("hex").slice(0, 12);
 }

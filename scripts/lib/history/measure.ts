@@ -9,7 +9,7 @@ import type { Config } from "../config.ts";
 import type { Counter } from "../measure/counter.ts";
 import type { MeasureEvent } from "../measure/scheduler.ts";
 import type { QuantityKey } from "../quantities.ts";
-import { measureRefs, type Target } from "../refs.ts";
+import { type EnvRunOptions, measureRefs, type Target } from "../refs.ts";
 import type { Reporter } from "../render/progress.ts";
 import type { Environment } from "../result/schema.ts";
 import { type CachedFile, type ResultCache, runsOf } from "./cache.ts";
@@ -30,6 +30,8 @@ export interface MeasureContext {
   /** The measurement the questions are about, and the quantity that answers them. */
   measurement: string;
   headline: QuantityKey;
+  /** The environment step's options: the mode decided over the path, --no-cache, where its lines go. */
+  envs?: EnvRunOptions;
 }
 
 /** Only the spinner of `outer`: measureRefs' plain lines would drown the steps. */
@@ -54,7 +56,7 @@ export async function measureCommits(commits: readonly CommitFacts[], config: Co
   const run = await measureRefs(targets, {
     top: context.top, subdir: context.subdir, target: context.target, config, outDir: cache.dir, reporter: context.reporter,
     tool: context.tool, toolVersion: context.toolVersion, dropCaches: context.dropCaches, runId: crypto.randomUUID(),
-    counter: context.counter, environment: context.environment,
+    counter: context.counter, environment: context.environment, envs: context.envs,
     // A cache file names its commit for `compare --history`; the latest copy means nothing there.
     annotate: (result, index) => ({ ...result, history: cache.info(commits[index]!) }), latest: false,
   });

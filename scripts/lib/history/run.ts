@@ -23,7 +23,7 @@ interface Output {
   stop(): void;
 }
 
-function output(setup: Setup, json: boolean, tool: string, dropCaches: boolean): Output {
+function output(setup: Setup, json: boolean, tool: string, dropCaches: boolean, fresh: boolean): Output {
   const { reporter } = setup;
   const environment = setup.counter ? { counter: `${setup.counter.name} ${setup.counter.version}` } : undefined;
   return {
@@ -40,6 +40,7 @@ function output(setup: Setup, json: boolean, tool: string, dropCaches: boolean):
       top: setup.top, subdir: setup.subdir, target: setup.target, cache: setup.cache, reporter: spinnerOnly(reporter), tool,
       toolVersion: VERSION, dropCaches, counter: setup.counter ?? undefined, environment,
       measurement: setup.measurement, headline: metricDef(setup.config.metric).headline,
+      envs: { fresh, pinned: setup.envChoice, say: (text) => reporter.line(text) },
     },
   };
 }
@@ -106,6 +107,7 @@ export async function runOverTime(args: ParsedArgs, options: MeasureArgs, report
   const { detectCounter } = await import("../measure/counter.ts");
   const setup = await prepare(question, args, options, report, () => detectCounter(), { tool, toolVersion: VERSION });
   const json = report.format === "json" && report.output === null;
-  const out = output(setup, json, tool, args.values["drop-caches"] === true);
+  const out = output(setup, json, tool, args.values["drop-caches"] === true, args.values["no-cache"] === true);
+  if (setup.envChoice && setup.envChoice.mode !== "none") out.say(`Environments: ${setup.envChoice.mode}, for every commit — ${setup.envChoice.reason}`);
   return question.kind === "bisect" ? runBisect(setup, out, options, report) : runHistory(setup, out, options, report);
 }

@@ -19,6 +19,7 @@ import { start } from "../startup.ts";
 import { cacheKey, ResultCache } from "./cache.ts";
 import { type CommitPath, commitPath, parseRange, parseShard, type Shard } from "./commits.ts";
 import { type BisectReport, DEFAULT_THRESHOLD_PCT } from "../model/history.ts";
+import type { EnvChoice } from "../env/plan.ts";
 
 export type Question =
   | { kind: "bisect"; good: string; bad: string }
@@ -39,6 +40,8 @@ export interface Setup {
   /** The measurement the questions are about. */
   measurement: string;
   reporter: Reporter;
+  /** The environment mode of every commit, decided over the whole path (env/commits.ts); undefined with an install command. */
+  envChoice?: EnvChoice;
 }
 
 /** The flags, checked for what goes together (nothing is read or created yet). */
@@ -110,7 +113,17 @@ export async function prepare(
   const measurement = report.primary ?? config.imports[0]!.name;
   const subdir = subdirectory(top, target);
   const python = await resolvePython(config.python[0] ?? defaultPython(target), target);
-  const key = cacheKey({ config, subdir, python, counter, toolVersion: how.toolVersion });
+  // Environments: one mode for every commit of the path, and in the cache key (files measured in other environments never mix).
+  const { checkEnvSetting, findUv } = await import("../env/attach.ts");
+  checkEnvSetting(config);
+  const { decideForCommits } = await import("../env/commits.ts");
+  const worktreePython = config.python[0] ? python : await resolvePython("python3", target);
+  const decided = await decideForCommits(top, subdir, path.commits.map((facts) => facts.commit), config, worktreePython, findUv() !== null);
+  const env = decided && decided.choice.mode !== "none" ? { mode: decided.choice.mode, install_tree: config.install_tree, extras: config.extras } : null;
+  const key = cacheKey({ config, subdir, python, counter, toolVersion: how.toolVersion, env });
   const cache = new ResultCache(join(outDir, "cache"), key, args.values["no-cache"] !== true);
-  return { question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement, reporter: started.reporter };
+  return {
+    question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement, reporter: started.reporter,
+    envChoice: decided?.choice,
+  };
 }

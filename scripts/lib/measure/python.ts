@@ -171,9 +171,10 @@ export interface ChildEnvironment {
 /**
  * The child's environment: the user's own, minus start-up hooks, with the tree's import
  * root first on PYTHONPATH when no virtualenv provides the package (the user's own
- * PYTHONPATH is kept after it).
+ * PYTHONPATH is kept after it). `treeOnPath` overrides that: a cached environment of the
+ * tree's dependencies (env/) is a virtualenv that still needs the tree on the path.
  */
-export function childEnvironment(tree: string, python: PythonInfo, base: Record<string, string | undefined> = process.env): ChildEnvironment {
+export function childEnvironment(tree: string, python: PythonInfo, base: Record<string, string | undefined> = process.env, treeOnPath = !python.inVenv): ChildEnvironment {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   const changes: Record<string, string | null> = {};
@@ -183,7 +184,7 @@ export function childEnvironment(tree: string, python: PythonInfo, base: Record<
       changes[key] = null;
     }
   }
-  if (!python.inVenv) {
+  if (treeOnPath) {
     const root = existsSync(join(tree, "src")) && !existsSync(join(tree, "src", "__init__.py")) ? join(tree, "src") : tree;
     const pythonPath = [root, base.PYTHONPATH].filter(Boolean).join(delimiter);
     env.PYTHONPATH = pythonPath;

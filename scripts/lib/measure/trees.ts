@@ -20,6 +20,10 @@ export interface TreeSpec {
   git: { ref: string | null; commit: string | null; dirty: boolean; worktree?: boolean } | null;
   /** Interpreter for this tree (default: the config's first, else the tree's .venv, else python3). */
   python?: string;
+  /** The python of the tree's cached environment (env/attach.ts): spawned instead, the tree first on PYTHONPATH. */
+  environmentPython?: string;
+  /** Facts recorded in this tree's file only (e.g. `deps`, its dependencies). */
+  environment?: Partial<Environment>;
 }
 
 export interface MeasureOptions {
@@ -57,11 +61,14 @@ export async function prepareTree(
   config: Config,
 ): Promise<{ runtime: TreeRuntime; probe: { processes: number; ms: number }; removeCache: () => void }> {
   const probe = { processes: 0, ms: 0 };
-  const python = await resolvePython(spec.python ?? config.python[0] ?? defaultPython(spec.dir), spec.dir, (ms) => {
+  const requested = spec.python ?? config.python[0] ?? defaultPython(spec.dir);
+  const resolved = await resolvePython(spec.environmentPython ?? requested, spec.dir, (ms) => {
     probe.processes += 1;
     probe.ms += ms;
   });
-  const environment = childEnvironment(spec.dir, python);
+  // In a cached environment the interpreter is still named as asked (a matrix groups by it).
+  const python = spec.environmentPython ? { ...resolved, requested } : resolved;
+  const environment = childEnvironment(spec.dir, python, process.env, spec.environmentPython ? true : !python.inVenv);
   const cache = temporaryDir(TEMP_PREFIXES.pycache);
   return {
     runtime: { label: spec.label, dir: spec.dir, python, env: environment.env, envChanges: environment.changes, pycache: cache.dir },
@@ -105,6 +112,7 @@ async function measurePrepared(specs: TreeSpec[], prepared: Awaited<ReturnType<t
   const timestamp = Date.now() / 1000;
   return records.map((tree, index) =>
     buildResult(tree, {
-      config, toolVersion: options.toolVersion, git: specs[index]!.git, runId: options.runId, runOrder: index, timestamp, environment: options.environment,
+      config, toolVersion: options.toolVersion, git: specs[index]!.git, runId: options.runId, runOrder: index, timestamp,
+      environment: specs[index]!.environment ? { ...options.environment, ...specs[index]!.environment } : options.environment,
     }));
 }

@@ -304,6 +304,14 @@ export interface Environment {
   metric?: string;
   /** The instruction counter, e.g. "cachegrind 3.19.0", when metric is instructions. */
   counter?: string;
+  /**
+   * The tree's dependencies (bench): `mode` "venv" | "uv" (a cached environment, its `key`;
+   * `reused` when nothing was installed; `install_s` seconds spent building it and
+   * installing the tree, never timed), "none" (the interpreter as it is), "install" (the
+   * configured command) or "uv-sync" (uv sync in the tree); `reason` says why. Not
+   * `environment.env`, which holds the variables set for the child.
+   */
+  deps?: { mode: string; reason: string; key?: string; reused?: boolean; install_s?: number; install_tree?: boolean };
 }
 
 export interface ResultFile {
