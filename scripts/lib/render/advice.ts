@@ -14,6 +14,15 @@ function packages(list: readonly string[], max = 5): string {
   return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")}, …`;
 }
 
+/** A candidate's packages, those with the most modules first, C helpers (`_ssl`) after the packages they serve. */
+export function mainPackages(candidate: Pick<Candidate, "modules" | "packages">): string[] {
+  const count = (pkg: string) => candidate.modules.filter((module) => module === pkg || module.startsWith(`${pkg}.`)).length;
+  return [...candidate.packages].sort((a, b) => Number(a.startsWith("_")) - Number(b.startsWith("_")) || count(b) - count(a) || (a < b ? -1 : 1));
+}
+
+/** A sentence, ended. */
+const ended = (text: string) => (/[.!?…)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /** "12.4 ms, 2.3 MB (blocked run)". */
 export function savingText(ms: number, mb: number | null, mbSource: string): string {
   const memory = mb === null ? "" : `, ${mb.toFixed(1)} MB${SOURCE[mbSource] ? ` (${SOURCE[mbSource]})` : ""}`;
@@ -38,10 +47,11 @@ export interface CandidateText {
 }
 
 export function candidateText(candidate: Candidate, rank: number): CandidateText {
-  const stops = `stops ${plural(candidate.modules.length, "module")}${candidate.packages.length ? ` (${packages(candidate.packages)})` : ""}`;
+  const stops = `stops ${plural(candidate.modules.length, "module")}${candidate.packages.length ? ` (${packages(mainPackages(candidate))})` : ""}`;
   const facts = `${stops}: saves about ${savingText(candidate.predictedMs, candidate.predictedMb, candidate.mbSource)}; not used by the workload`;
-  const applied = candidate.applied === undefined ? "" : candidate.applied ? " Applied." : ` Not applied: ${candidate.appliedReason ?? "?"}.`;
-  return { head: `${rank}. ${candidate.file}:${candidate.line} ${candidate.code}`, facts, how: `${candidate.movable ? "" : "NOT MOVABLE: "}${candidate.reason}${applied}`, movable: candidate.movable };
+  const applied = candidate.applied === undefined ? "" : candidate.applied ? " Applied." : ` Not applied: ${ended(candidate.appliedReason ?? "?")}`;
+  const reason = ended(candidate.reason.replace(/^not movable:\s*/i, ""));
+  return { head: `${rank}. ${candidate.file}:${candidate.line} ${candidate.code}`, facts, how: `${candidate.movable ? "" : "NOT MOVABLE: "}${reason}${applied}`, movable: candidate.movable };
 }
 
 /** The whole section as plain lines (terminal and the single-tree report; markdown and html build their own layout from the same pieces). */

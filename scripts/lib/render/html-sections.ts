@@ -7,7 +7,7 @@ import type { Comparison } from "../model/comparison.ts";
 import { formatMs } from "./words.ts";
 import { escapeXml as esc, icicle, type ImportNode, importTree, treeTotalUs } from "./svg.ts";
 import { importChain } from "../compare/why.ts";
-import { candidateText, patchLines, savingText, workloadText } from "./advice.ts";
+import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import { sideRole } from "../compare/matrix.ts";
 import {
@@ -253,7 +253,7 @@ export function adviceSection(comparison: Comparison): string[] {
   out.push('<div class="scroll"><table><thead><tr><th class="num">#</th><th>Statement</th><th>Would stop loading</th><th class="num">Saves about</th><th>Change</th></tr></thead><tbody>');
   advice.candidates.forEach((candidate, index) => {
     const text = candidateText(candidate, index + 1);
-    out.push(`<tr><td class="num">${index + 1}</td><td><code>${esc(`${candidate.file}:${candidate.line} ${candidate.code}`)}</code></td><td class="wrap">${esc(`${candidate.modules.length} modules (${candidate.packages.slice(0, 5).join(", ")})`)}</td><td class="num">${esc(savingText(candidate.predictedMs, candidate.predictedMb, candidate.mbSource))}</td><td class="wrap${candidate.movable ? "" : " bad"}">${esc(text.how)}</td></tr>`);
+    out.push(`<tr><td class="num">${index + 1}</td><td><code>${esc(`${candidate.file}:${candidate.line} ${candidate.code}`)}</code></td><td class="wrap">${esc(`${candidate.modules.length} modules (${mainPackages(candidate).slice(0, 5).join(", ")})`)}</td><td class="num">${esc(savingText(candidate.predictedMs, candidate.predictedMb, candidate.mbSource))}</td><td class="wrap${candidate.movable ? "" : " bad"}">${esc(text.how)}</td></tr>`);
   });
   out.push("</tbody></table></div>");
   for (const kept of advice.kept ?? []) out.push(`<p class="small">keep <code>${esc(`${kept.file}:${kept.line}`)}</code>: used by the workload (${esc(kept.used.slice(0, 4).join(", "))})</p>`);

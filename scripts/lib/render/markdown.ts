@@ -5,7 +5,7 @@
  */
 import type { AdviceReport, CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
-import { candidateText, patchLines, savingText, workloadText } from "./advice.ts";
+import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
@@ -169,7 +169,7 @@ function adviceReport(report: AdviceReport): string[] {
   if (advice.candidates.length) {
     out.push(...table(["#", "Statement", "Would stop loading", "Saves about", "Change"], ["r", "l", "l", "r", "l"], advice.candidates.map((candidate, index) => {
       const text = candidateText(candidate, index + 1);
-      return [String(index + 1), escapeMarkdown(`${candidate.file}:${candidate.line} ${candidate.code}`), escapeMarkdown(`${candidate.modules.length} modules (${candidate.packages.slice(0, 5).join(", ")})`),
+      return [String(index + 1), escapeMarkdown(`${candidate.file}:${candidate.line} ${candidate.code}`), escapeMarkdown(`${candidate.modules.length} modules (${mainPackages(candidate).slice(0, 5).join(", ")})`),
         escapeMarkdown(savingText(candidate.predictedMs, candidate.predictedMb, candidate.mbSource)), `${candidate.movable ? "" : "⚠️ "}${escapeMarkdown(text.how)}`];
     })), "");
   } else out.push("Nothing: every import statement of the package brings in modules the workload uses.", "");
