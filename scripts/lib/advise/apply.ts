@@ -15,6 +15,7 @@
  * diff. The paired benchmark of original vs patched is the caller's.
  */
 import { mkdirSync } from "node:fs";
+import { UserError } from "../errors.ts";
 import { writeFile } from "../write.ts";
 import { dirname, join } from "node:path";
 import { TEMP_PREFIXES, temporaryDir } from "../process.ts";
@@ -69,6 +70,12 @@ export async function applyCandidates(options: ApplyOptions): Promise<ApplyResul
     else if (!selected.includes(plan)) plan.candidate.appliedReason = `beyond the top ${options.top} applied`;
   }
   const originalCheck = options.check ? await runCheck(original, options.check) : null;
+  if (originalCheck && !originalCheck.ok) {
+    // A check that fails before any change cannot tell whether a change broke something: bad input.
+    const how = originalCheck.timedOut ? "timed out" : `exit ${originalCheck.status}`;
+    const last = originalCheck.tail.split("\n").filter(Boolean).pop();
+    throw new UserError(`--check fails on the unchanged tree (${how}${last ? `: ${last}` : ""}); fix the command or the tree first, or leave --check out`);
+  }
   let outputUnstable = false;
   const written = new Map<string, string>();
 
