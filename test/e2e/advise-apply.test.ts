@@ -96,7 +96,7 @@ describe("apply with an unstable output or a check that fails anyway", () => {
     expect(applied.outputUnstable).toBe(true);
     expect(applied.applied).toEqual(tables);
     // A check that fails before any change could not tell whether a change broke something.
-    expect(applyCandidates({ plans: tables, original, patched, statement: "import svc", workload, baseline: result.baseline, check: "exit 1" }))
+    await expect(applyCandidates({ plans: tables, original, patched, statement: "import svc", workload, baseline: result.baseline, check: "exit 1" }))
       .rejects.toThrow(/--check fails on the unchanged tree \(exit 1\)/);
   });
 });
