@@ -28,6 +28,7 @@ function skipReason(command: DocCommand): string | null {
   const text = command.text;
   if (command.tool === "bench" && !command.where.startsWith("README.md")) return "a benchmark of refs: parsed by the unit test, run by the bench tests";
   if (command.args.includes("-i")) return "-i needs a terminal";
+  if (/mypkg[.(]/.test(text)) return "a workload of your own package (mypkg)";
   if (text.includes("--python 3.11,3.12") && !bothPythons) return "needs python3.11 and python3.12";
   if (text.includes("--metric instructions")) return counter ? "counting under cachegrind is slow: test/e2e instruction tests cover it" : "needs valgrind or perf";
   if (text.includes("main~50")) return "needs 50 commits of history";
