@@ -124,6 +124,7 @@ def _cs_state():
     return {}, {}, {}, [0.0, 0]
 
 _cs_calls, _cs_mods, _cs_files, _cs_ovh = _cs_state()
+_cs_budget = 20.0
 
 def _cs_gc_watch(helpers):
     # A collection that the harness's own allocation happened to set off belongs to the import
@@ -478,6 +479,9 @@ def _cs_instrumented():
     gc = _cs_gc
     warn = _cs_warn
     ignore = ('ignore', None, Warning, None, 0)
+    # Compiling costs 5-20x what loading a .pyc does: past this much harness time the remaining
+    # modules are loaded as they are (their import is still timed, their calls are not).
+    budget = [_cs_budget, 0]
 
     def close(e, t):
         d = t - e[1] - (ovh[0] - e[2])
@@ -645,7 +649,9 @@ def _cs_instrumented():
             t = clock()
             try:
                 path = self.get_filename(fullname)
-                if code is not None and isinstance(path, str) and path.endswith('.py'):
+                if ovh[0] > budget[0]:
+                    budget[1] += 1
+                elif code is not None and isinstance(path, str) and path.endswith('.py'):
                     new = compile_module(self.get_data(path), path, fullname)
                     if new is not None:
                         code = new
@@ -709,7 +715,7 @@ def _cs_instrumented():
         end(base_entry[0])
 
     helpers = set(g.__code__ for g in (hc, hr, hs, he, hx, push, stale, close, begin, end, compile_module, get_code_wrapper(None)))
-    return start, stop, base, finish, helpers
+    return start, stop, base, finish, helpers, budget
 
 _cs_err = None
 _cs_exc = None
@@ -749,6 +755,9 @@ finally:
         _cs_gc.callbacks.remove(_cs_watch)
     except ValueError:
         pass
+if _cs_method == 'instrument' and _cs_hooks[5][1]:
+    _cs_warnings.append('%d modules imported after %.0f s of compiling were not instrumented: their calls are not timed'
+                        % (_cs_hooks[5][1], _cs_hooks[5][0]))
 if not _cs_intact:
     _cs_warnings.append('the package replaced or removed the hooks of the hotspots run (%s): times after that point are missing'
                         % ('sys.monitoring' if _cs_method == 'monitoring' else 'importlib._bootstrap._find_and_load'))
