@@ -126,53 +126,50 @@ def _cs_state():
 _cs_calls, _cs_mods, _cs_files, _cs_ovh = _cs_state()
 _cs_budget = 20.0
 
-def _cs_gc_watch(helpers):
-    # A collection that the harness's own allocation happened to set off belongs to the import
-    # (it was due): its pause is taken back out of the harness's time.
+_cs_gcs = [0.0]
+
+def _cs_gc_watch():
+    # Collections' pauses, summed: a pause inside the harness's own code is not harness time (the
+    # collection was due, the harness's allocation only set it off), so each timed stretch of
+    # harness code leaves out the pauses that fell in it.
     started = [0.0]
-    getframe = sys._getframe
     clock = _cs_clock
-    ovh = _cs_ovh
+    gcs = _cs_gcs
 
     def watch(phase, info):
         if phase == 'start':
             started[0] = clock()
-            return
-        d = clock() - started[0]
-        f = getframe(1)
-        n = 0
-        while f is not None and n < 6:
-            if f.f_code in helpers:
-                ovh[0] -= d
-                return
-            f = f.f_back
-            n += 1
+        else:
+            gcs[0] += clock() - started[0]
     return watch
 
 def _cs_monitoring(statement_code):
-    # sys.monitoring (3.12+): events only where they are needed. PY_START, global, finds module
-    # bodies and imports (_find_and_load) and is switched off (DISABLE) for every other code
-    # object after its first call; module bodies get local CALL, C_RETURN, C_RAISE, LINE and
-    # PY_RETURN events, so code called from them runs at full speed, unobserved.
+    # sys.monitoring (3.12+), with local events only: _find_and_load gets PY_START and PY_RETURN;
+    # _call_with_frames_removed gets CALL, which shows each module's code object just before the
+    # loader execs it, and that code object (and the statement's) then gets PY_START, PY_RETURN,
+    # CALL, C_RETURN, C_RAISE and LINE. PY_UNWIND, the only global event, ends the imports and
+    # bodies that raise. Nothing fires inside the calls a module body makes.
     # Stack entries: [kind, frame, t0, o0, name or key, import seconds]
     #   kind 0: an import (_find_and_load), 2: a module body, 1: a call made by a module body.
     mon = sys.monitoring
     E = mon.events
     clock = _cs_clock
     FAL = _cs_boot._find_and_load.__code__
-    DISABLE = mon.DISABLE
+    CWFR = _cs_boot._call_with_frames_removed.__code__
     getframe = sys._getframe
     sysmods = sys.modules
     getdict = object.__getattribute__
     ident = _cs_thread.get_ident
     main = ident()
-    machinery = _cs_machinery
     callname = _cs_callname
     build_class = _cs_build_class
+    run_code = getattr(_cs_builtins_mod, 'exec', None)
     functype = _cs_functype
+    codetype = type(_cs_machinery.__code__)
     stack = []
     calls, mods, files, ovh = _cs_calls, _cs_mods, _cs_files, _cs_ovh
-    LOCAL = E.CALL | E.C_RETURN | E.C_RAISE | E.LINE | E.PY_RETURN
+    gcs = _cs_gcs
+    BODY = E.PY_START | E.PY_RETURN | E.CALL | E.C_RETURN | E.C_RAISE | E.LINE
     tool = [None]
 
     def close(e, t):
@@ -212,9 +209,10 @@ def _cs_monitoring(statement_code):
 
     def py_start(code, off):
         t = clock()
-        if code is FAL:
-            if ident() == main:
-                f = getframe(1)
+        g = gcs[0]
+        if ident() == main:
+            f = getframe(1)
+            if code is FAL:
                 try:
                     name = f.f_locals.get('name')
                 except Exception:
@@ -222,15 +220,10 @@ def _cs_monitoring(statement_code):
                 e = [0, f, 0.0, 0.0, name if isinstance(name, str) else '?', 0.0]
                 stack.append(e)
                 e[2] = clock()
-                ovh[0] += e[2] - t
+                ovh[0] += e[2] - t - (gcs[0] - g)
                 ovh[1] += 1
                 e[3] = ovh[0]
-            return
-        if code.co_name != '<module>':
-            ovh[0] += clock() - t
-            return DISABLE
-        if ident() == main:
-            f = getframe(1)
+                return
             name = None
             if code is statement_code:
                 name = '__coldstart__'
@@ -245,25 +238,33 @@ def _cs_monitoring(statement_code):
                 except Exception:
                     pass
             if name is not None:
-                mon.set_local_events(tool[0], code, LOCAL)
                 stack.append([2, f, t, ovh[0], name, 0.0])
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def py_return(code, off, value):
         t = clock()
+        g = gcs[0]
         if stack and ident() == main:
             end_frame(getframe(1), t)
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def py_unwind(code, off, exc):
-        if code is FAL or code.co_name == '<module>':
+        if stack and (code is FAL or code.co_name == '<module>'):
             py_return(code, off, None)
 
     def call(code, off, obj, arg0):
         t = clock()
-        if stack and ident() == main:
+        g = gcs[0]
+        if code is CWFR:
+            # The loader is about to run a module's code: let its body report.
+            if obj is run_code and type(arg0) is codetype and arg0.co_name == '<module>':
+                try:
+                    mon.set_local_events(tool[0], arg0, BODY)
+                except Exception:
+                    pass
+        elif stack and ident() == main:
             f = getframe(1)
             top = stack[-1]
             if top[0] == 1 and top[1] is f:
@@ -279,30 +280,35 @@ def _cs_monitoring(statement_code):
                     e = [1, f, 0.0, 0.0, (top[4], f.f_lineno, name), 0.0]
                     stack.append(e)
                     e[2] = clock()
-                    ovh[0] += e[2] - t
+                    ovh[0] += e[2] - t - (gcs[0] - g)
                     ovh[1] += 1
                     e[3] = ovh[0]
                     return
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def c_return(code, off, obj, arg0):
         t = clock()
-        if stack and ident() == main:
+        g = gcs[0]
+        if stack and code is not CWFR and ident() == main:
             top = stack[-1]
             if top[0] == 1 and top[1] is getframe(1):
                 close(stack.pop(), t)
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def line(code, lineno):
         t = clock()
+        g = gcs[0]
         if stack and ident() == main:
             top = stack[-1]
             if top[0] == 1 and top[1] is getframe(1):
                 close(stack.pop(), t)
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
+
+    EVENTS = ((E.PY_START, py_start), (E.PY_RETURN, py_return), (E.PY_UNWIND, py_unwind), (E.CALL, call),
+              (E.C_RETURN, c_return), (E.C_RAISE, c_return), (E.LINE, line))
 
     def start():
         for i in (mon.PROFILER_ID, 5, 4, 3):
@@ -315,25 +321,22 @@ def _cs_monitoring(statement_code):
         if tool[0] is None:
             return False
         i = tool[0]
-        mon.register_callback(i, E.PY_START, py_start)
-        mon.register_callback(i, E.PY_RETURN, py_return)
-        mon.register_callback(i, E.PY_UNWIND, py_unwind)
-        mon.register_callback(i, E.CALL, call)
-        mon.register_callback(i, E.C_RETURN, c_return)
-        mon.register_callback(i, E.C_RAISE, c_return)
-        mon.register_callback(i, E.LINE, line)
-        mon.set_local_events(i, FAL, E.PY_RETURN)
-        mon.set_events(i, E.PY_START | E.PY_UNWIND)
+        for event, callback in EVENTS:
+            mon.register_callback(i, event, callback)
+        mon.set_local_events(i, FAL, E.PY_START | E.PY_RETURN)
+        mon.set_local_events(i, CWFR, E.CALL)
+        mon.set_local_events(i, statement_code, BODY)
+        mon.set_events(i, E.PY_UNWIND)
         return True
 
     def stop():
         # True when the hooks were still ours at the end.
         i = tool[0]
-        intact = mon.get_tool(i) == 'coldstart' and mon.get_events(i) == E.PY_START | E.PY_UNWIND
+        intact = mon.get_tool(i) == 'coldstart' and mon.get_events(i) == E.PY_UNWIND and mon.get_local_events(i, FAL) == E.PY_START | E.PY_RETURN
         try:
             mon.set_events(i, 0)
-            for c in (E.PY_START, E.PY_RETURN, E.PY_UNWIND, E.CALL, E.C_RETURN, E.C_RAISE, E.LINE):
-                mon.register_callback(i, c, None)
+            for event, callback in EVENTS:
+                mon.register_callback(i, event, None)
             mon.free_tool_id(i)
         except Exception:
             pass
@@ -350,8 +353,7 @@ def _cs_monitoring(statement_code):
         if stack:
             close(stack.pop(), t)
 
-    helpers = set(g.__code__ for g in (py_start, py_return, py_unwind, call, c_return, line, close, end_frame))
-    return start, stop, base, finish, helpers
+    return start, stop, base, finish, None
 
 def _cs_instrumenter():
     # Rewrites a module's syntax tree so that its top-level code times itself: every call made
@@ -475,6 +477,7 @@ def _cs_instrumented():
     stack = []
     toks = []  # tok -> [module name, file, running?]
     calls, mods, files, ovh = _cs_calls, _cs_mods, _cs_files, _cs_ovh
+    gcs = _cs_gcs
     instrument = _cs_instrumenter()
     gc = _cs_gc
     warn = _cs_warn
@@ -511,68 +514,73 @@ def _cs_instrumented():
                 return
             close(stack.pop(), t)
 
-    def push(tok, depth, key, mach, t):
+    def push(tok, depth, key, mach, t, g):
         stale(tok, depth, t)
         e = [1, 0.0, 0.0, tok, depth, key, mach, 0.0, 0.0]
         stack.append(e)
         e[1] = clock()
-        ovh[0] += e[1] - t
+        ovh[0] += e[1] - t - (gcs[0] - g)
         ovh[1] += 1
         e[2] = ovh[0]
 
     def hc(tok, depth, line, f):
         t = clock()
+        g = gcs[0]
         try:
             x = toks[tok]
             if x[2] and ident() == main:
                 name, mach = callname(f)
-                push(tok, depth, (x[0], line, name), mach, t)
+                push(tok, depth, (x[0], line, name), mach, t, g)
                 return f
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         return f
 
     def hr(value):
         t = clock()
+        g = gcs[0]
         try:
             if stack and stack[-1][0] == 1 and ident() == main:
                 close(stack.pop(), t)
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
         return value
 
     def hs(tok, line, label):
         t = clock()
+        g = gcs[0]
         try:
             x = toks[tok]
             if x[2] and ident() == main:
-                push(tok, 0, (x[0], line, label), False, t)
+                push(tok, 0, (x[0], line, label), False, t, g)
                 return
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
 
     def he(tok):
         t = clock()
+        g = gcs[0]
         try:
             if stack and stack[-1][0] == 1 and stack[-1][3] == tok and ident() == main:
                 close(stack.pop(), t)
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def hx(tok):
         t = clock()
+        g = gcs[0]
         try:
             if ident() == main:
                 stale(tok, 0, t)
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def register(name, fn):
@@ -581,10 +589,11 @@ def _cs_instrumented():
 
     def begin(name):
         t = clock()
+        g = gcs[0]
         e = [0, 0.0, 0.0, name, 0.0, 0.0]
         stack.append(e)
         e[1] = clock()
-        ovh[0] += e[1] - t
+        ovh[0] += e[1] - t - (gcs[0] - g)
         ovh[1] += 1
         e[2] = ovh[0]
         return e
@@ -592,6 +601,7 @@ def _cs_instrumented():
     def end(e):
         # Ends an import (and what a failed import left open above it).
         t = clock()
+        g = gcs[0]
         try:
             while stack and stack[-1] is not e:
                 x = stack.pop()
@@ -615,7 +625,7 @@ def _cs_instrumented():
                 below[4 if below[0] == 0 else 7] += d
         except Exception:
             pass
-        ovh[0] += clock() - t
+        ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
     def compile_module(data, path, name):
@@ -647,6 +657,7 @@ def _cs_instrumented():
         def get_code(self, fullname):
             code = orig(self, fullname)
             t = clock()
+            g = gcs[0]
             try:
                 path = self.get_filename(fullname)
                 if ovh[0] > budget[0]:
@@ -658,7 +669,7 @@ def _cs_instrumented():
                         files[fullname] = (path, None)
             except Exception:
                 pass
-            ovh[0] += clock() - t
+            ovh[0] += clock() - t - (gcs[0] - g)
             return code
         return get_code
 
@@ -714,8 +725,7 @@ def _cs_instrumented():
     def finish(t):
         end(base_entry[0])
 
-    helpers = set(g.__code__ for g in (hc, hr, hs, he, hx, push, stale, close, begin, end, compile_module, get_code_wrapper(None)))
-    return start, stop, base, finish, helpers, budget
+    return start, stop, base, finish, None, budget
 
 _cs_err = None
 _cs_exc = None
@@ -735,7 +745,7 @@ if _cs_hooks is None:
     _cs_hooks = _cs_instrumented()
     _cs_method = 'instrument'
     _cs_code = _cs_hooks[0](_cs_statement) or _cs_code
-_cs_watch = _cs_gc_watch(_cs_hooks[4])
+_cs_watch = _cs_gc_watch()
 _cs_gc.callbacks.append(_cs_watch)
 _cs_t0 = _cs_clock()
 _cs_hooks[2](_cs_t0)
