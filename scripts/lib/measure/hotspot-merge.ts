@@ -23,6 +23,8 @@ import type { Hotspot } from "./why.ts";
 
 /** Runs a comparison needs on each side before a hotspot change is reported. */
 export const MIN_SPREAD_RUNS = 2;
+/** Hotspots runs per tree and statement: one more than the minimum, so the median has a middle. */
+export const HOTSPOT_RUNS = 3;
 
 /** A hotspot merged from repeated runs of one tree. */
 export interface SpreadHotspot extends Hotspot {

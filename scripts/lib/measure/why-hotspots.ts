@@ -1,61 +1,76 @@
 /**
- * The Python side of the hotspots run (see why.ts): times, while the statement runs, the calls
- * made by each module's top-level code and each module's import, without slowing down the
- * code those calls run.
+ * The Python side of the hotspots run (see why.ts): times, while the statement runs, each
+ * module's import and the calls its top-level code makes, without slowing down the code those
+ * calls run (no profiler).
  */
 import { WHY_COMMON } from "./why-importers.ts";
 
 /**
  * The hotspots program. argv: [statement, root...]. Prints one marked JSON line:
  * `{python, error, warnings, method, statement_ms, raw_statement_ms, event_us, overhead_ms,
- * modules: {name: HotspotModule}}`.
+ * modules: {name: HotspotModule}}` (`method`: "monitoring" or "instrument"; `event_us`: the
+ * harness's average cost per event it handled; `overhead_ms`: all the harness time taken off).
  *
- * What a module costs is timed as \`-X importtime\` times it: from the start to the end of its
- * import (\`_find_and_load\`), minus the harness's own time; \`self_ms\` leaves out the imports
- * nested in it. Its calls are spans inside that span, so a call never costs more than its
- * module, and a module's calls add up to at most its self time (by construction; a final clamp
- * only absorbs rounding).
+ * A module's figures are timed as `-X importtime` times them: from the start to the end of its
+ * import (`_find_and_load`), minus the harness's own time; `self_ms` leaves out the imports
+ * nested in it. Its calls are spans inside that span, so no call costs more than its module
+ * and a module's calls add up to at most its self time, by construction (a final clamp only
+ * absorbs rounding); hotspot-merge.ts bounds merged runs by the unprofiled figures as well.
  *
- * Why not a profiler: sys.setprofile fires for every call and return anywhere, and on 3.8–3.10
- * each event costs 0.5–1 µs even with a C callback (the interpreter copies the frame's locals
- * into a dict and back around every callback), so \`re.compile\` of a long pattern runs 5–10×
- * slower under it; on 3.11 profiling also turns off the specialising interpreter. The cost per
- * event varies with the function (its number of locals) and with the machine's state, so no
- * calibration takes it back out: urllib3/util/url.py\'s \`re.compile\` lines showed 10–30× their
- * real cost. Measured on a fixture (test/fixtures/hotspots: long distinct patterns, 400 small
- * classes in a loop, an Enum of 300 members, a 200 ms sleep), against a copy of the package with
- * \`perf_counter\` around each of those lines, unprofiled, 15 alternating runs each, worst line
- * (median of the per-run ratios):
+ * Why no profiler. sys.setprofile fires on every call and return anywhere. On 3.8–3.10 each
+ * event costs 0.5–1 µs even with a C callback (the interpreter copies the frame's locals into
+ * a dict and back around it, so the cost grows with the function's locals); on 3.11 profiling
+ * also turns the specialising interpreter off. `re.compile` of a long pattern runs 3–10×
+ * slower under it, and no calibration of a per-event cost takes that back out: the cost
+ * differs per function and with the machine's load. The phantom of the issue is that: the
+ * three `urllib3/util/url.py` lines (112, 127, 128 ms against 12.4 ms for the module) are in
+ * the ratio of their profiler events (16.9k, 18.7k, 18.6k), not counted twice (the profiler
+ * only ever recorded direct callees of a module body; `re`'s cache is not involved: the three
+ * patterns differ).
  *
- *   method                                      3.8      3.11     3.12     3.13
- *   setprofile, events × calibrated cost off    +904%    +192%    see below
- *   same, scaled to -X importtime's self time   +226%    ±21%, single runs report 0 (over-correction)
- *   SIGALRM sampling every 100 µs               crashes  +192%    (each signal costs ~40 µs on a VM:
- *                                                                  the code runs 1.5–2× slower)
- *   source instrumentation (below)              ≤25%¹    ≤20%     −55%²    −49%²
- *   sys.monitoring (below)                      –        –        ≤28%     ≤10% (min/min), 37% med
+ * Measured on test/fixtures/hotspots (long distinct patterns, 400 small classes defined in a
+ * loop, an Enum of 300 members, a 200 ms sleep, nested imports) against a copy with
+ * perf_counter() around each of those lines, unprofiled: 11–15 alternating runs per method on
+ * a 2-core VM under a load of 5–9. Error of the worst line / median over the 9 lines (median
+ * of the per-run ratios):
  *
- *   ¹ see the study notes in the final report. ² code compiled from source at run time runs some
- *   class-heavy and first-call code faster than the same code loaded from its .pyc on 3.12+.
+ *   method                                   3.8          3.11          3.12          3.13
+ *   setprofile, events x calibrated cost     +960%/723%   +1065%/314%   +1264%/139%   +1208%/228%
+ *   the same scaled per module to the        95%/17%      147%/30%      173%/41%      309%/51%
+ *     -X importtime self time (single runs show 0 ms for over-corrected lines)
+ *   SIGALRM sampling, 100 µs, time-weighted  crashes¹     +192%/118%    –             –
+ *   source instrumentation ("instrument")    42%/7%       136%²/11%     77%/7%        49%³/8%
+ *   sys.monitoring, local events             –            –             52%/11%       1000%²/8%
  *
- * So the program picks, per interpreter:
+ *   ¹ the handler is re-entered by the next signal until the stack overflows; on 3.11 each
+ *     signal costs ~40 µs outside the handler on a VM, so everything runs 1.5–2x slower.
+ *   ² a collection's pause landing on that line in most runs of one side (the minima agree
+ *     within 10%); where a due collection falls moves with any harness's allocations.
+ *   ³ the class loop: code compiled from source at run time ran it faster than the .pyc code.
  *
- * - **monitoring** (3.12+): sys.monitoring with events only where needed. PY_START (global)
- *   finds module bodies and \`_find_and_load\` and is switched off (DISABLE) for every other
- *   code object after its first call; each module body gets local CALL, C_RETURN/C_RAISE, LINE
- *   and PY_RETURN events. A call ends at its C_RETURN, or (a Python function) at the body's next
+ * Run in the same process as the timed copy (both measure the same moment), instrument and
+ * monitoring agree with perf_counter within 3% on every line but the class loop, whose
+ * perf_counter span also holds the harness's own work for each of its 400 iterations.
+ * test/hotspots-accuracy.test.ts holds every line to 25%.
+ *
+ * So, per interpreter:
+ *
+ * - **monitoring** (3.12+): sys.monitoring with local events only. `_find_and_load` gets
+ *   PY_START/PY_RETURN; `_call_with_frames_removed` gets CALL, which shows each module's code
+ *   object just before the loader execs it, and that code (and the statement's) then gets
+ *   PY_START, PY_RETURN, CALL, C_RETURN/C_RAISE and LINE. PY_UNWIND (global) ends imports and
+ *   bodies that raise. A call ends at its C_RETURN, or, a Python function, at its body's next
  *   event. Nothing fires inside the calls. Falls back to instrumentation when no tool id is free.
- * - **instrument** (3.8–3.11): \`SourceLoader.get_code\` is wrapped so that every source module,
- *   loaded as usual (its .pyc), is compiled again from its text with its top-level calls timed
- *   (\`f(x)\` becomes \`_cs_hr(_cs_hc(tok, depth, line, f)(x))\`: the callee is still called by the
+ * - **instrument** (3.8–3.11): `SourceLoader.get_code` is wrapped: each source module is loaded
+ *   as usual (its .pyc), then compiled again from its text with its top-level calls timed
+ *   (`f(x)` becomes `_cs_hr(_cs_hc(tok, depth, line, f)(x))`: the callee is still called by the
  *   module's own frame; class statements and decorated defs are framed), and
- *   \`importlib._bootstrap._find_and_load\` is wrapped to time every import. The compile runs
- *   with the collector off and is harness time, taken off every span it falls in.
+ *   `importlib._bootstrap._find_and_load` is wrapped to time each import. Compiling runs with
+ *   the collector off, is harness time, and stops after 20 s of it (a warning says so).
  *
- * Either way the harness's own time inside a span (its callbacks, compiling) is measured and
- * taken off (\`overhead_ms\`, and per event \`event_us\`), and a collection that the harness's
- * allocation set off is given back to the import. Nothing but \`sys\` and \`os\` (and the
- * built-in \`time\`, \`gc\`) is imported before the statement.
+ * Either way the harness's own time inside a span is measured and taken off, except for a
+ * collection's pause that its allocation happened to set off (the collection was due). Before
+ * the statement only `sys`, `os` and the built-in `time`, `gc` are imported.
  */
 export const HOTSPOTS = WHY_COMMON + String.raw`
 _cs_had_time = 'time' in sys.modules
