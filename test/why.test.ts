@@ -377,6 +377,23 @@ describe("hotspots: what the profiler cannot see is said", () => {
     expect(report.modules["acme"]).toBeDefined();
   });
 
+  test("source instrumentation (before 3.12) stops at its compile budget and says so", async () => {
+    if (Number(VERSION.split(".")[1]) >= 12) return; // sys.monitoring compiles nothing
+    const dir = fixture({ "acme/__init__.py": "import time\nfrom . import late\ntime.sleep(0.01)\n", "acme/late.py": "import time\ntime.sleep(0.01)\n" });
+    process.env.COLDSTART_HOTSPOTS_COMPILE_S = "0";
+    try {
+      const result = await run(hotspotsArgv(PYTHON, "import acme", dir), dir);
+      const report = parseHotspotsReport(result.stdout)!;
+      expect(report.warnings).toHaveLength(1);
+      expect(report.warnings[0]).toMatch(/^\d+ modules imported after 0 s of compiling were not instrumented: their calls are not timed$/);
+      // Their imports are still timed.
+      expect(report.modules["acme.late"]!.total_ms).toBeGreaterThan(8);
+      expect(report.modules["acme.late"]!.calls).toEqual([]);
+    } finally {
+      delete process.env.COLDSTART_HOTSPOTS_COMPILE_S;
+    }
+  });
+
   test("the statement's own calls belong to the pseudo-module __coldstart__", async () => {
     const dir = fixture({ "acme/__init__.py": "import time\ndef main():\n    time.sleep(0.05)\n" });
     const spots = parseHotspots((await run(hotspotsArgv(PYTHON, "import acme\nacme.main()", dir), dir)).stdout)!;
