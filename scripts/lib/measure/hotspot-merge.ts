@@ -12,10 +12,11 @@
  * - merge (`mergeHotspotRuns`): per (module, line, call), the median of the runs that listed
  *   it, and the range over all runs; a run that did not list it counts as 0 at the low end. A
  *   hotspot listed by fewer than half of the runs is left out.
- * - compare (`hotspotChangesBeyondSpread`): a hotspot's range on each side ([0, what the cut
- *   lets through] where that side did not list it); a change is reported only when the two
- *   ranges do not overlap and the medians differ by at least `minMs`, and it is labelled
- *   "beyond the spread of N profiled runs". Fewer than two runs on a side: nothing is reported.
+ * - compare (`hotspotChangesBeyondSpread`, `hotspotShiftsBeyondSpread`): a hotspot's range on
+ *   each side ([0, what the cut lets through] where that side did not list it); a change is
+ *   reported only when the two ranges do not overlap and the figures differ by at least
+ *   `minMs`, labelled "beyond the spread of N profiled runs". Fewer than two runs on a side:
+ *   nothing is reported.
  */
 import type { ImportTimeRow } from "../result/schema.ts";
 import { median } from "../stats/describe.ts";
@@ -42,18 +43,21 @@ export interface SpreadHotspot extends Hotspot {
 
 /** A hotspot change between two trees that the runs' own spread cannot explain. */
 export interface SpreadHotspotChange {
-  /** appeared / disappeared: listed on one side only; slower / faster: on both (with `shifts`). */
+  /** appeared / disappeared: listed on one side only (hotspotChangesBeyondSpread); slower / faster: on both (hotspotShiftsBeyondSpread). */
   change: "appeared" | "disappeared" | "slower" | "faster";
   /** The candidate's record (the baseline's for "disappeared"). */
   hotspot: Hotspot;
   /** Each side's figures: median and range over its runs, and how many runs; null when that side did not list it. */
   baseline: SideFigures | null;
   candidate: SideFigures | null;
-  /** Candidate minus baseline, ms (a side that did not list it counts as the top of its range). */
+  /** Candidate minus baseline, ms (a side that did not list it counts as the top of what it could hold). */
   deltaMs: number;
   /** "beyond the spread of 2 profiled runs". */
   label: string;
 }
+
+/** The changes hotspotChangesBeyondSpread returns: the shape of compare's HotspotChange, with the figures and the label. */
+export type HotspotAppearance = SpreadHotspotChange & { change: "appeared" | "disappeared" };
 
 export interface SideFigures {
   ms: number;
@@ -65,8 +69,6 @@ export interface SideFigures {
 export interface SpreadOptions {
   /** Changes smaller than this many ms are never reported (default 0.5). */
   minMs?: number;
-  /** Also report hotspots listed on both sides whose ranges do not overlap (default false). */
-  shifts?: boolean;
 }
 
 const key = (h: { module: string; line: number | null; call: string }) => `${h.module}\0${h.line ?? ""}\0${h.call}`;
@@ -191,51 +193,77 @@ function unlistedCeiling(side: readonly SpreadHotspot[], module: string): number
 
 const figures = (spot: SpreadHotspot): SideFigures => ({ ms: spot.ms, min: spot.ms_min, max: spot.ms_max, runs: spot.runs });
 
+/** Both sides' lists, keyed; null when a side has fewer than MIN_SPREAD_RUNS runs. */
+function sides(baseline: readonly SpreadHotspot[], candidate: readonly SpreadHotspot[]) {
+  const baseRuns = spreadRuns(baseline);
+  const candRuns = spreadRuns(candidate);
+  if (baseRuns < MIN_SPREAD_RUNS || candRuns < MIN_SPREAD_RUNS) return null;
+  return {
+    label: spreadLabel(baseRuns, candRuns),
+    base: new Map(baseline.map((spot) => [key(spot), spot])),
+    cand: new Map(candidate.map((spot) => [key(spot), spot])),
+  };
+}
+
+const bySize = (a: SpreadHotspotChange, b: SpreadHotspotChange) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs) || b.hotspot.ms - a.hotspot.ms;
+
 /**
- * The hotspot changes between two trees that exceed the spread of their repeated runs. Each
- * side is a merged list (`mergeHotspotRuns`); a side with fewer than `MIN_SPREAD_RUNS` runs
- * gives no changes at all. A hotspot listed by the candidate only "appeared" when its lowest
- * run is above everything the baseline could have held for it (its range, or the cut of its
- * list), and the other way round for "disappeared"; with `shifts`, hotspots listed on both
- * sides whose ranges do not overlap are "slower" or "faster". Largest change first.
+ * The hotspots that appeared or disappeared between two trees beyond the spread of their
+ * repeated runs (what compare reports as hotspot changes). Each side is a merged list
+ * (`mergeHotspotRuns`); a side with fewer than `MIN_SPREAD_RUNS` runs gives no changes at all.
+ * A hotspot listed by the candidate only "appeared" when its lowest run is above everything
+ * the baseline could have held for it (the cut of the baseline's list for that module, or its
+ * module cut), and by at least `minMs`; "disappeared" the other way round. Largest first.
  */
 export function hotspotChangesBeyondSpread(
   baseline: readonly SpreadHotspot[],
   candidate: readonly SpreadHotspot[],
   options: SpreadOptions = {},
-): SpreadHotspotChange[] {
+): HotspotAppearance[] {
   const minMs = options.minMs ?? 0.5;
-  const baseRuns = spreadRuns(baseline);
-  const candRuns = spreadRuns(candidate);
-  if (baseRuns < MIN_SPREAD_RUNS || candRuns < MIN_SPREAD_RUNS) return [];
-  const label = spreadLabel(baseRuns, candRuns);
-  const baseByKey = new Map(baseline.map((spot) => [key(spot), spot]));
-  const candByKey = new Map(candidate.map((spot) => [key(spot), spot]));
-  const out: SpreadHotspotChange[] = [];
-  for (const [k, cand] of candByKey) {
-    const base = baseByKey.get(k);
-    if (!base) {
-      const ceiling = unlistedCeiling(baseline, cand.module);
-      const delta = cand.ms - ceiling;
-      if (cand.ms_min > ceiling && delta >= minMs) {
-        out.push({ change: "appeared", hotspot: cand, baseline: null, candidate: figures(cand), deltaMs: ms3(delta), label });
-      }
-      continue;
-    }
-    if (!options.shifts) continue;
-    const delta = cand.ms - base.ms;
-    if (Math.abs(delta) < minMs) continue;
-    if (cand.ms_min > base.ms_max || cand.ms_max < base.ms_min) {
-      out.push({ change: delta > 0 ? "slower" : "faster", hotspot: cand, baseline: figures(base), candidate: figures(cand), deltaMs: ms3(delta), label });
+  const both = sides(baseline, candidate);
+  if (!both) return [];
+  const out: HotspotAppearance[] = [];
+  for (const [k, cand] of both.cand) {
+    if (both.base.has(k)) continue;
+    const ceiling = unlistedCeiling(baseline, cand.module);
+    const delta = cand.ms - ceiling;
+    if (cand.ms_min > ceiling && delta >= minMs) {
+      out.push({ change: "appeared", hotspot: cand, baseline: null, candidate: figures(cand), deltaMs: ms3(delta), label: both.label });
     }
   }
-  for (const [k, base] of baseByKey) {
-    if (candByKey.has(k)) continue;
+  for (const [k, base] of both.base) {
+    if (both.cand.has(k)) continue;
     const ceiling = unlistedCeiling(candidate, base.module);
     const delta = ceiling - base.ms;
     if (base.ms_min > ceiling && -delta >= minMs) {
-      out.push({ change: "disappeared", hotspot: base, baseline: figures(base), candidate: null, deltaMs: ms3(delta), label });
+      out.push({ change: "disappeared", hotspot: base, baseline: figures(base), candidate: null, deltaMs: ms3(delta), label: both.label });
     }
   }
-  return out.sort((a, b) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs) || b.hotspot.ms - a.hotspot.ms);
+  return out.sort(bySize);
+}
+
+/**
+ * Hotspots listed on both sides whose ranges over the runs do not overlap and whose medians
+ * differ by at least `minMs`: "slower" or "faster", largest first. Nothing when a side has
+ * fewer than `MIN_SPREAD_RUNS` runs.
+ */
+export function hotspotShiftsBeyondSpread(
+  baseline: readonly SpreadHotspot[],
+  candidate: readonly SpreadHotspot[],
+  options: SpreadOptions = {},
+): SpreadHotspotChange[] {
+  const minMs = options.minMs ?? 0.5;
+  const both = sides(baseline, candidate);
+  if (!both) return [];
+  const out: SpreadHotspotChange[] = [];
+  for (const [k, cand] of both.cand) {
+    const base = both.base.get(k);
+    if (!base) continue;
+    const delta = cand.ms - base.ms;
+    if (Math.abs(delta) >= minMs && (cand.ms_min > base.ms_max || cand.ms_max < base.ms_min)) {
+      out.push({ change: delta > 0 ? "slower" : "faster", hotspot: cand, baseline: figures(base), candidate: figures(cand), deltaMs: ms3(delta), label: both.label });
+    }
+  }
+  return out.sort(bySize);
 }
