@@ -14,9 +14,7 @@ import {
   spreadRuns,
   type SpreadHotspot,
 } from "../scripts/lib/measure/hotspot-merge.ts";
-import type { Hotspot } from "../scripts/lib/measure/why.ts";
-import type { HotspotChange } from "../scripts/lib/compare/model.ts";
-import type { ImportTimeRow } from "../scripts/lib/result/schema.ts";
+import type { Hotspot, ImportTimeRow } from "../scripts/lib/result/schema.ts";
 
 const H = (module: string, line: number | null, call: string, ms: number, extra: Partial<Hotspot> = {}): Hotspot => ({
   module, file: `${module.replace(/\./g, "/")}.py`, line, call, ms, count: 1, root: "stdlib", module_self_ms: 40, module_total_ms: 50, statement_ms: 100, ...extra,
@@ -98,8 +96,8 @@ describe("hotspotChangesBeyondSpread", () => {
     const baseline = [S("acme", 3, "json.loads", [1.0, 1.2]), S("acme", 9, "re.compile", [0.8, 0.9])];
     const candidate = [S("acme", 3, "json.loads", [1.1, 1.0]), S("acme", 12, "time.sleep", [50.2, 50.4])];
     const changes = hotspotChangesBeyondSpread(baseline, candidate);
-    // What compare's hotspotChanges returns today can be replaced by this, as it is.
-    const asCompareSees: HotspotChange[] = changes;
+    // The shape of compare's HotspotChange: its hotspotChanges can return this as it is.
+    const asCompareSees: { change: "appeared" | "disappeared"; hotspot: Hotspot }[] = changes;
     expect(asCompareSees).toHaveLength(1);
     expect(changes[0]).toMatchObject({
       change: "appeared",

@@ -18,9 +18,8 @@
  *   `minMs`, labelled "beyond the spread of N profiled runs". Fewer than two runs on a side:
  *   nothing is reported.
  */
-import type { ImportTimeRow } from "../result/schema.ts";
+import type { Hotspot, ImportTimeRow } from "../result/schema.ts";
 import { median } from "../stats/describe.ts";
-import type { Hotspot } from "./why.ts";
 
 /** Runs a comparison needs on each side before a hotspot change is reported. */
 export const MIN_SPREAD_RUNS = 2;
