@@ -10,7 +10,8 @@
  * at first and five more while a line is off (fifteen at most). A line passes when one of
  * three estimates is within the tolerance: the median of the rounds' ratios, the ratio of the
  * medians, the ratio of the minima (see lines()).
- * Interpreters: the python3 on PATH, or the list in COLDSTART_TEST_PYTHONS (comma-separated).
+ * The collector is off on both sides (see NO_GC). Interpreters: the python3 on PATH, or the
+ * list in COLDSTART_TEST_PYTHONS (comma-separated).
  */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +39,14 @@ function resolvePython(name: string): string {
 const PYTHONS = (process.env.COLDSTART_TEST_PYTHONS ?? "python3").split(",").map((p) => p.trim()).filter(Boolean).map(resolvePython);
 
 const MARK = /#\s*@time:(\S+)/;
+
+/**
+ * Both sides run with the collector off. Where a due collection falls moves with anything that
+ * allocates (the timed copy's own timers, the hotspots harness), so its pause would land on
+ * different lines on the two sides; the hotspots run lists pauses apart anyway, as
+ * "(garbage collection)" (tested in why.test.ts).
+ */
+const NO_GC = "import gc\ngc.disable()";
 
 /** Where each marked line is: key -> [module, 1-based line] in the plain copy. */
 interface Marks {
@@ -95,14 +104,14 @@ async function run(argv: string[], dir: string): Promise<{ code: number; stdout:
 
 /** The independent measurement: ms per marked line, from the unprofiled timed copy. */
 async function truth(python: string, dir: string): Promise<Record<string, number>> {
-  const result = await run([python, "-c", "import _cstimer\nimport hotpkg\nprint('@@T', repr(dict((k, v * 1000.0) for k, v in _cstimer.T.items())))"], dir);
+  const result = await run([python, "-c", `import _cstimer\n${NO_GC}\nimport hotpkg\nprint('@@T', repr(dict((k, v * 1000.0) for k, v in _cstimer.T.items())))`], dir);
   const line = result.stdout.split("\n").find((l) => l.startsWith("@@T "));
   if (result.code !== 0 || !line) throw new Error(`timed copy failed (${result.code}): ${result.stderr}`);
   return JSON.parse(line.slice(4).replace(/'/g, '"')) as Record<string, number>;
 }
 
 async function hotspots(python: string, dir: string): Promise<HotspotsReport & { method?: string }> {
-  const result = await run(hotspotsArgv(python, "import hotpkg", dir), dir);
+  const result = await run(hotspotsArgv(python, `${NO_GC}\nimport hotpkg`, dir), dir);
   const report = parseHotspotsReport(result.stdout);
   if (result.code !== 0 || !report) throw new Error(`hotspots run failed (${result.code}): ${result.stderr.slice(-2000)}`);
   // How the run timed the calls (the report's own field, not part of HotspotsReport).

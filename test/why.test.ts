@@ -353,6 +353,25 @@ describe("hotspots: the top-level lines behind a module's self time", () => {
   });
 });
 
+describe("hotspots: collections", () => {
+  test("a collection's pause is its module's '(garbage collection)', not the cost of the line that allocated", async () => {
+    const dir = fixture({
+      "acme/__init__.py": "import gc\ngc.set_threshold(100, 10, 10)\nROWS = [[i] for i in range(200000)]\nNAMES = dict.fromkeys(str(i) for i in range(1000))\n",
+    });
+    const result = await run(hotspotsArgv(PYTHON, "import acme", dir), dir);
+    const report = parseHotspotsReport(result.stdout)!;
+    const acme = report.modules["acme"]!;
+    const gc = acme.calls.find((c) => c.call === "(garbage collection)");
+    expect(gc).toMatchObject({ line: null });
+    expect(gc!.count).toBeGreaterThan(10);
+    expect(gc!.ms).toBeGreaterThan(0);
+    // Still one figure: the calls (collections included) and the module's own code make up its self time.
+    const calls = acme.calls.reduce((sum, c) => sum + c.ms, 0);
+    expect(calls).toBeLessThanOrEqual(acme.self_ms + 1e-6);
+    expect(acme.body_ms).toBeCloseTo(acme.self_ms - calls, 3);
+  });
+});
+
 describe("hotspots: what the profiler cannot see is said", () => {
   test("a package that removes a profiler (sys.setprofile) no longer blinds the run: it uses none", async () => {
     const dir = fixture({ "acme/__init__.py": "import sys, time\nsys.setprofile(None)\ntime.sleep(0.01)\n" });

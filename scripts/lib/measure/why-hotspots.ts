@@ -69,9 +69,12 @@ import { WHY_COMMON } from "./why-importers.ts";
  *   the collector off, is harness time, and stops after 15 s of it (a warning says so; the
  *   executor gives the run three times the timeout; COLDSTART_HOTSPOTS_COMPILE_S sets it).
  *
- * Either way the harness's own time inside a span is measured and taken off, except for a
- * collection's pause that its allocation happened to set off (the collection was due). Before
- * the statement only `sys`, `os` and the built-in `time`, `gc` are imported.
+ * Either way the harness's own time inside a span is measured and taken off. A collection's
+ * pause (gc.callbacks) is the import's, but not the cost of whichever line allocated when it
+ * was due (any harness moves that moment; a 10-40 ms pause on a busy machine otherwise makes a
+ * phantom of a random line): it is taken out of the call it fell in and listed as its module's
+ * "(garbage collection)" call (line null, count = collections). Before the statement only
+ * `sys`, `os` and the built-in `time`, `gc` are imported.
  */
 export const HOTSPOTS = WHY_COMMON + String.raw`
 _cs_had_time = 'time' in sys.modules
@@ -140,6 +143,8 @@ def _cs_state():
     return {}, {}, {}, [0.0, 0]
 
 _cs_calls, _cs_mods, _cs_files, _cs_ovh = _cs_state()
+# Collections' pauses by module (the module whose code was running): [seconds, collections].
+_cs_gcmods = {}
 try:
     _cs_budget = float(os.environ.get('COLDSTART_HOTSPOTS_COMPILE_S') or 15.0)
 except ValueError:
@@ -147,10 +152,13 @@ except ValueError:
 
 _cs_gcs = [0.0]
 
-def _cs_gc_watch():
-    # Collections' pauses, summed: a pause inside the harness's own code is not harness time (the
+def _cs_gc_watch(charge):
+    # Collections' pauses. A pause inside the harness's own code is not harness time (the
     # collection was due, the harness's allocation only set it off), so each timed stretch of
-    # harness code leaves out the pauses that fell in it.
+    # harness code leaves out the pauses that fell in it (gcs). And a pause is not the cost of
+    # the line that happened to allocate when it was due (any harness moves that moment): it is
+    # taken out of the call it fell in and charged to the module whose code was running
+    # ('(garbage collection)'), by charge(seconds).
     started = [0.0]
     clock = _cs_clock
     gcs = _cs_gcs
@@ -159,7 +167,12 @@ def _cs_gc_watch():
         if phase == 'start':
             started[0] = clock()
         else:
-            gcs[0] += clock() - started[0]
+            d = clock() - started[0]
+            gcs[0] += d
+            try:
+                charge(d)
+            except Exception:
+                pass
     return watch
 
 def _cs_monitoring(statement_code):
@@ -196,7 +209,7 @@ def _cs_monitoring(statement_code):
         if d < 0.0:
             d = 0.0
         if e[0] == 1:
-            own = d - e[5]
+            own = d - e[5] - e[6]
             a = calls.get(e[4])
             if a is None:
                 a = calls[e[4]] = [0.0, 0, 0.0]
@@ -236,7 +249,7 @@ def _cs_monitoring(statement_code):
                     name = f.f_locals.get('name')
                 except Exception:
                     name = None
-                e = [0, f, 0.0, 0.0, name if isinstance(name, str) else '?', 0.0]
+                e = [0, f, 0.0, 0.0, name if isinstance(name, str) else '?', 0.0, 0.0]
                 stack.append(e)
                 e[2] = clock()
                 ovh[0] += e[2] - t - (gcs[0] - g)
@@ -257,7 +270,7 @@ def _cs_monitoring(statement_code):
                 except Exception:
                     pass
             if name is not None:
-                stack.append([2, f, t, ovh[0], name, 0.0])
+                stack.append([2, f, t, ovh[0], name, 0.0, 0.0])
         ovh[0] += clock() - t - (gcs[0] - g)
         ovh[1] += 1
 
@@ -296,7 +309,7 @@ def _cs_monitoring(statement_code):
                 else:
                     name, mach = callname(obj)
                 if not mach:
-                    e = [1, f, 0.0, 0.0, (top[4], f.f_lineno, name), 0.0]
+                    e = [1, f, 0.0, 0.0, (top[4], f.f_lineno, name), 0.0, 0.0]
                     stack.append(e)
                     e[2] = clock()
                     ovh[0] += e[2] - t - (gcs[0] - g)
@@ -362,7 +375,7 @@ def _cs_monitoring(statement_code):
         return intact
 
     def base(t0):
-        stack.append([0, None, t0, ovh[0], '__coldstart__', 0.0])
+        stack.append([0, None, t0, ovh[0], '__coldstart__', 0.0, 0.0])
 
     def finish(t):
         while len(stack) > 1:
@@ -372,7 +385,20 @@ def _cs_monitoring(statement_code):
         if stack:
             close(stack.pop(), t)
 
-    return start, stop, base, finish, None
+    gcmods = _cs_gcmods
+
+    def charge(d):
+        if stack and ident() == main:
+            top = stack[-1]
+            top[6] += d
+            name = top[4][0] if top[0] == 1 else top[4]
+            g = gcmods.get(name)
+            if g is None:
+                g = gcmods[name] = [0.0, 0]
+            g[0] += d
+            g[1] += 1
+
+    return start, stop, base, finish, charge
 
 def _cs_instrumenter():
     # Rewrites a module's syntax tree so that its top-level code times itself: every call made
@@ -515,7 +541,7 @@ def _cs_instrumented():
             if below is not None:
                 below[4 if below[0] == 0 else 7] += d
             return
-        own = d - e[7] - e[8]
+        own = d - e[7] - e[8] - e[9]
         a = calls.get(e[5])
         if a is None:
             a = calls[e[5]] = [0.0, 0, 0.0]
@@ -535,7 +561,7 @@ def _cs_instrumented():
 
     def push(tok, depth, key, mach, t, g):
         stale(tok, depth, t)
-        e = [1, 0.0, 0.0, tok, depth, key, mach, 0.0, 0.0]
+        e = [1, 0.0, 0.0, tok, depth, key, mach, 0.0, 0.0, 0.0]
         stack.append(e)
         e[1] = clock()
         ovh[0] += e[1] - t - (gcs[0] - g)
@@ -609,7 +635,7 @@ def _cs_instrumented():
     def begin(name):
         t = clock()
         g = gcs[0]
-        e = [0, 0.0, 0.0, name, 0.0, 0.0]
+        e = [0, 0.0, 0.0, name, 0.0, 0.0, 0.0]
         stack.append(e)
         e[1] = clock()
         ovh[0] += e[1] - t - (gcs[0] - g)
@@ -744,7 +770,24 @@ def _cs_instrumented():
     def finish(t):
         end(base_entry[0])
 
-    return start, stop, base, finish, None, budget
+    gcmods = _cs_gcmods
+
+    def charge(d):
+        if stack and ident() == main:
+            top = stack[-1]
+            if top[0] == 1:
+                top[9] += d
+                name = top[5][0]
+            else:
+                top[6] += d
+                name = top[3]
+            g = gcmods.get(name)
+            if g is None:
+                g = gcmods[name] = [0.0, 0]
+            g[0] += d
+            g[1] += 1
+
+    return start, stop, base, finish, charge, budget
 
 _cs_err = None
 _cs_exc = None
@@ -764,7 +807,7 @@ if _cs_hooks is None:
     _cs_hooks = _cs_instrumented()
     _cs_method = 'instrument'
     _cs_code = _cs_hooks[0](_cs_statement) or _cs_code
-_cs_watch = _cs_gc_watch()
+_cs_watch = _cs_gc_watch(_cs_hooks[4])
 _cs_gc.callbacks.append(_cs_watch)
 _cs_t0 = _cs_clock()
 _cs_hooks[2](_cs_t0)
@@ -818,7 +861,11 @@ for _cs_m, _cs_v in _cs_mods.items():
         _cs_f, _cs_r = _cs_where(_cs_fg[0], _cs_fg[1]) if _cs_fg else (None, None)
     _cs_total = _cs_ms(_cs_v[0])
     _cs_self = min(_cs_total, _cs_ms(_cs_v[0] - _cs_v[1]))
-    _cs_list = sorted(_cs_bymod.get(_cs_m, ()), key=lambda x: (-x[0], x[1] or 0, x[2]))
+    _cs_list = list(_cs_bymod.get(_cs_m, ()))
+    _cs_g = _cs_gcmods.get(_cs_m)
+    if _cs_g is not None and _cs_g[0] > 0.0:
+        _cs_list.append([_cs_ms(_cs_g[0]), None, '(garbage collection)', _cs_g[1], 0.0])
+    _cs_list.sort(key=lambda x: (-x[0], x[1] or 0, x[2]))
     # Consistency by construction (calls nest in their module's span); the clamp only absorbs rounding.
     _cs_sum = sum(x[0] for x in _cs_list)
     if _cs_sum > _cs_self > 0.0:
