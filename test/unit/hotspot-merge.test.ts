@@ -13,8 +13,8 @@ import {
   spreadLabel,
   spreadRuns,
   type SpreadHotspot,
-} from "../scripts/lib/measure/hotspot-merge.ts";
-import type { Hotspot, ImportTimeRow } from "../scripts/lib/result/schema.ts";
+} from "../../scripts/lib/measure/hotspot-merge.ts";
+import type { Hotspot, ImportTimeRow } from "../../scripts/lib/result/schema.ts";
 
 const H = (module: string, line: number | null, call: string, ms: number, extra: Partial<Hotspot> = {}): Hotspot => ({
   module, file: `${module.replace(/\./g, "/")}.py`, line, call, ms, count: 1, root: "stdlib", module_self_ms: 40, module_total_ms: 50, statement_ms: 100, ...extra,

@@ -17,11 +17,11 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hotspotsArgv, parseHotspotsReport, type HotspotsReport } from "../scripts/lib/measure/why.ts";
+import { hotspotsArgv, parseHotspotsReport, type HotspotsReport } from "../../scripts/lib/measure/why.ts";
 
 setDefaultTimeout(300_000);
 
-const FIXTURE = join(import.meta.dir, "fixtures", "hotspots");
+const FIXTURE = join(import.meta.dir, "..", "fixtures", "hotspots");
 const TOLERANCE = 0.25;
 
 const made: string[] = [];
