@@ -3,6 +3,7 @@
  * each eager module), top-level packages newly loaded or no longer loaded (with their
  * chains), `-X importtime` changes, hotspots, and environment differences.
  */
+import { hotspotChangesBeyondSpread, type SpreadHotspot, spreadRuns } from "../measure/hotspot-merge.ts";
 import type { LoadedResult } from "../result/read.ts";
 import type { ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import { importChain, packageChain, packageKind } from "./why.ts";
@@ -136,17 +137,20 @@ export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows
 }
 
 /** Hotspots (module, line, call) of the measurement that exist on one side only. */
+/** Profiled runs behind each side's hotspots (1 for files written before runs were repeated). */
+export function hotspotRuns(baseline: LoadedResult, candidate: LoadedResult, measurement: string): { baseline: number; candidate: number } | null {
+  const base = baseline.data.hotspots?.[measurement];
+  const cand = candidate.data.hotspots?.[measurement];
+  return base && cand ? { baseline: spreadRuns(base), candidate: spreadRuns(cand) } : null;
+}
+
 export function hotspotChanges(baseline: LoadedResult, candidate: LoadedResult, measurement: string): HotspotChange[] {
   const base = baseline.data.hotspots?.[measurement];
   const cand = candidate.data.hotspots?.[measurement];
   if (!base || !cand) return [];
-  const key = (h: { module: string; line: number | null; call: string }) => `${h.module}\0${h.line}\0${h.call}`;
-  const baseKeys = new Set(base.map(key));
-  const candKeys = new Set(cand.map(key));
-  return [
-    ...cand.filter((h) => !baseKeys.has(key(h))).map((hotspot) => ({ change: "appeared" as const, hotspot })),
-    ...base.filter((h) => !candKeys.has(key(h))).map((hotspot) => ({ change: "disappeared" as const, hotspot })),
-  ].sort((a, b) => b.hotspot.ms - a.hotspot.ms);
+  // Only changes beyond the spread of each side's repeated profiled runs; none from single runs (older files).
+  return hotspotChangesBeyondSpread(base as SpreadHotspot[], cand as SpreadHotspot[])
+    .map(({ change, hotspot, label }) => ({ change, hotspot, label }));
 }
 
 /** The Python version number ("3.11.2") from a sys.version string. */

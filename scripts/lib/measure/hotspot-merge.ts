@@ -23,8 +23,8 @@ import { median } from "../stats/describe.ts";
 
 /** Runs a comparison needs on each side before a hotspot change is reported. */
 export const MIN_SPREAD_RUNS = 2;
-/** Hotspots runs per tree and statement: one more than the minimum, so the median has a middle. */
-export const HOTSPOT_RUNS = 3;
+/** Hotspots runs per tree and statement: the minimum a spread needs (each costs a few plain imports). */
+export const HOTSPOT_RUNS = 2;
 
 /** A hotspot merged from repeated runs of one tree. */
 export interface SpreadHotspot extends Hotspot {

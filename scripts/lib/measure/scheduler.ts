@@ -19,6 +19,7 @@ import { describe } from "../stats/describe.ts";
 import { ALPHA, stoppingPrecisionPct } from "../stats/verdict.ts";
 import type { InstructionCounts } from "./counter.ts";
 import type { Executor, Job, JobResult, TreeRuntime } from "./executor.ts";
+import { boundHotspots, HOTSPOT_RUNS, mergeHotspotRuns } from "./hotspot-merge.ts";
 import { planRounds } from "./plan.ts";
 
 /** The statement of the interpreter baseline runs. */
@@ -47,7 +48,7 @@ export interface TreeRecords {
   importtime: Record<string, ImportTimeRow[][]>;
   /** Who imported each module, per measurement (one uncounted run). */
   importers: Record<string, Record<string, ImporterRecord>>;
-  /** Calls made by module top-level code, per measurement (one uncounted profiled run). */
+  /** Calls made by module top-level code, per measurement (HOTSPOT_RUNS uncounted runs, merged with their spread). */
   hotspots: Record<string, Hotspot[]>;
   /** Counted runs per measurement whose interpreter did not exit after the import. */
   noExit: Record<string, number>;
@@ -300,18 +301,29 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
   // Why: who imported each module, and which calls of module top-level code take the time.
   if (config.explain === false) return;
   emit({ kind: "why-start" });
-  const whyTotal = config.imports.length * trees.length * 2;
+  const whyTotal = config.imports.length * trees.length * (1 + HOTSPOT_RUNS);
   let whyDone = 0;
+  const whyRun = async (state: TreeRecords, spec: ImportSpec, kind: "importers" | "hotspots") => {
+    whyDone += 1;
+    if (state.failures[spec.name]) return null;
+    const result = await run(state, { statement: spec.statement, kind, stopAfterResult: state.noExit[spec.name] !== undefined });
+    emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "why", done: whyDone, total: whyTotal, etaMs: eta(whyTotal - whyDone) });
+    return result.ok ? result : null;
+  };
   for (const spec of config.imports) {
     for (const state of trees) {
-      for (const kind of ["importers", "hotspots"] as const) {
-        whyDone += 1;
-        if (state.failures[spec.name]) continue;
-        const result = await run(state, { statement: spec.statement, kind, stopAfterResult: state.noExit[spec.name] !== undefined });
-        emit({ kind: "run", tree: state.tree.label, name: spec.name, phase: "why", done: whyDone, total: whyTotal, etaMs: eta(whyTotal - whyDone) });
-        if (result.ok && result.importers) state.importers[spec.name] = result.importers;
-        if (result.ok && result.hotspots) state.hotspots[spec.name] = result.hotspots;
+      const result = await whyRun(state, spec, "importers");
+      if (result?.importers) state.importers[spec.name] = result.importers;
+    }
+    // Hotspots: repeated runs, round by round across the trees, merged with their spread
+    // (a change is reported only beyond it), each bounded by the module's unprofiled import time.
+    const hotspotRuns = new Map<TreeRecords, Hotspot[][]>();
+    for (let round = 0; round < HOTSPOT_RUNS; round += 1) {
+      for (const state of shuffle(trees, random)) {
+        const result = await whyRun(state, spec, "hotspots");
+        if (result?.hotspots) hotspotRuns.set(state, [...(hotspotRuns.get(state) ?? []), result.hotspots]);
       }
     }
+    for (const [state, runs] of hotspotRuns) state.hotspots[spec.name] = boundHotspots(mergeHotspotRuns(runs), state.importtime[spec.name] ?? []);
   }
 }

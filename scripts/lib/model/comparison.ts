@@ -186,9 +186,12 @@ export interface ImportTimeDiff {
   topSelf: SelfTimeRow[];
 }
 
+/** A hotspot that appeared or disappeared beyond the spread of each side's repeated profiled runs. */
 export interface HotspotChange {
   change: "appeared" | "disappeared";
   hotspot: Hotspot;
+  /** "beyond the spread of 3 profiled runs". */
+  label?: string;
 }
 
 export interface EnvironmentMismatch {
@@ -242,6 +245,8 @@ export interface CandidateComparison {
   moduleDiff: ModuleDiff | null;
   importTime: ImportTimeDiff[];
   hotspots: HotspotChange[];
+  /** Profiled runs behind each side's hotspots: changes are compared only with two or more a side. */
+  hotspotRuns: { baseline: number; candidate: number } | null;
   environmentMismatches: EnvironmentMismatch[];
   /** True when neither file has samples: arithmetic on means only. */
   arithmeticOnly: boolean;

@@ -9,7 +9,7 @@ import { candidateText, mainPackages, patchLines, savingText, workloadText } fro
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
-  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
+  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
 const MARK: Record<Tone, string> = { good: "✅", bad: "❌", same: "➖" };
@@ -150,8 +150,9 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
       diff.topSelf.map((row) => [escapeMarkdown(row.module), us(row.selfUs), us(row.cumulativeUs), us(row.baselineSelfUs)])));
     out.push("", "</details>", "");
   }
+  const note = hotspotNote(c);
   if (c.hotspots.length) {
-    out.push("### Hotspots (calls in module top-level code)", "");
+    out.push("### Hotspots (calls in module top-level code)", "", ...(note ? [`_${escapeMarkdown(note)}._`, ""] : []));
     out.push(...table(["", "Where", "Call", "ms"], ["l", "l", "l", "r"], c.hotspots.slice(0, 10).map(({ change, hotspot }) => [
       change === "appeared" ? "➕ appeared" : "➖ gone",
       escapeMarkdown(`${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`),

@@ -14,7 +14,7 @@ import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
-  spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
+  hotspotNote, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
 const WIDTH = 70;
@@ -184,8 +184,10 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
     }
   }
 
+  const note = hotspotNote(c);
+  if (c.hotspots.length === 0 && note) out.push("", palette.dim(note));
   if (c.hotspots.length) {
-    out.push("", palette.bold("HOTSPOTS (calls in module top-level code)"), LINE);
+    out.push("", palette.bold(`HOTSPOTS (calls in module top-level code${note ? `, ${note}` : ""})`), LINE);
     for (const { change, hotspot } of c.hotspots.slice(0, 10)) {
       const where = `${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`;
       const text = `${change === "appeared" ? "+" : "−"} ${where}  ${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}  ${formatMs(hotspot.ms)}`;

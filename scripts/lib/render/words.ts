@@ -347,3 +347,10 @@ export function matrixUnitsNote(alpha: number): string {
 
 /** What a file is in a comparison, as the reports' side tables say it. */
 export const ROLE_WORD: Record<"baseline" | "candidate" | "alone", string> = { baseline: "baseline", candidate: "candidate", alone: "not compared" };
+
+/** The hotspots section's heading note: what a change there means, or why none is compared. */
+export function hotspotNote(c: { hotspots: readonly { label?: string }[]; hotspotRuns: { baseline: number; candidate: number } | null }): string | null {
+  if (!c.hotspotRuns) return null;
+  if (Math.min(c.hotspotRuns.baseline, c.hotspotRuns.candidate) < 2) return "hotspot changes not compared: fewer than 2 profiled runs per side (files from an older coldstart)";
+  return c.hotspots[0]?.label ?? null;
+}
