@@ -4,6 +4,7 @@
  */
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
+import { HOTSPOT_RUNS } from "../scripts/lib/measure/hotspot-merge.ts";
 import { readResult } from "../scripts/lib/result/read.ts";
 import { cleanupTempDirs, gitRepo, runScript, sh, tempDir } from "./helpers.ts";
 
@@ -27,7 +28,7 @@ test("coldstart-test: the chain to a module with file:line, and the line behind 
   const result = await readResult(join(repo, "benchmark_results", "cold_start_latest.json"));
   // The importers and hotspots runs are not samples, but they are processes the run needed.
   expect(result.data.measurements.acme_total!.samples).toHaveLength(3);
-  expect(result.data.runs!.processes).toBe(1 + 3 * 2 + 2); // probe, 3 rounds of (statement, pass), importers, hotspots
+  expect(result.data.runs!.processes).toBe(1 + 3 * 2 + 1 + HOTSPOT_RUNS); // probe, 3 rounds of (statement, pass), importers, the hotspots runs
   expect(result.data.importers!.acme_total!.asyncio!.file).toBe("acme/cli/ssh.py");
   const hotspot = result.data.hotspots!.acme_total!.find((h) => h.call.endsWith("get_info"))!;
   expect(hotspot.line).toBe(9);
