@@ -2,13 +2,14 @@
  * The verdict on one quantity (import time, memory, ...): is the candidate lower, higher,
  * or not measurably different from the baseline?
  *
- * Typical case (the verdict):
+ * Typical case (the verdict), one procedure whatever the test: the test is an object
+ * implementing `VerdictTest` (verdict-test.ts), taken from a table keyed by `paired`:
  * - Paired rounds (the branch runner runs every ref once per round): the exact Wilcoxon
  *   signed-rank test of the per-round log ratios d_i = ln(candidate_i / baseline_i)
  *   (Pratt's zeros, midranks, exact conditional distribution; see signed-rank.ts), with
- *   the Hodges–Lehmann estimate and its exact interval from the Walsh averages.
+ *   the Hodges–Lehmann estimate and its exact interval from the Walsh averages (paired.ts).
  * - Unpaired (files from different invocations): the exact Mann–Whitney test, with the
- *   Hodges–Lehmann shift of the log values and Moses' exact interval (rank-sum.ts).
+ *   Hodges–Lehmann shift of the log values and Moses' exact interval (unpaired.ts).
  * - Any sample ≤ 0 (a near-empty import can time 0.000 ms): no logarithms; the same tests
  *   on plain differences in the unit, converted to % of the baseline median
  *   (`scale: "difference"`).
@@ -31,19 +32,18 @@
  */
 import { median } from "./describe.ts";
 import { minimumTest, minimumTestMinimumP } from "./minimum.ts";
-import { hodgesLehmannShift, mannWhitneyExact, rankSumCritical, rankSumMinimumP } from "./rank-sum.ts";
-import { rankSumMde, signedRankMde } from "./power.ts";
-import { signedRankCritical, signedRankMinimumP, signedRankTest, walshCi } from "./signed-rank.ts";
+import { PAIRED } from "./paired.ts";
+import { UNPAIRED } from "./unpaired.ts";
+import { runsFor, type VerdictTest } from "./verdict-test.ts";
 
 // The lower-level functions, for callers that want one import.
 export { normalCdf, normalQuantile, normalSf } from "./normal.ts";
 export { minimumTest } from "./minimum.ts";
 export { hodgesLehmannShift, mannWhitneyExact } from "./rank-sum.ts";
 export { signedRankTest, walshCi } from "./signed-rank.ts";
+export type { Detectable, DetectContext, ShiftInterval, VerdictTest, VerdictTestName } from "./verdict-test.ts";
 
 export const ALPHA = 0.05;
-/** Spread of |e| relative to e's for normal e: √(1 − 2/π). */
-const FOLDED_SPREAD = Math.sqrt(1 - 2 / Math.PI);
 export const POWER = 0.8;
 
 export type Direction = "lower" | "higher" | "no-change" | "inconclusive";
@@ -110,13 +110,6 @@ function checkSamples(name: string, samples: readonly number[]): void {
 const finiteOrNull = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value + 0; // + 0: no −0 in JSON
 
-/** Smallest runs per side (or pairs) at which `minimumP` drops below alpha. */
-function runsNeeded(minimumP: (n: number) => number, alpha: number): number {
-  let n = 1;
-  while (minimumP(n) >= alpha && n < 10_000) n += 1;
-  return n;
-}
-
 interface Scaled {
   /** Shift of the candidate against the baseline in the test's scale (log or unit). */
   shift: number;
@@ -149,47 +142,45 @@ function emptyOutcome(
   };
 }
 
+/** The verdict tests, keyed by whether the rounds are paired. */
+export const VERDICT_TESTS: { readonly paired: VerdictTest; readonly unpaired: VerdictTest } = { paired: PAIRED, unpaired: UNPAIRED };
+
+/** The test a comparison uses: signed-rank for paired rounds, rank-sum otherwise. */
+export function verdictTest(paired: boolean): VerdictTest {
+  return VERDICT_TESTS[paired ? "paired" : "unpaired"];
+}
+
+function checkPairs(test: VerdictTest, baseline: readonly number[], candidate: readonly number[]): void {
+  if (test.paired && baseline.length !== candidate.length) {
+    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
+  }
+}
+
 /** The typical-case comparison alone (the verdict without the best case). */
 export function compareTypical(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): TestOutcome {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
-  const paired = options.paired;
+  const verdict = verdictTest(options.paired);
+  const paired = verdict.paired;
   checkLevels(alpha, power);
   checkSamples("baseline", baseline);
   checkSamples("candidate", candidate);
-  if (paired && baseline.length !== candidate.length) {
-    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
-  }
-  const test: TestOutcome["test"] = paired ? "wilcoxon-signed-rank" : "mann-whitney";
+  checkPairs(verdict, baseline, candidate);
+  const test = verdict.name;
   const n = { baseline: baseline.length, candidate: candidate.length };
   const scale: TestOutcome["scale"] = [...baseline, ...candidate].every((value) => value > 0) ? "log-ratio" : "difference";
   const reference = baseline.length ? median(baseline) : null;
   if (!baseline.length || !candidate.length) return emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" });
 
   const transform = scale === "log-ratio" ? Math.log : (value: number) => value;
-  let pValue: number;
-  let scaled: Scaled;
-  let minimumP: number;
-  let needed: number;
-  if (paired) {
-    const d = baseline.map((b, i) => transform(candidate[i]!) - transform(b));
-    pValue = signedRankTest(d).pValue;
-    const walsh = walshCi(d, alpha);
-    const mde = options.mde === false ? null : signedRankMde(d.map((value) => value - walsh.estimate), walsh.critical, power);
-    scaled = { shift: walsh.estimate, ci: walsh.ci, mde };
-    minimumP = signedRankMinimumP(d.length);
-    needed = runsNeeded(signedRankMinimumP, alpha);
-  } else {
-    pValue = mannWhitneyExact(baseline, candidate).pValue;
-    const x = baseline.map(transform);
-    const y = candidate.map(transform);
-    const shift = hodgesLehmannShift(x, y, alpha);
-    // Residual spread: both samples aligned by the estimated shift, pooled.
-    const mde = options.mde === false ? null : rankSumMde([...x, ...y.map((value) => value - shift.estimate)], x.length, y.length, shift.critical, power);
-    scaled = { shift: shift.estimate, ci: shift.ci, mde };
-    minimumP = rankSumMinimumP(baseline.length, candidate.length);
-    needed = runsNeeded((m) => rankSumMinimumP(m, m), alpha);
-  }
+  const x = baseline.map(transform);
+  const y = candidate.map(transform);
+  const pValue = verdict.test(x, y);
+  const shift = verdict.interval(x, y, alpha);
+  const detectable = options.mde === false ? null : verdict.couldDetect(x, y, shift, power, { baseline, candidate, scale, resolution: null });
+  const scaled: Scaled = { shift: shift.estimate, ci: shift.ci, mde: detectable?.size ?? null };
+  const minimumP = verdict.minimumP(n.baseline, n.candidate);
+  const needed = verdict.runsNeeded(alpha);
 
   const convert = converter(scale, reference);
   const estimatePct = finiteOrNull(convert.pct(scaled.shift));
@@ -227,7 +218,7 @@ export function compareBestCase(baseline: readonly number[], candidate: readonly
   const scale = "difference" as const;
   const convert = converter(scale, reference);
   if (minimumTestMinimumP(n.baseline, n.candidate) >= alpha) {
-    const needed = runsNeeded((m) => minimumTestMinimumP(m, m), alpha);
+    const needed = runsFor((m) => minimumTestMinimumP(m, m), alpha);
     return emptyOutcome("minimum-permutation", false, alpha, n, reference, scale, {
       kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed,
     });
@@ -275,44 +266,15 @@ export function stoppingPrecisionPct(
 ): number | null {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
+  const verdict = verdictTest(options.paired);
   checkLevels(alpha, power);
   checkSamples("baseline", baseline);
   checkSamples("candidate", candidate);
-  if (options.paired && baseline.length !== candidate.length) {
-    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
-  }
+  checkPairs(verdict, baseline, candidate);
   if (!baseline.length || !candidate.length) return null;
   const log = [...baseline, ...candidate].every((value) => value > 0);
   const transform = log ? Math.log : (value: number) => value;
-  let size: number | null;
-  if (options.paired) {
-    const magnitudes = baseline.map((b, i) => Math.abs(transform(candidate[i]!) - transform(b)));
-    const critical = signedRankCritical(magnitudes.length, alpha);
-    // A real change moves every |d_i| away from 0 together, which ±|d_i| reads as noise (a 99%
-    // faster branch would "need" thousands of rounds). The spread of the |d_i| about their
-    // median does not move with it; for normal noise it is √(1 − 2/π) ≈ 0.603 of d's spread.
-    // Both are functions of the |d_i| alone, so taking the smaller keeps the test exact.
-    const middle = median(magnitudes);
-    const spread = magnitudes.map((m) => (m - middle) / FOLDED_SPREAD);
-    const sizes = [signedRankMde(magnitudes, critical, power), signedRankMde(spread, critical, power)].filter((v): v is number => v !== null);
-    size = sizes.length ? Math.min(...sizes) : null;
-  } else {
-    const pooled = [...baseline, ...candidate].map(transform);
-    const [n1, n2] = [baseline.length, candidate.length];
-    const critical = rankSumCritical(n1, n2, alpha);
-    // A real change splits the pooled values into two clusters, which read as noise; the
-    // spread within the best split into groups of n1 and n2 (either way round) does not.
-    // Both look at the pooled values alone, never the labels, so the test stays exact.
-    const sorted = [...pooled].sort((a, b) => a - b);
-    const splits = [n1, n2].map((cut) => {
-      const low = sorted.slice(0, cut);
-      const high = sorted.slice(cut);
-      const [ml, mh] = [median(low), median(high)];
-      return [...low.map((v) => v - ml), ...high.map((v) => v - mh)];
-    });
-    const sizes = [pooled, ...splits].map((values) => rankSumMde(values, n1, n2, critical, power)).filter((v): v is number => v !== null);
-    size = sizes.length ? Math.min(...sizes) : null;
-  }
+  const size = verdict.stoppingPrecision(baseline.map(transform), candidate.map(transform), alpha, power);
   if (size === null) return null;
   const convert = converter(log ? "log-ratio" : "difference", median(baseline));
   return finiteOrNull(convert.magnitudePct(size));
