@@ -29,7 +29,7 @@ describe("the table of verdict tests", () => {
     expect(UNPAIRED.runsNeeded(0.05)).toBe(4);
     for (const verdict of [PAIRED, UNPAIRED]) {
       const shift = verdict.interval(x, y, 0.05);
-      const detect = verdict.couldDetect(x, y, shift, 0.8, { baseline: x.map(Math.exp), candidate: y.map(Math.exp), scale: "log-ratio", resolution: null });
+      const detect = verdict.couldDetect(x, y, shift, 0.05, 0.8, { baseline: x.map(Math.exp), candidate: y.map(Math.exp), scale: "log-ratio" });
       expect(detect.size!).toBeGreaterThan(0);
       expect(verdict.stoppingPrecision(x, y, 0.05, 0.8)!).toBeGreaterThan(0);
     }

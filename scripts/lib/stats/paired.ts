@@ -4,9 +4,10 @@
  * signed-rank test of the per-round differences d_i = y_i − x_i (log ratios when x, y are
  * logarithms; Pratt's zeros, midranks, the exact conditional distribution: signed-rank.ts),
  * the Hodges–Lehmann estimate and Tukey's exact interval from the Walsh averages, and the
- * could-detect of that test on the rounds' own residuals (power.ts).
+ * could-detect of that test on the rounds' own residuals (power.ts, calibrated in detect.ts).
  */
 import { median } from "./describe.ts";
+import { needsResampling, pairedResampled, smallSampleFactor } from "./detect.ts";
 import { signedRankMde } from "./power.ts";
 import { signedRankCritical, signedRankMinimumP, signedRankTest, walshCi } from "./signed-rank.ts";
 import { type DetectContext, type Detectable, runsFor, type ShiftInterval, type VerdictTest } from "./verdict-test.ts";
@@ -31,9 +32,14 @@ export const PAIRED: VerdictTest = {
   interval(x, y, alpha): ShiftInterval {
     return walshCi(differences(x, y), alpha);
   },
-  couldDetect(x, y, shift, power, _context: DetectContext): Detectable {
-    const d = differences(x, y);
-    return { size: signedRankMde(d.map((value) => value - shift.estimate), shift.critical, power), lowerBound: false, model: "moments" };
+  couldDetect(x, y, shift, alpha, power, context: DetectContext): Detectable {
+    const residuals = differences(x, y).map((value) => value - shift.estimate);
+    const { coarse, bursts } = needsResampling(residuals, context);
+    const found: Detectable = coarse || bursts
+      ? pairedResampled(x, y, shift, power, context, coarse)
+      : { size: signedRankMde(residuals, shift.critical, power), lowerBound: false, model: "moments" };
+    const factor = smallSampleFactor(x.length - 1, alpha, power);
+    return { ...found, size: found.size === null ? null : found.size * factor };
   },
   stoppingPrecision(x, y, alpha, power) {
     const magnitudes = differences(x, y).map(Math.abs);

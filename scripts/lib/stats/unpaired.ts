@@ -2,9 +2,11 @@
  * The unpaired verdict test: files of different invocations, whose runs have no rounds in
  * common. The exact Mann–Whitney test (conditional on ties), the Hodges–Lehmann shift of
  * y against x and Moses' exact interval from the pairwise differences (rank-sum.ts), and
- * the could-detect of that test on both samples' residuals, pooled (power.ts).
+ * the could-detect of that test on both samples' residuals, pooled (power.ts, calibrated in
+ * detect.ts).
  */
 import { median } from "./describe.ts";
+import { needsResampling, smallSampleFactor, unpairedResampled } from "./detect.ts";
 import { rankSumMde } from "./power.ts";
 import { hodgesLehmannShift, mannWhitneyExact, rankSumCritical, rankSumMinimumP } from "./rank-sum.ts";
 import { type DetectContext, type Detectable, runsFor, type ShiftInterval, type VerdictTest } from "./verdict-test.ts";
@@ -19,10 +21,16 @@ export const UNPAIRED: VerdictTest = {
   interval(x, y, alpha): ShiftInterval {
     return hodgesLehmannShift(x, y, alpha);
   },
-  couldDetect(x, y, shift, power, _context: DetectContext): Detectable {
+  couldDetect(x, y, shift, alpha, power, context: DetectContext): Detectable {
     // Residual spread: both samples aligned by the estimated shift, pooled.
-    const size = rankSumMde([...x, ...y.map((value) => value - shift.estimate)], x.length, y.length, shift.critical, power);
-    return { size, lowerBound: false, model: "moments" };
+    const pooled = [...x, ...y.map((value) => value - shift.estimate)];
+    const centre = median(x);
+    const { coarse, bursts } = needsResampling(pooled.map((value) => value - centre), context);
+    const found: Detectable = coarse || bursts
+      ? unpairedResampled(x, y, shift, power, context, coarse)
+      : { size: rankSumMde(pooled, x.length, y.length, shift.critical, power), lowerBound: false, model: "moments" };
+    const factor = smallSampleFactor(x.length + y.length - 2, alpha, power);
+    return { ...found, size: found.size === null ? null : found.size * factor };
   },
   stoppingPrecision(x, y, alpha, power) {
     const pooled = [...x, ...y];

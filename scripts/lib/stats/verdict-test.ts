@@ -35,8 +35,6 @@ export interface DetectContext {
   candidate: readonly number[];
   /** "log-ratio": x, y are logarithms of the samples; "difference": the samples themselves. */
   scale: "log-ratio" | "difference";
-  /** The timer's resolution in the samples' unit (resolution.ts), or null when the values are not on a grid. */
-  resolution: number | null;
 }
 
 export interface Detectable {
@@ -67,9 +65,9 @@ export interface VerdictTest {
   interval(x: readonly number[], y: readonly number[], alpha: number): ShiftInterval;
   /**
    * The shift this test finds with probability `power` at level alpha, on data spread like
-   * these samples (their residuals about `shift.estimate`).
+   * these samples (their residuals about `shift.estimate`), calibrated (detect.ts).
    */
-  couldDetect(x: readonly number[], y: readonly number[], shift: ShiftInterval, power: number, context: DetectContext): Detectable;
+  couldDetect(x: readonly number[], y: readonly number[], shift: ShiftInterval, alpha: number, power: number, context: DetectContext): Detectable;
   /**
    * Could-detect computed without looking at which side is which (the scheduler's
    * stopping rule, so that continuing while it is too large leaves the test exact).

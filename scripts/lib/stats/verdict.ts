@@ -32,9 +32,10 @@
  */
 import { median } from "./describe.ts";
 import { minimumTest, minimumTestMinimumP } from "./minimum.ts";
+import { detectResolution, edgeTolerance } from "./resolution.ts";
 import { PAIRED } from "./paired.ts";
 import { UNPAIRED } from "./unpaired.ts";
-import { runsFor, type VerdictTest } from "./verdict-test.ts";
+import { type Detectable, runsFor, type VerdictTest } from "./verdict-test.ts";
 
 // The lower-level functions, for callers that want one import.
 export { normalCdf, normalQuantile, normalSf } from "./normal.ts";
@@ -110,14 +111,6 @@ function checkSamples(name: string, samples: readonly number[]): void {
 const finiteOrNull = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value + 0; // + 0: no −0 in JSON
 
-interface Scaled {
-  /** Shift of the candidate against the baseline in the test's scale (log or unit). */
-  shift: number;
-  ci: { low: number; high: number } | null;
-  /** Could-detect shift on the same scale (≥ 0), or null. */
-  mde: number | null;
-}
-
 /** Converts a shift on the test's scale (candidate vs baseline) to (baseline − candidate) in % and unit. */
 function converter(scale: TestOutcome["scale"], reference: number | null) {
   const pctOk = reference !== null && reference > 0;
@@ -156,8 +149,75 @@ function checkPairs(test: VerdictTest, baseline: readonly number[], candidate: r
   }
 }
 
-/** The typical-case comparison alone (the verdict without the best case). */
-export function compareTypical(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): TestOutcome {
+/**
+ * What the verdict did besides its figures: the timer's resolution it read from the
+ * samples, how the edge rule touched the interval, and how could-detect was found.
+ */
+export interface VerdictDetail {
+  /** The timer's resolution in the unit (resolution.ts), or null for continuous values. */
+  resolution: number | null;
+  /**
+   * The edge rule (see EDGE RULE above): "snapped", an end within a quarter of the
+   * resolution of 0 was set to 0; "widened", no change is claimed and an end was moved to
+   * 0 so the interval reaches it; "none".
+   */
+  edge: "none" | "snapped" | "widened";
+  /** The test's p is below alpha. With a no-change verdict: the interval reaches 0 (ties at the edge), and that decides. */
+  testRejects: boolean;
+  /** "could detect ≥ X": the figure is a lower bound (detect.ts). */
+  mdeLowerBound: boolean;
+  /** How could-detect was computed; null when it was not. */
+  mdeModel: Detectable["model"] | null;
+}
+
+export interface Verdict {
+  outcome: TestOutcome;
+  detail: VerdictDetail;
+}
+
+interface EdgeInput {
+  pValue: number;
+  alpha: number;
+  /** Shift on the test's scale, as the test's direction reads it: > 0 means "higher" (candidate slower) for the typical case. */
+  estimate: number;
+  ci: { low: number; high: number } | null;
+  /** The shift in the unit (for the tolerance). */
+  unit: (shift: number) => number | null;
+  tolerance: number;
+}
+
+/**
+ * The edge rule on an interval of a shift (test scale, "higher" = above 0): ends within
+ * `tolerance` (in the unit) of 0 are 0; significant only when the test rejects and the
+ * interval then excludes 0; otherwise the interval is widened to reach 0. Returns the
+ * interval, the estimate clamped into it, the sign of a significant shift (1 higher, −1
+ * lower, 0 none) and what was done.
+ */
+function edgeRule(input: EdgeInput): { ci: { low: number; high: number } | null; estimate: number; sign: -1 | 0 | 1; edge: VerdictDetail["edge"] } {
+  const { ci, tolerance, unit } = input;
+  if (!ci) {
+    const rejects = input.pValue < input.alpha && input.estimate !== 0;
+    return { ci: null, estimate: input.estimate, sign: rejects ? (input.estimate > 0 ? 1 : -1) : 0, edge: "none" };
+  }
+  const near = (value: number) => {
+    const inUnit = unit(value);
+    return inUnit !== null && Math.abs(inUnit) <= tolerance;
+  };
+  let { low, high } = ci;
+  let edge: VerdictDetail["edge"] = "none";
+  if (low !== 0 && near(low)) [low, edge] = [0, "snapped"];
+  if (high !== 0 && near(high)) [high, edge] = [0, "snapped"];
+  let sign: -1 | 0 | 1 = 0;
+  if (input.pValue < input.alpha && low > 0) sign = 1;
+  else if (input.pValue < input.alpha && high < 0) sign = -1;
+  else if (low > 0 || high < 0) {
+    [low, high, edge] = [Math.min(low, 0), Math.max(high, 0), "widened"];
+  }
+  return { ci: { low, high }, estimate: Math.min(Math.max(input.estimate, low), high), sign, edge };
+}
+
+/** The typical-case comparison alone (the verdict without the best case), with what it did. */
+export function typicalVerdict(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): Verdict {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
   const verdict = verdictTest(options.paired);
@@ -170,46 +230,60 @@ export function compareTypical(baseline: readonly number[], candidate: readonly 
   const n = { baseline: baseline.length, candidate: candidate.length };
   const scale: TestOutcome["scale"] = [...baseline, ...candidate].every((value) => value > 0) ? "log-ratio" : "difference";
   const reference = baseline.length ? median(baseline) : null;
-  if (!baseline.length || !candidate.length) return emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" });
+  const resolution = detectResolution(baseline, candidate);
+  const none: VerdictDetail = { resolution, edge: "none", testRejects: false, mdeLowerBound: false, mdeModel: null };
+  if (!baseline.length || !candidate.length) return { outcome: emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" }), detail: none };
 
   const transform = scale === "log-ratio" ? Math.log : (value: number) => value;
   const x = baseline.map(transform);
   const y = candidate.map(transform);
   const pValue = verdict.test(x, y);
   const shift = verdict.interval(x, y, alpha);
-  const detectable = options.mde === false ? null : verdict.couldDetect(x, y, shift, power, { baseline, candidate, scale, resolution: null });
-  const scaled: Scaled = { shift: shift.estimate, ci: shift.ci, mde: detectable?.size ?? null };
   const minimumP = verdict.minimumP(n.baseline, n.candidate);
   const needed = verdict.runsNeeded(alpha);
+  const tooFew = minimumP >= alpha;
+  const detectable = options.mde === false || tooFew ? null : verdict.couldDetect(x, y, shift, alpha, power, { baseline, candidate, scale });
 
   const convert = converter(scale, reference);
-  const estimatePct = finiteOrNull(convert.pct(scaled.shift));
-  const estimate = finiteOrNull(convert.unit(scaled.shift));
-  const tooFew = minimumP >= alpha;
+  const edged = edgeRule({
+    pValue, alpha, estimate: shift.estimate, ci: tooFew ? null : shift.ci, unit: convert.unit,
+    tolerance: edgeTolerance(resolution, reference ?? 0),
+  });
+  const estimatePct = finiteOrNull(convert.pct(edged.estimate));
+  const estimate = finiteOrNull(convert.unit(edged.estimate));
   const interval = (low: number | null, high: number | null) =>
     low === null || high === null ? null : { low: Math.min(low, high), high: Math.max(low, high) };
-  const ci = tooFew || !scaled.ci ? null : scaled.ci;
+  const ci = edged.ci;
   const ciPct = ci ? interval(finiteOrNull(convert.pct(ci.high)), finiteOrNull(convert.pct(ci.low))) : null;
   const ciUnit = ci ? interval(finiteOrNull(convert.unit(ci.high)), finiteOrNull(convert.unit(ci.low))) : null;
-  const size = !tooFew ? scaled.mde : null;
+  const size = detectable?.size ?? null;
   const mdePct = size === null ? null : finiteOrNull(convert.magnitudePct(size));
   const mde = size === null ? null : finiteOrNull(convert.magnitude(size));
 
   let direction: Direction;
   if (tooFew) direction = "inconclusive";
-  else if (pValue < alpha && ci && ci.low > 0) direction = "higher";
-  else if (pValue < alpha && ci && ci.high < 0) direction = "lower";
+  else if (edged.sign > 0) direction = "higher";
+  else if (edged.sign < 0) direction = "lower";
   else direction = "no-change";
-  return {
+  const outcome: TestOutcome = {
     test, paired, direction, pValue: finiteOrNull(pValue), estimatePct, ciPct, estimate, ci: ciUnit, mdePct, mde,
     confidence: 1 - alpha,
     reason: tooFew ? { kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed } : null,
     n, reference: finiteOrNull(reference), scale,
   };
+  return {
+    outcome,
+    detail: { resolution, edge: edged.edge, testRejects: pValue < alpha, mdeLowerBound: detectable?.lowerBound ?? false, mdeModel: detectable?.model ?? null },
+  };
 }
 
-/** The best-case (fastest-run) comparison: the exact permutation test of the difference of minima. */
-export function compareBestCase(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): TestOutcome | null {
+/** The typical-case comparison alone (the verdict without the best case). */
+export function compareTypical(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): TestOutcome {
+  return typicalVerdict(baseline, candidate, options).outcome;
+}
+
+/** The best-case (fastest-run) comparison, with what it did; null when a side has no samples. */
+export function bestCaseVerdict(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): Verdict | null {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
   if (!baseline.length || !candidate.length) return null;
@@ -217,29 +291,46 @@ export function compareBestCase(baseline: readonly number[], candidate: readonly
   const reference = Math.min(...baseline);
   const scale = "difference" as const;
   const convert = converter(scale, reference);
+  const resolution = detectResolution(baseline, candidate);
+  const detail: VerdictDetail = { resolution, edge: "none", testRejects: false, mdeLowerBound: false, mdeModel: null };
   if (minimumTestMinimumP(n.baseline, n.candidate) >= alpha) {
     const needed = runsFor((m) => minimumTestMinimumP(m, m), alpha);
-    return emptyOutcome("minimum-permutation", false, alpha, n, reference, scale, {
-      kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed,
-    });
+    return {
+      outcome: emptyOutcome("minimum-permutation", false, alpha, n, reference, scale, { kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed }),
+      detail,
+    };
   }
   const result = minimumTest(baseline, candidate, alpha, power);
-  let direction: Direction = "no-change";
-  if (result.pValue < alpha && result.shift !== 0) direction = result.shift > 0 ? "lower" : "higher";
-  // On this test's scale the unit value is (baseline − candidate) already: shift = −(candidate − baseline).
-  const pctOf = (value: number) => finiteOrNull(convert.pct(-value));
   // The test's interval may reach past the baseline's fastest run, which would mean a
   // candidate run below zero: with positive samples the shift is at most that run.
   const positive = [...baseline, ...candidate].every((value) => value > 0);
-  const ci = result.ci ? { low: result.ci.low, high: positive ? Math.min(result.ci.high, reference) : result.ci.high } : null;
+  const raw = result.ci ? { low: result.ci.low, high: positive ? Math.min(result.ci.high, reference) : result.ci.high } : null;
+  // On this test's scale the unit value is (baseline − candidate) already; the edge rule reads
+  // "higher" as above 0, so it gets the candidate's shift, −(baseline − candidate).
+  const edged = edgeRule({
+    pValue: result.shift !== 0 ? result.pValue : 1, alpha, estimate: -result.shift,
+    ci: raw ? { low: -raw.high, high: -raw.low } : null, unit: (shift) => -shift, tolerance: edgeTolerance(resolution, reference),
+  });
+  let direction: Direction = "no-change";
+  if (edged.sign !== 0) direction = edged.sign > 0 ? "higher" : "lower";
+  const ci = edged.ci ? { low: -edged.ci.high + 0, high: -edged.ci.low + 0 } : null;
+  const pctOf = (value: number) => finiteOrNull(convert.pct(-value));
   const ciLow = ci ? pctOf(ci.low) : null;
   const ciHigh = ci ? pctOf(ci.high) : null;
   return {
-    test: "minimum-permutation", paired: false, direction, pValue: finiteOrNull(result.pValue),
-    estimatePct: pctOf(result.shift), ciPct: ciLow !== null && ciHigh !== null ? { low: ciLow, high: ciHigh } : null,
-    estimate: finiteOrNull(result.shift), ci, mdePct: result.mde === null ? null : finiteOrNull(convert.magnitudePct(result.mde)),
-    mde: finiteOrNull(result.mde), confidence: 1 - alpha, reason: null, n, reference: finiteOrNull(reference), scale,
+    outcome: {
+      test: "minimum-permutation", paired: false, direction, pValue: finiteOrNull(result.pValue),
+      estimatePct: pctOf(result.shift), ciPct: ciLow !== null && ciHigh !== null ? { low: ciLow, high: ciHigh } : null,
+      estimate: finiteOrNull(result.shift), ci, mdePct: result.mde === null ? null : finiteOrNull(convert.magnitudePct(result.mde)),
+      mde: finiteOrNull(result.mde), confidence: 1 - alpha, reason: null, n, reference: finiteOrNull(reference), scale,
+    },
+    detail: { ...detail, edge: edged.edge, testRejects: result.pValue < alpha },
   };
+}
+
+/** The best-case (fastest-run) comparison: the exact permutation test of the difference of minima. */
+export function compareBestCase(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): TestOutcome | null {
+  return bestCaseVerdict(baseline, candidate, options)?.outcome ?? null;
 }
 
 /** The verdict on one quantity: the typical-case test, with the best case beside it. */
