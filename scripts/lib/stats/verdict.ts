@@ -13,19 +13,26 @@
  * - Any sample ≤ 0 (a near-empty import can time 0.000 ms): no logarithms; the same tests
  *   on plain differences in the unit, converted to % of the baseline median
  *   (`scale: "difference"`).
- * - Significant: p < alpha AND the interval excludes 0. Without ties the two are the same
- *   statement; with ties or zeros the test (exact, conditional) and the interval (exact
- *   for untied data) can disagree at the margin, and the verdict then claims no change,
- *   so it never claims one its interval does not show (the level only gets smaller).
+ * - EDGE RULE (ties at the edge; one rule for the typical and the best case): a change is
+ *   claimed only when the test's p < alpha AND the interval excludes 0, where an interval
+ *   end within a quarter of the timer's resolution of 0 (resolution.ts: read from the
+ *   samples; floating-point noise for continuous ones) counts as 0. When no change is
+ *   claimed, the interval reaches 0: an end within that tolerance is set to 0, one beyond
+ *   it on the wrong side of 0 is moved to 0 (the interval only widens). So a verdict and
+ *   its interval never contradict each other; when the test alone rejects (p < alpha with
+ *   an interval reaching 0: ties or zeros at the timer's resolution, where the exact
+ *   conditional test and the interval built for untied data disagree), the interval
+ *   decides, and `VerdictDetail.testRejects` says so for the report's words.
  * - Too few runs: when even the most extreme data could not give p < alpha (signed-rank:
  *   n ≤ 5 pairs; rank-sum: 2 / C(n1 + n2, n1) ≥ alpha, e.g. 3 vs 3), "inconclusive".
  *
  * Could detect (MDE, power 0.8): the shift at which this test reaches that power on data
- * spread like these samples' own residuals (power.ts; calibrated by
- * scripts/selfbench/simulation.ts).
+ * spread like these samples' own residuals (power.ts), calibrated for small n, coarse
+ * timers and bursts (detect.ts; checked by scripts/selfbench/simulation.ts); a lower bound
+ * ("could detect ≥ X") where the noise model cannot reach the power.
  *
  * Best case (a second, labelled result): the exact permutation test of the difference of
- * minima (minimum.ts), unchanged from before.
+ * minima (minimum.ts), its interval under the same edge rule.
  *
  * Sign convention: estimates are (baseline − candidate), in % of `reference` and in the
  * unit: positive = candidate lower. Every number is finite or null. Pure, deterministic.
@@ -34,6 +41,8 @@ import { median } from "./describe.ts";
 import { minimumTest, minimumTestMinimumP } from "./minimum.ts";
 import { detectResolution, edgeTolerance } from "./resolution.ts";
 import { PAIRED } from "./paired.ts";
+import { shapeOf, type ShapeAgreement } from "./shape.ts";
+import { compareTail, type TailMethod, type TailOutcome } from "./tail.ts";
 import { UNPAIRED } from "./unpaired.ts";
 import { type Detectable, runsFor, type VerdictTest } from "./verdict-test.ts";
 
@@ -43,6 +52,8 @@ export { minimumTest } from "./minimum.ts";
 export { hodgesLehmannShift, mannWhitneyExact } from "./rank-sum.ts";
 export { signedRankTest, walshCi } from "./signed-rank.ts";
 export type { Detectable, DetectContext, ShiftInterval, VerdictTest, VerdictTestName } from "./verdict-test.ts";
+export type { ShapeAgreement } from "./shape.ts";
+export type { TailMethod, TailOutcome } from "./tail.ts";
 
 export const ALPHA = 0.05;
 export const POWER = 0.8;
@@ -157,7 +168,7 @@ export interface VerdictDetail {
   /** The timer's resolution in the unit (resolution.ts), or null for continuous values. */
   resolution: number | null;
   /**
-   * The edge rule (see EDGE RULE above): "snapped", an end within a quarter of the
+   * The edge rule (EDGE RULE in this file's header): "snapped", an end within a quarter of the
    * resolution of 0 was set to 0; "widened", no change is claimed and an end was moved to
    * 0 so the interval reaches it; "none".
    */
@@ -342,6 +353,35 @@ export function compareQuantity(
   const significant = (outcome: TestOutcome | null) => outcome?.direction === "lower" || outcome?.direction === "higher";
   const shapeChanged = significant(typical) && significant(bestCase) && typical.direction !== bestCase!.direction;
   return { ...typical, bestCase, shapeChanged };
+}
+
+export interface PartsOptions extends CompareOptions {
+  /** The slow-runs quantile (`--tail Q`, default 0.9) and interval method; null: no slow-runs line. */
+  tail?: { q?: number; method?: TailMethod } | null;
+}
+
+/** Every part of a verdict on one quantity: typical, best case, slow runs, and whether they agree. */
+export interface Parts {
+  typical: Verdict;
+  /** Null when a side has no samples. */
+  bestCase: Verdict | null;
+  /** Null when not asked for (options.tail === null). */
+  tail: TailOutcome | null;
+  shape: ShapeAgreement;
+}
+
+/**
+ * The verdict on one quantity with all its parts (what compare/build.ts needs for a
+ * headline row): the typical change, the best case, the slow runs (tail.ts), and which of
+ * them moved (shape.ts).
+ */
+export function compareParts(baseline: readonly number[], candidate: readonly number[], options: PartsOptions): Parts {
+  const typical = typicalVerdict(baseline, candidate, options);
+  const bestCase = bestCaseVerdict(baseline, candidate, options);
+  const tail = options.tail === null ? null : compareTail(baseline, candidate, {
+    paired: typical.outcome.paired, alpha: options.alpha, q: options.tail?.q, method: options.tail?.method,
+  });
+  return { typical, bestCase, tail, shape: shapeOf(typical.outcome, bestCase?.outcome ?? null, tail) };
 }
 
 /**
