@@ -4,14 +4,19 @@
  * side, and whether they disagree — the distribution changed shape.
  *
  * Each part moved when its own verdict is significant (its interval excludes 0). Two parts
- * DISAGREE when their intervals do not overlap: one lies wholly on the slower side of the
- * other. That covers opposite significant moves (the old "shape changed") and one part
- * moving while another is pinned near 0 — "median unchanged, slow runs 9.8% slower", or
- * "typical 8% slower, fastest runs unchanged". A part that merely missed significance
- * with an interval reaching into the other's does not count: a uniform shift seen by one
- * part and not yet by another is not a change of shape. Under a uniform shift, two 95%
- * intervals of one true change fail to overlap well under 1% of the time (the simulation
- * counts it: "shape warnings" at +0/+3/+10%).
+ * DISAGREE when the data show they moved by different amounts:
+ * - slow runs against the typical change: the interval of the difference of the two
+ *   shifts (the quantile's minus the median's, from the same bootstrap replicates of
+ *   paired rounds, tail.ts's `beyondMedian`) excludes 0 — "median unchanged, slow runs
+ *   9.8% slower" is this test, at the tail's own level;
+ * - any other pair (and the slow runs when that interval is missing): their intervals do
+ *   not overlap, one lying wholly on the slower side of the other — "typical 8% slower,
+ *   fastest runs unchanged", or opposite significant moves (the old "shape changed").
+ *   Two 95% intervals of one true change fail to overlap well under 1% of the time.
+ * A part that merely missed significance while another reached it is no disagreement: a
+ * uniform shift seen by one part and not yet by another is not a change of shape. The
+ * simulation counts false warnings under uniform changes of 0, +3 and +10% ("shape
+ * warnings").
  *
  * Percentages follow TestOutcome's convention: (baseline − candidate) / reference × 100,
  * positive = candidate lower (faster). Pure.
@@ -34,7 +39,10 @@ export interface Disagreement {
   /** The part whose interval lies wholly on the slower (more positive slowdown) side. */
   slower: Part;
   faster: Part;
-  /** Gap between the two intervals, percentage points (> 0). */
+  /**
+   * How far apart, percentage points (> 0): between the two intervals, or (slow runs
+   * against the typical change) the near end of the interval of their difference.
+   */
   gapPct: number;
 }
 
@@ -72,9 +80,16 @@ export function shapeOf(typical: TestOutcome | null, bestCase: TestOutcome | nul
   if (tail) parts.push({ part: "tail", move: tailMove(tail), estimatePct: tail.estimatePct, ciPct: tail.ciPct });
   const known = parts.filter((part) => part.move !== "unknown" && part.ciPct);
   const disagreements: Disagreement[] = [];
+  const beyond = tail && tail.verdict !== "insufficient" ? tail.beyondMedian?.ciPct ?? null : null;
   for (let i = 0; i < known.length; i += 1) {
     for (let j = i + 1; j < known.length; j += 1) {
       const [a, b] = [known[i]!, known[j]!];
+      if (beyond && a.part === "typical" && b.part === "tail") {
+        // Negative % = the slow runs slowed more than the middle.
+        if (beyond.high < 0) disagreements.push({ slower: "tail", faster: "typical", gapPct: -beyond.high });
+        else if (beyond.low > 0) disagreements.push({ slower: "typical", faster: "tail", gapPct: beyond.low });
+        continue;
+      }
       // Lower % = slower: a is slower than b when a's interval ends below b's start.
       if (a.ciPct!.high < b.ciPct!.low) disagreements.push({ slower: a.part, faster: b.part, gapPct: b.ciPct!.low - a.ciPct!.high });
       else if (b.ciPct!.high < a.ciPct!.low) disagreements.push({ slower: b.part, faster: a.part, gapPct: a.ciPct!.low - b.ciPct!.high });

@@ -5,35 +5,43 @@
  * (shape.ts). A candidate whose median stays put while its slow half stretches is seen
  * here, not by the typical shift.
  *
- * Estimate: the ratio of the two q-quantiles, Harrell–Davis (a Beta((n+1)q, (n+1)(1−q))-
- * weighted average of every order statistic, smooth where type 7 jumps between two), on
- * logarithms: estimatePct = (1 − Q_c/Q_b) × 100, positive = the candidate's slow runs
- * faster (TestOutcome's convention). Samples ≤ 0: the difference Q_c − Q_b, % of Q_b.
+ * Estimate: the ratio of the two q-quantiles (type 7, numpy's default), on logarithms:
+ * estimatePct = (1 − Q_c/Q_b) × 100, positive = the candidate's slow runs faster
+ * (TestOutcome's convention). Samples ≤ 0: the difference Q_c − Q_b, % of Q_b.
  *
- * Interval (METHOD, chosen by the seeded simulation, scripts/selfbench/simulation.ts and
- * its "tail methods" table; figures from `bun scripts/selfbench/simulation.ts --tail-methods`
- * at 3,000 comparisons per cell):
- * - "bootstrap-hd", the default: the percentile interval of RESAMPLES bootstrap
- *   replicates of ln(HD_q(candidate*) / HD_q(baseline*)), resampling whole rounds when
- *   paired (the two runs of a round share the machine's state), each sample on its own
- *   otherwise. It holds its level where it is shown: A/A false alarms ≤ 5% and coverage
- *   ≥ 93% in every simulated shape once the sample has at least TAIL_RUNS_ABOVE runs
- *   expected above the quantile (p90: n ≥ 30); at 10 and 15 rounds its coverage falls to
- *   85–90% (a bootstrap cannot see beyond the largest run), so the line then says
- *   "insufficient".
- * - "bootstrap-type7": the same with numpy's default quantile. Its replicates take a few
- *   values only (one of two order statistics): the percentile interval is ragged, and
- *   on a coarse timer it covers less.
+ * Interval: the percentile interval of RESAMPLES bootstrap replicates of
+ * ln(Q_q(candidate*) / Q_q(baseline*)), whole rounds resampled when paired (a round's two
+ * runs share the machine's state), each sample on its own otherwise; shown from
+ * TAIL_RUNS_ABOVE runs expected above the quantile on (p90: 30 runs; p75: 12).
+ *
+ * The method was chosen by the seeded simulation (`bun scripts/selfbench/simulation.ts
+ * --tail-methods`: 500 paired comparisons per cell, 8 noise shapes and the stretched slow
+ * half, every method at n = 10, 15, 20, 30 with the interval forced; A/A false alarms and
+ * coverage of the true change over +0/+3/+10%):
+ * - "bootstrap-type7" (the default): A/A false alarms 0.2–4.2% and coverage 95.1–97.9% in
+ *   every shape at n = 30; 0.2–5.2% and 94.9–97.5% at n = 20; at n = 10 up to 12.2% and
+ *   down to 87.6% (bursts), at n = 15 up to 9.8% (round-bursts) — a bootstrap cannot see
+ *   beyond the largest runs it has. Hence three runs expected above the quantile: at p90,
+ *   n ≥ 30, where every shape holds the level with room (at p75, spot checks at n = 12
+ *   and 15: 0–6.8% and 92–97.7%). Power at +10%, n = 30: 19.6% (bursts) to 100%; the
+ *   stretched slow half (true p90 change +9.75%) is called slower in 76.8% at n = 30,
+ *   its coverage 92.2% (type 7 is biased on so skewed a tail at 30 runs).
+ * - "bootstrap-hd" (the Harrell–Davis quantile, a Beta-weighted average of every order
+ *   statistic): smoother and more powerful, but its percentile interval is too narrow: at
+ *   n = 30 false alarms of 0.8–9.2% (exp-tail 8.6%, bursts 9.2%) and coverage down to
+ *   90.8%; 15–17% false alarms at n = 10 (ticks 5%).
  * - "order-statistic": exact and distribution-free — each quantile's binomial interval
- *   from order statistics at level 1 − α/2 (Bonferroni: valid for paired samples too),
+ *   from order statistics at level 1 − α/2 (Bonferroni, valid for paired samples too),
  *   the ratio interval [L_c/U_b, U_c/L_b]. Never below its level, but at p90 it needs
- *   0.9^n ≤ α/4, n ≥ 42 runs, and is wide: it shows nothing at the run counts the branch
- *   runner uses (10–30).
+ *   0.9^n ≤ α/4, n ≥ 42 runs (none at the branch runner's 10–30), and it is wide: at 45
+ *   and 60 runs (300 comparisons) it found +10% in 88%/80% (lognormal), 57%/55% (ticks)
+ *   and 7%/4% (round-bursts) of comparisons, the type-7 bootstrap in 100%, 99–100% and
+ *   37–48%.
  *
  * The verdict is the interval's: "higher" when it lies wholly on the slower side of 0
  * (after the edge rule: an end within a quarter of the timer's resolution of 0 is 0),
- * "lower" on the faster side, else "no-change"; "insufficient" (with the runs it needs)
- * below TAIL_RUNS_ABOVE expected runs above the quantile. Pure and deterministic: the
+ * "lower" on the faster side, else "no-change"; "insufficient" (with the runs it needs,
+ * and still the estimate) below the method's minimum. Pure and deterministic: the
  * bootstrap is seeded by the samples (random.ts).
  */
 import { regularizedBeta } from "./beta.ts";
@@ -44,7 +52,7 @@ import { detectResolution, edgeTolerance } from "./resolution.ts";
 export type TailMethod = "bootstrap-hd" | "bootstrap-type7" | "order-statistic";
 export const TAIL_METHODS: readonly TailMethod[] = ["bootstrap-hd", "bootstrap-type7", "order-statistic"];
 /** The default method (see above for the simulation's evidence). */
-export const TAIL_METHOD: TailMethod = "bootstrap-hd";
+export const TAIL_METHOD: TailMethod = "bootstrap-type7";
 /** The default quantile (`--tail Q`). */
 export const TAIL_Q = 0.9;
 /** Runs expected above the quantile, n(1 − q), before a bootstrap interval is shown. */
@@ -75,6 +83,13 @@ export interface TailOutcome {
   n: { baseline: number; candidate: number };
   confidence: number;
   reason: TailReason | null;
+  /**
+   * How much more the quantile moved than the median (the two shifts' difference, from the
+   * same bootstrap replicates), same % convention: negative = the slow runs slowed more
+   * than the middle. An interval excluding 0 says the distribution changed shape (shape.ts).
+   * Null when insufficient or for the order-statistic method.
+   */
+  beyondMedian: { estimatePct: number | null; ciPct: { low: number; high: number } | null } | null;
   /** The edge rule: "snapped" when an interval end within a quarter tick of 0 was set to 0. */
   edge: "none" | "snapped";
   scale: "log-ratio" | "difference";
@@ -87,6 +102,8 @@ export interface TailOptions {
   alpha?: number;
   method?: TailMethod;
   resamples?: number;
+  /** For studies of the methods: show an interval from this many runs on (default tailRunsNeeded). */
+  minimumRuns?: number;
 }
 
 /** Harrell–Davis weights of the n order statistics for quantile q (cached): W_i = I_{i/n}(a, b) − I_{(i−1)/n}(a, b). */
@@ -205,9 +222,9 @@ function pointQuantile(values: readonly number[], q: number, method: TailMethod)
 
 /** The percentile interval of the bootstrap replicates of the shift (candidate vs baseline, test scale). */
 function bootstrapInterval(
-  baseline: readonly number[], candidate: readonly number[], options: Required<Omit<TailOptions, "method">> & { method: TailMethod },
+  baseline: readonly number[], candidate: readonly number[], options: { q: number; paired: boolean; alpha: number; method: TailMethod; resamples: number },
   transform: (value: number) => number,
-): { low: number; high: number } {
+): { low: number; high: number; beyond: { low: number; high: number } } {
   const { q, paired, alpha, method, resamples } = options;
   const [n1, n2] = [baseline.length, candidate.length];
   const b = sortWithOrder(baseline);
@@ -216,6 +233,7 @@ function bootstrapInterval(
   const countsB = new Int32Array(n1);
   const countsC = new Int32Array(n2);
   const replicates = new Float64Array(resamples);
+  const beyond = new Float64Array(resamples);
   const cdfB = method === "bootstrap-hd" ? harrellDavisCdf(n1, q) : null;
   const cdfC = method === "bootstrap-hd" ? harrellDavisCdf(n2, q) : null;
   for (let r = 0; r < resamples; r += 1) {
@@ -234,9 +252,15 @@ function bootstrapInterval(
     const qb = quantileOfCounts(b.sorted, b.order, countsB, n1, q, cdfB);
     const qc = quantileOfCounts(c.sorted, c.order, countsC, n2, q, cdfC);
     replicates[r] = transform(qc) - transform(qb);
+    // The same replicate's median shift (type 7): how much more the quantile moved than the middle.
+    const mb = quantileOfCounts(b.sorted, b.order, countsB, n1, 0.5, null);
+    const mc = quantileOfCounts(c.sorted, c.order, countsC, n2, 0.5, null);
+    beyond[r] = replicates[r]! - (transform(mc) - transform(mb));
   }
   replicates.sort();
-  return { low: quantileSorted(replicates, alpha / 2), high: quantileSorted(replicates, 1 - alpha / 2) };
+  beyond.sort();
+  const percentile = (values: Float64Array) => ({ low: quantileSorted(values, alpha / 2), high: quantileSorted(values, 1 - alpha / 2) });
+  return { ...percentile(replicates), beyond: percentile(beyond) };
 }
 
 /** The exact Bonferroni interval of the shift from each quantile's order-statistic interval at 1 − α/2. */
@@ -270,7 +294,7 @@ export function compareTail(baseline: readonly number[], candidate: readonly num
   const scale: TailOutcome["scale"] = [...baseline, ...candidate].every((value) => value > 0) ? "log-ratio" : "difference";
   const base: TailOutcome = {
     q, verdict: "insufficient", estimatePct: null, ciPct: null, baseline: null, candidate: null, method, paired, n,
-    confidence: 1 - alpha, reason: null, edge: "none", scale,
+    confidence: 1 - alpha, reason: null, beyondMedian: null, edge: "none", scale,
   };
   if (!baseline.length || !candidate.length) return { ...base, reason: { kind: "no-samples" } };
   const qb = pointQuantile(baseline, q, method);
@@ -282,11 +306,11 @@ export function compareTail(baseline: readonly number[], candidate: readonly num
   const unit = (s: number): number => (scale === "log-ratio" ? (1 - Math.exp(s)) * qb : -s);
   const shift = transform(qc) - transform(qb);
   const estimatePct = finite(pct(shift));
-  const needed = tailRunsNeeded(q, method, alpha);
+  const needed = options.minimumRuns ?? tailRunsNeeded(q, method, alpha);
   const runs = Math.min(n.baseline, n.candidate);
   const measured = { ...base, estimatePct, baseline: qb, candidate: qc };
   if (runs < needed) return { ...measured, reason: { kind: "too-few-runs", n: runs, needed, q } };
-  const interval = method === "order-statistic"
+  const interval: { low: number; high: number; beyond?: { low: number; high: number } } | null = method === "order-statistic"
     ? orderStatisticInterval(baseline, candidate, q, alpha, transform)
     : bootstrapInterval(baseline, candidate, { q, paired, alpha, method, resamples }, transform);
   if (!interval) return { ...measured, reason: { kind: "too-few-runs", n: runs, needed, q } };
@@ -301,7 +325,17 @@ export function compareTail(baseline: readonly number[], candidate: readonly num
   let verdict: TailVerdict = "no-change";
   if (ciPct && ciPct.high < 0) verdict = "higher";
   else if (ciPct && ciPct.low > 0) verdict = "lower";
-  return { ...measured, verdict, ciPct, edge };
+  let beyondMedian: TailOutcome["beyondMedian"] = null;
+  if (interval.beyond) {
+    const middle = transform(quantileSorted([...candidate].sort((a, b) => a - b), 0.5)) - transform(quantileSorted([...baseline].sort((a, b) => a - b), 0.5));
+    // On the difference scale the % is of Q_b too, so the middle's shift counts in the same unit.
+    const [a, b] = [finite(pct(interval.beyond.low)), finite(pct(interval.beyond.high))];
+    beyondMedian = {
+      estimatePct: finite(pct(shift - middle)),
+      ciPct: a === null || b === null ? null : { low: Math.min(a, b) + 0, high: Math.max(a, b) + 0 },
+    };
+  }
+  return { ...measured, verdict, ciPct, beyondMedian, edge };
 }
 
 function finite(value: number | null): number | null {
