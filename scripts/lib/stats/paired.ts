@@ -38,7 +38,8 @@ export const PAIRED: VerdictTest = {
     const found: Detectable = coarse || bursts
       ? pairedResampled(x, y, shift, power, context, coarse)
       : { size: signedRankMde(residuals, shift.critical, power), lowerBound: false, model: "moments" };
-    const factor = smallSampleFactor(x.length - 1, alpha, power);
+    // Student's allowance is the moments model's; on a coarse grid the resampled model needs none (detect.ts).
+    const factor = coarse ? 1 : smallSampleFactor(x.length - 1, alpha, power);
     return { ...found, size: found.size === null ? null : found.size * factor };
   },
   stoppingPrecision(x, y, alpha, power) {

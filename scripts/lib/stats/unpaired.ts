@@ -29,7 +29,8 @@ export const UNPAIRED: VerdictTest = {
     const found: Detectable = coarse || bursts
       ? unpairedResampled(x, y, shift, power, context, coarse)
       : { size: rankSumMde(pooled, x.length, y.length, shift.critical, power), lowerBound: false, model: "moments" };
-    const factor = smallSampleFactor(x.length + y.length - 2, alpha, power);
+    // Student's allowance is the moments model's; on a coarse grid the resampled model needs none (detect.ts).
+    const factor = coarse ? 1 : smallSampleFactor(x.length + y.length - 2, alpha, power);
     return { ...found, size: found.size === null ? null : found.size * factor };
   },
   stoppingPrecision(x, y, alpha, power) {
