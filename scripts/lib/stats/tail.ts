@@ -15,9 +15,9 @@
  * TAIL_RUNS_ABOVE runs expected above the quantile on (p90: 30 runs; p75: 12).
  *
  * The method was chosen by the seeded simulation (`bun scripts/selfbench/simulation.ts
- * --tail-methods`: 500 paired comparisons per cell, 8 noise shapes and the stretched slow
- * half, every method at n = 10, 15, 20, 30 with the interval forced; A/A false alarms and
- * coverage of the true change over +0/+3/+10%):
+ * --tail-methods --reps 500`: 500 paired comparisons per cell, 8 noise shapes and the
+ * stretched slow half, every method at n = 10, 15, 20, 30 with the interval forced; A/A
+ * false alarms and coverage of the true change over +0/+3/+10%):
  * - "bootstrap-type7" (the default): A/A false alarms 0.2–4.2% and coverage 95.1–97.9% in
  *   every shape at n = 30; 0.2–5.2% and 94.9–97.5% at n = 20; at n = 10 up to 12.2% and
  *   down to 87.6% (bursts), at n = 15 up to 9.8% (round-bursts) — a bootstrap cannot see
