@@ -311,7 +311,7 @@ export function unpairedResampled(
  * `residuals` on the test's scale; `reference` converts a step in the unit to it.
  */
 export function needsResampling(residuals: readonly number[], context: DetectContext): { coarse: Grid | null; bursts: boolean } {
-  const grid = detectGrid(context.baseline, context.candidate);
+  const grid = context.grid === undefined ? detectGrid(context.baseline, context.candidate) : context.grid;
   const spread = robustSpread(residuals);
   let coarse: Grid | null = null;
   if (grid) {

@@ -17,6 +17,8 @@
  * returned is y against x on that scale (positive: the candidate is higher).
  */
 
+import type { Grid } from "./resolution.ts";
+
 export type VerdictTestName = "wilcoxon-signed-rank" | "mann-whitney";
 
 export interface ShiftInterval {
@@ -35,6 +37,8 @@ export interface DetectContext {
   candidate: readonly number[];
   /** "log-ratio": x, y are logarithms of the samples; "difference": the samples themselves. */
   scale: "log-ratio" | "difference";
+  /** The samples' timer grid when the caller has read it already (resolution.ts; null: continuous); undefined: read it here. */
+  grid?: Grid | null;
 }
 
 export interface Detectable {

@@ -39,7 +39,7 @@
  */
 import { median } from "./describe.ts";
 import { minimumTest, minimumTestMinimumP } from "./minimum.ts";
-import { detectResolution, edgeTolerance } from "./resolution.ts";
+import { detectGrid, detectResolution, edgeTolerance } from "./resolution.ts";
 import { PAIRED } from "./paired.ts";
 import { shapeOf, type ShapeAgreement } from "./shape.ts";
 import { compareTail, type TailMethod, type TailOutcome } from "./tail.ts";
@@ -241,7 +241,8 @@ export function typicalVerdict(baseline: readonly number[], candidate: readonly 
   const n = { baseline: baseline.length, candidate: candidate.length };
   const scale: TestOutcome["scale"] = [...baseline, ...candidate].every((value) => value > 0) ? "log-ratio" : "difference";
   const reference = baseline.length ? median(baseline) : null;
-  const resolution = detectResolution(baseline, candidate);
+  const grid = detectGrid(baseline, candidate);
+  const resolution = grid?.step ?? null;
   const none: VerdictDetail = { resolution, edge: "none", testRejects: false, mdeLowerBound: false, mdeModel: null };
   if (!baseline.length || !candidate.length) return { outcome: emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" }), detail: none };
 
@@ -253,7 +254,7 @@ export function typicalVerdict(baseline: readonly number[], candidate: readonly 
   const minimumP = verdict.minimumP(n.baseline, n.candidate);
   const needed = verdict.runsNeeded(alpha);
   const tooFew = minimumP >= alpha;
-  const detectable = options.mde === false || tooFew ? null : verdict.couldDetect(x, y, shift, alpha, power, { baseline, candidate, scale });
+  const detectable = options.mde === false || tooFew ? null : verdict.couldDetect(x, y, shift, alpha, power, { baseline, candidate, scale, grid });
 
   const convert = converter(scale, reference);
   const edged = edgeRule({
