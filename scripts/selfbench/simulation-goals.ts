@@ -101,7 +101,8 @@ export function evaluateVerdictsGoals(rows: SimulationRow[], bisect: BisectFigur
   const checks: [string, (row: SimulationRow) => string | null][] = [
     [`could detect: real power at the figure ${POWER_AT_FIGURE.low}–${POWER_AT_FIGURE.high}`, (row) => {
       const value = row.new.powerAtFigure;
-      return value === null || (value >= POWER_AT_FIGURE.low && value <= POWER_AT_FIGURE.high) ? null : value.toFixed(3);
+      if (value === null || (value >= POWER_AT_FIGURE.low && value <= POWER_AT_FIGURE.high)) return null;
+      return `${value.toFixed(3)} (± ${Math.sqrt((value * (1 - value)) / row.reps).toFixed(3)} Monte Carlo)`;
     }],
     ["slow runs (p90): A/A false alarms ≤ 5% where shown", (row) =>
       row.tail.shown && !falseAlarmGoalMet(row.tail.falseAlarm, row.reps) ? pct(row.tail.falseAlarm) : null],
