@@ -19,6 +19,10 @@ export interface Goal {
   name: string;
   met: boolean;
   failures: string[];
+  /** What the goal is checked over (default: every cell). */
+  scope?: string;
+  /** The figure to show when met (default: "met in every cell"). */
+  shown?: string;
 }
 
 export function evaluateGoals(rows: SimulationRow[]): Goal[] {
@@ -112,7 +116,7 @@ export function evaluateVerdictsGoals(rows: SimulationRow[], bisect: BisectFigur
       return worst > SHAPE_WARNING_LIMIT ? pct(worst) : null;
     }],
   ];
-  const goals = checks.map(([name, failing]) => {
+  const goals: Goal[] = checks.map(([name, failing]) => {
     const failures = rows.flatMap((row) => {
       const why = failing(row);
       return why ? [`${row.shape} n=${row.n}: ${why}`] : [];
@@ -121,9 +125,11 @@ export function evaluateVerdictsGoals(rows: SimulationRow[], bisect: BisectFigur
   });
   if (bisect) {
     goals.push({
+      scope: `${bisect.trials} bisects`,
       name: `bisect model: wrong commit ≤ ${BISECT_WRONG_LIMIT * 100}%`,
       met: bisect.wrong <= BISECT_WRONG_LIMIT,
       failures: bisect.wrong <= BISECT_WRONG_LIMIT ? [] : [`${(bisect.wrong * 100).toFixed(1)}% of ${bisect.trials}`],
+      ...(bisect.wrong <= BISECT_WRONG_LIMIT ? { shown: `${(bisect.wrong * 100).toFixed(1)}% wrong, ${(bisect.inconclusive * 100).toFixed(1)}% inconclusive (right commit among the suspects), ${(bisect.correct * 100).toFixed(1)}% right` } : {}),
     });
   }
   return goals;
