@@ -1,10 +1,14 @@
 #!/usr/bin/env bun
 /**
  * How good are coldstart's verdicts? A seeded simulation (no Python, no processes) of
- * branch comparisons under six noise shapes, the old fastest-run test beside the new
- * default (paired, exact signed-rank on log ratios, scripts/lib/stats/verdict.ts).
+ * branch comparisons under eight noise shapes, the old fastest-run test beside the new
+ * default (paired, exact signed-rank on log ratios, scripts/lib/stats/verdict.ts), with the
+ * slow-runs line (tail.ts) and which parts moved (shape.ts); then a stretched slow half
+ * with the median unchanged (simulation-stretch.ts) and the bisect model
+ * (simulation-bisect.ts).
  *
  *   bun scripts/selfbench/simulation.ts [--quick] [--reps N] [--seed S] [--shape a,b] [--n 10,30] [--unpaired]
+ *                                       [--tail-methods] [--bisect-trials N]
  *
  * Full: 3,000 comparisons per effect and 12,000 A/A per cell (under a minute on two
  * cores); --quick: 300 and 1,200. --unpaired adds the unpaired verdict (exact Mann–Whitney)
@@ -24,6 +28,10 @@
  * - contention: floor + jitter (1.5%); 75% of rounds are in an episode, in which every
  *   run is slowed independently by +30–70% (README: 29 ms imports at 40–50 ms).
  * - rare-fast: floor + jitter (1.5%); 15% of runs take a fast path 3% quicker.
+ * - ticks: a 2 ms import, lognormal CV 5%, on a timer with a 0.1 ms tick (every value,
+ *   the candidate's after its effect, rounded to 0.1 ms).
+ * - round-bursts: floor + jitter (1.5%); 10% of rounds have one of their two runs (either,
+ *   at random) hit by a burst 1.2–2× slower.
  *
  * Per cell (shape × n), over `reps` seeded comparisons:
  * - false alarms: share of A/A comparisons (effect 0) called lower or higher; also with
@@ -38,68 +46,34 @@
  * - calibration: median reported "could detect" on A/A data ÷ the effect at which the
  *   same comparisons are called "higher" 80% of the time (found by bisection on the same
  *   draws). 1 = calibrated; the old test's was 0.34–0.77 on recorded data.
+ * - power at the figure (new): the real power at the reported could-detect X — each A/A
+ *   comparison's X applied to a fresh comparison (the next draw) made X% slower; the
+ *   share called "higher". 0.80 = calibrated; also the share of figures that are lower
+ *   bounds ("could detect ≥ X").
+ * - slow runs (new, p90): A/A false alarms, coverage of the true change (−effect) and
+ *   power at +10% where the line is shown (n ≥ tail.ts's minimum), else "insufficient".
+ * - shape warnings (new): share of comparisons whose typical, best-case and slow-runs
+ *   intervals disagree (shape.ts) under a uniform change of 0, +3, +10%: false warnings.
  */
 import { parseArgs } from "node:util";
 import { median } from "../lib/stats/describe.ts";
 import { MinimumTest, minimumDetectableEffect } from "../lib/stats/minimum.ts";
-import { ALPHA, compareTypical, POWER, stoppingPrecisionPct } from "../lib/stats/verdict.ts";
-import { exponential, mulberry32, normal, splitmix32 } from "./random.ts";
-import { evaluateGoals, type Goal, renderMarkdown } from "./simulation-goals.ts";
+import { tailRunsNeeded, TAIL_Q } from "../lib/stats/tail.ts";
+import { ALPHA, compareParts, compareTypical, POWER, stoppingPrecisionPct, typicalVerdict } from "../lib/stats/verdict.ts";
+import { mulberry32 } from "./random.ts";
+import { type BisectFigures, simulateBisect } from "./simulation-bisect.ts";
+import {
+  type Draw, drawRounds, floorOf, MAX_ROUNDS, PER_MS, seedFor, type Shape, SHAPES, withEffect,
+} from "./simulation-shapes.ts";
+import { evaluateGoals, evaluateVerdictsGoals, type Goal, renderMarkdown, renderVerdictsMarkdown } from "./simulation-goals.ts";
+import { simulateStretch, simulateTailMethods, type StretchRow, type TailMethodRow } from "./simulation-stretch.ts";
 
-export const SHAPES = ["lognormal", "exp-tail", "bursts", "drift", "contention", "rare-fast"] as const;
-export type Shape = (typeof SHAPES)[number];
+export { drawRounds, SHAPES, type Shape } from "./simulation-shapes.ts";
 export const SIZES = [10, 15, 30] as const;
-const FLOOR_MS = 30;
-const MAX_ROUNDS = 30;
 const STEP_ROUNDS = 5;
 const PRECISION_PCT = 5;
 /** A/A comparisons per cell, as a multiple of `reps`: false alarms need the most (they are cheap). */
 const NULL_REPS_FACTOR = 4;
-
-/**
- * One comparison's noise: MAX_ROUNDS rounds of (baseline, candidate) run times in ms with
- * no effect. `n` is the comparison's starting size (the drift happens at n/2).
- */
-export function drawRounds(shape: Shape, n: number, random: () => number): { baseline: number[]; candidate: number[] } {
-  const sigma = Math.sqrt(Math.log(1 + 0.05 ** 2));
-  const jitter = () => FLOOR_MS * (1 + exponential(random, 0.015));
-  const run: Record<Shape, (round: number, contended: boolean) => number> = {
-    lognormal: () => FLOOR_MS * Math.exp(sigma * normal(random)),
-    "exp-tail": () => FLOOR_MS * (1 + exponential(random, 0.05)),
-    bursts: () => jitter() * (random() < 0.1 ? 1.3 + 0.3 * random() : 1),
-    drift: (round) => jitter() * (round >= Math.floor(n / 2) ? 1.1 : 1),
-    contention: (_, contended) => jitter() * (contended ? 1.3 + 0.4 * random() : 1),
-    "rare-fast": () => jitter() * (random() < 0.15 ? 0.97 : 1),
-  };
-  const baseline: number[] = [];
-  const candidate: number[] = [];
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const contended = random() < 0.75;
-    baseline.push(run[shape](round, contended));
-    candidate.push(run[shape](round, contended));
-  }
-  return { baseline, candidate };
-}
-
-/** The lowest time a run can take (the true floor), or null when there is none. */
-function floorOf(shape: Shape): number | null {
-  if (shape === "lognormal") return null;
-  return shape === "rare-fast" ? FLOOR_MS * 0.97 : FLOOR_MS;
-}
-
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
-
-interface Draw {
-  baseline: number[];
-  candidate: number[];
-}
-
-function withEffect(draw: Draw, effect: number, rounds: number): Draw {
-  return {
-    baseline: draw.baseline.slice(0, rounds).map(round3),
-    candidate: draw.candidate.slice(0, rounds).map((value) => round3(value * (1 + effect))),
-  };
-}
 
 // ---------------------------------------------------------------------------------------
 // The two tests as the verdict applies them.
@@ -118,7 +92,7 @@ function oldPrecisionPct(baseline: number[], candidate: number[]): number {
 }
 
 const typicalCall = (paired: boolean) => (baseline: number[], candidate: number[]): Call => {
-  const outcome = compareTypical(baseline, candidate, { paired });
+  const outcome = compareTypical(baseline, candidate, { paired, mde: false });
   return outcome.direction === "inconclusive" ? "no-change" : outcome.direction;
 };
 
@@ -169,6 +143,30 @@ export interface TestFigures {
   /** Effect found 80% of the time, %. */
   shift80Pct: number;
   calibration: number;
+  /** Real power at the reported could-detect (a fresh comparison made that much slower); null for the old test. */
+  powerAtFigure: number | null;
+  /** Share of could-detect figures that are lower bounds ("≥ X"); null for the old test. */
+  lowerBounds: number | null;
+}
+
+/** The slow-runs line (p90) of the new paired verdict in one cell. */
+export interface TailFigures {
+  q: number;
+  /** Runs the line needs; below it, every comparison is "insufficient". */
+  needed: number;
+  shown: boolean;
+  /** A/A comparisons called lower or higher (of `reps`). */
+  falseAlarm: number;
+  /** Intervals holding the true change, over effects 0, +3%, +10%. */
+  coverage: number;
+  power10: number;
+}
+
+/** Typical, best case and slow runs disagreeing (shape.ts) under a uniform change: false shape warnings. */
+export interface ShapeFigures {
+  aa: number;
+  plus3: number;
+  plus10: number;
 }
 
 export interface SimulationRow {
@@ -182,10 +180,8 @@ export interface SimulationRow {
   new: TestFigures;
   /** For reference: the unpaired Mann–Whitney verdict on the same runs (null when not run). */
   unpaired: TestFigures | null;
-}
-
-function seedFor(base: number, shape: number, n: number, rep: number): number {
-  return splitmix32(splitmix32(splitmix32(base ^ (shape * 0x27d4eb2d)) ^ (n * 0x165667b1)) ^ rep);
+  tail: TailFigures;
+  shapeWarnings: ShapeFigures;
 }
 
 type Which = "old" | "new" | "unpaired";
@@ -195,10 +191,15 @@ export function simulateCell(
 ): SimulationRow {
   const total = Math.max(reps, nullReps);
   const draws: Draw[] = [];
-  for (let rep = 0; rep < total; rep += 1) draws.push(drawRounds(shape, n, mulberry32(seedFor(seed, SHAPES.indexOf(shape), n, rep))));
+  for (let rep = 0; rep < total; rep += 1) {
+    draws.push({ ...drawRounds(shape, n, mulberry32(seedFor(seed, SHAPES.indexOf(shape), n, rep))), perMs: PER_MS[shape] });
+  }
   const effectDraws = draws.slice(0, reps);
   const floor = floorOf(shape);
   const effects = [0, 0.03, 0.1];
+  const needed = tailRunsNeeded(TAIL_Q);
+  const tailCounts = { falseAlarm: 0, covered: 0, power10: 0 };
+  const shapeCounts = [0, 0, 0];
 
   const figures = (which: Which): TestFigures => {
     const typical = which !== "old";
@@ -218,18 +219,37 @@ export function simulateCell(
       if (call(stopped.baseline, stopped.candidate) !== "no-change") falseAlarmStopping += 1;
     }
     // Power, coverage and could-detect on the first `reps` draws.
-    const counts = { power3: 0, power10: 0, covered: 0 };
+    const counts = { power3: 0, power10: 0, covered: 0, lowerBounds: 0, atFigure: 0 };
     const mdes: number[] = [];
+    const figuresOf: (number | null)[] = [];
     for (const draw of effectDraws) {
-      for (const effect of effects) {
+      for (const [e, effect] of effects.entries()) {
         const { baseline, candidate } = withEffect(draw, effect, n);
         let called: Call;
         if (typical) {
-          const outcome = compareTypical(baseline, candidate, { paired });
-          called = outcome.direction === "inconclusive" ? "no-change" : outcome.direction;
           const truth = -effect * 100;
+          let outcome;
+          if (paired) {
+            // The new verdict with every part: typical, best case, slow runs, shape.
+            const parts = compareParts(baseline, candidate, { paired, mde: effect === 0, tail: { q: TAIL_Q } });
+            outcome = parts.typical.outcome;
+            if (effect === 0) counts.lowerBounds += parts.typical.detail.mdeLowerBound ? 1 : 0;
+            const tail = parts.tail!;
+            if (effect === 0 && (tail.verdict === "lower" || tail.verdict === "higher")) tailCounts.falseAlarm += 1;
+            if (effect === 0.1 && tail.verdict === "higher") tailCounts.power10 += 1;
+            if (tail.ciPct && tail.ciPct.low <= truth && truth <= tail.ciPct.high) tailCounts.covered += 1;
+            if (parts.shape.disagree) shapeCounts[e]! += 1;
+          } else {
+            const verdict = typicalVerdict(baseline, candidate, { paired, mde: effect === 0 });
+            outcome = verdict.outcome;
+            if (effect === 0) counts.lowerBounds += verdict.detail.mdeLowerBound ? 1 : 0;
+          }
+          called = outcome.direction === "inconclusive" ? "no-change" : outcome.direction;
           if (outcome.ciPct && outcome.ciPct.low <= truth && truth <= outcome.ciPct.high) counts.covered += 1;
-          if (effect === 0 && outcome.mdePct !== null) mdes.push(outcome.mdePct);
+          if (effect === 0) {
+            if (outcome.mdePct !== null) mdes.push(outcome.mdePct);
+            figuresOf.push(outcome.mdePct);
+          }
         } else {
           called = oldCall(baseline, candidate);
           if (floor !== null && new MinimumTest(baseline, candidate).pValue(-effect * floor) >= ALPHA) counts.covered += 1;
@@ -238,6 +258,20 @@ export function simulateCell(
         if (effect === 0.03 && called === "higher") counts.power3 += 1;
         if (effect === 0.1 && called === "higher") counts.power10 += 1;
       }
+    }
+    // Power at the figure: each A/A comparison's could-detect X, applied to a fresh
+    // comparison (the next draw) made X% slower.
+    let atFigure: number | null = null;
+    if (typical) {
+      let hits = 0;
+      let counted = 0;
+      figuresOf.forEach((pct, i) => {
+        if (pct === null) return;
+        const fresh = withEffect(effectDraws[(i + 1) % effectDraws.length]!, pct / 100, n);
+        counted += 1;
+        if (call(fresh.baseline, fresh.candidate) === "higher") hits += 1;
+      });
+      atFigure = counted ? hits / counted : null;
     }
     const mdePct = mdes.length ? median(mdes) : Number.NaN;
     const shift80Pct = effectAt80(effectDraws, n, call) * 100;
@@ -251,15 +285,32 @@ export function simulateCell(
       mdePct,
       shift80Pct,
       calibration: mdePct / shift80Pct,
+      powerAtFigure: atFigure,
+      lowerBounds: typical ? counts.lowerBounds / reps : null,
     };
   };
-  return { shape, n, reps, nullReps, old: figures("old"), new: figures("new"), unpaired: unpaired ? figures("unpaired") : null };
+  const now = figures("new");
+  return {
+    shape, n, reps, nullReps, old: figures("old"), new: now, unpaired: unpaired ? figures("unpaired") : null,
+    tail: {
+      q: TAIL_Q, needed, shown: n >= needed, falseAlarm: tailCounts.falseAlarm / reps,
+      coverage: tailCounts.covered / (reps * effects.length), power10: tailCounts.power10 / reps,
+    },
+    shapeWarnings: { aa: shapeCounts[0]! / reps, plus3: shapeCounts[1]! / reps, plus10: shapeCounts[2]! / reps },
+  };
 }
 
 export interface SimulationResult {
   markdown: string;
   rows: SimulationRow[];
+  /** The four per-cell goals of the typical verdict (false alarms, coverage, calibration, power). */
   goals: Goal[];
+  /** Verdicts II: could-detect at the figure, the slow-runs line, shape warnings, the bisect model. */
+  verdictsGoals: Goal[];
+  stretch: StretchRow[];
+  bisect: BisectFigures | null;
+  /** The slow-runs interval methods side by side (only with `tailMethods`). */
+  tailMethods: TailMethodRow[] | null;
   goalsMet: boolean;
 }
 
@@ -273,22 +324,63 @@ export interface SimulationOptions {
   sizes?: readonly number[];
   /** Also simulate the unpaired verdict on the same runs (slow; default false). */
   unpaired?: boolean;
+  /** Compare the slow-runs interval methods (slow; default false). */
+  tailMethods?: boolean;
+  /** Bisects of the bisect model (default 1,000, 100 quick, none when `reps` is given: a partial study). */
+  bisectTrials?: number;
+  /** The stretched-slow-half scenario (default true). */
+  stretch?: boolean;
 }
 
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   const reps = opts.reps ?? (opts.quick ? 300 : 3000);
   const unpaired = opts.unpaired ?? false;
+  const seed = opts.seed ?? 20261126;
   const rows: SimulationRow[] = [];
+  const sizes = opts.sizes ?? SIZES;
   for (const shape of opts.shapes ?? SHAPES) {
-    for (const n of opts.sizes ?? SIZES) {
+    for (const n of sizes) {
       const started = performance.now();
-      rows.push(simulateCell(shape, n, reps, opts.seed, reps * NULL_REPS_FACTOR, unpaired));
+      rows.push(simulateCell(shape, n, reps, seed, reps * NULL_REPS_FACTOR, unpaired));
       opts.log?.(`simulation: ${shape} n=${n} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       await Promise.resolve();
     }
   }
+  const stretch: StretchRow[] = [];
+  if (opts.stretch ?? true) {
+    for (const n of sizes) {
+      const started = performance.now();
+      stretch.push(simulateStretch(n, reps, seed));
+      opts.log?.(`simulation: stretched slow half n=${n} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      await Promise.resolve();
+    }
+  }
+  const trials = opts.bisectTrials ?? (opts.reps === undefined ? (opts.quick ? 100 : 1000) : 0);
+  let bisect: BisectFigures | null = null;
+  if (trials > 0) {
+    const started = performance.now();
+    bisect = await simulateBisect(trials, seed);
+    opts.log?.(`simulation: bisect model, ${trials} bisects (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  let tailMethods: TailMethodRow[] | null = null;
+  if (opts.tailMethods) {
+    tailMethods = [];
+    for (const shape of opts.shapes ?? SHAPES) {
+      for (const n of [10, 15, 20, 30]) {
+        const started = performance.now();
+        tailMethods.push(...simulateTailMethods(shape, n, Math.min(reps, 1000), seed));
+        opts.log?.(`simulation: tail methods ${shape} n=${n} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+        await Promise.resolve();
+      }
+    }
+  }
   const goals = evaluateGoals(rows);
-  return { markdown: renderMarkdown(rows, goals), rows, goals, goalsMet: goals.every((goal) => goal.met) };
+  const verdictsGoals = evaluateVerdictsGoals(rows, bisect);
+  const markdown = [renderMarkdown(rows, goals), renderVerdictsMarkdown(rows, stretch, bisect, tailMethods, verdictsGoals)].join("\n\n");
+  return {
+    markdown, rows, goals, verdictsGoals, stretch, bisect, tailMethods,
+    goalsMet: [...goals, ...verdictsGoals].every((goal) => goal.met),
+  };
 }
 
 if (import.meta.main) {
@@ -296,7 +388,7 @@ if (import.meta.main) {
     args: Bun.argv.slice(2),
     options: {
       quick: { type: "boolean" }, reps: { type: "string" }, seed: { type: "string" }, shape: { type: "string" }, n: { type: "string" },
-      unpaired: { type: "boolean" },
+      unpaired: { type: "boolean" }, "tail-methods": { type: "boolean" }, "bisect-trials": { type: "string" },
     },
   });
   const result = await runSimulation({
@@ -306,6 +398,8 @@ if (import.meta.main) {
     shapes: values.shape ? (values.shape.split(",") as Shape[]) : undefined,
     sizes: values.n ? values.n.split(",").map(Number) : undefined,
     unpaired: values.unpaired === true,
+    tailMethods: values["tail-methods"] === true,
+    bisectTrials: values["bisect-trials"] !== undefined ? Number(values["bisect-trials"]) : undefined,
     log: (text) => process.stderr.write(`${text}\n`),
   });
   process.stdout.write(`${result.markdown}\n`);

@@ -3,12 +3,21 @@
  * measurement is significantly slower than GOOD by at least the threshold.
  *
  * First the check: BAD against GOOD. Unless BAD is slow there is nothing to look for
- * (outcome "not-reproducible"). Then a binary search: each step compares the midpoint of
- * the commits still in question with GOOD — slow: the answer is at or before it; good:
- * after it. A step without a verdict (too few runs, or noise that could hide a
- * threshold-sized change) is measured again with more runs; still undecided, it counts as
- * good and the report says so. The measuring is the caller's (`PairSource`), so the
- * search itself is a pure loop.
+ * (outcome "not-reproducible"; "inconclusive" when the runs cannot tell). Then a binary
+ * search: each step compares the midpoint of the commits still in question with GOOD —
+ * slow: the answer is at or before it; good: after it.
+ *
+ * Each step decides on its interval (stats/threshold.ts), never on the point estimate:
+ * slow when the whole interval lies beyond the threshold (and p is below the step's
+ * level), good when the interval's slow end is below it, and otherwise — the interval
+ * straddles the threshold, or there is none yet — it is measured again with more runs,
+ * up to the source's attempts. A step still undecided then is reported as undecided and
+ * never counted as good: the search goes on past it (as if good, to narrow the range)
+ * but can no longer name one commit unless a later step settles it (a commit judged good
+ * after it makes it good too: the search assumes one step up). The outcome is then
+ * "inconclusive", with the earliest commit known slow as `first` (its `parent` the last
+ * commit known good) and every commit between them in `suspects`. The measuring is the
+ * caller's (`PairSource`), so the search itself is a pure loop.
  *
  * A search tests up to maxSteps commits that did not change, and one false "slow" sends it
  * to the wrong commit: a step calls a commit slow only at p below ALPHA / maxSteps
@@ -16,6 +25,7 @@
  * step that is slower by the threshold but not yet at that level is measured again.
  */
 import { UserError } from "../errors.ts";
+import { gateDecision } from "../stats/threshold.ts";
 import { ALPHA } from "../stats/verdict.ts";
 import type { CachedFile } from "./cache.ts";
 import { compareFiles } from "./figures.ts";
@@ -55,23 +65,30 @@ export interface BisectOptions {
  * slow, good, measure again — or undecided at once when the commit's import failed (more
  * runs would not help). `level`: the p a slow verdict needs (the check's ALPHA, a step's
  * stepLevel).
+ *
+ * With an interval: the threshold decision on it (stats/threshold.ts) — regression is
+ * slow (at p ≤ level), ok is good, undecided (the interval straddles the threshold) is
+ * "again". A threshold of 0 keeps its meaning: significantly slower is slow, any other
+ * verdict good. Without one (too few runs, or figures made by hand) the verdict and the
+ * could-detect figure decide, as before.
  */
 export function judge(figures: Figures, thresholdPct: number, level = ALPHA): Judgement | "again" {
   if (figures.reason?.kind === "failed" || figures.reason?.kind === "missing") return "undecided";
+  if (figures.ciPct && figures.verdict !== "inconclusive") {
+    const { decision } = gateDecision({ ciPct: figures.ciPct, verdict: figures.verdict }, thresholdPct);
+    if (decision === "regression") return figures.pValue !== null && figures.pValue > level ? "again" : "slow";
+    return decision === "ok" ? "good" : "again";
+  }
   switch (figures.verdict) {
     case "slower":
       if (figures.estimatePct === null || -figures.estimatePct < thresholdPct) return "good";
       return figures.pValue !== null && figures.pValue > level ? "again" : "slow";
     case "faster":
       return "good";
-    case "no-change": {
-      // "No change" rules out a threshold-sized slowdown when the interval does (its slow
-      // end is below the threshold) or when the runs could have seen one.
+    case "no-change":
+      // "No change" rules out a threshold-sized slowdown when the runs could have seen one.
       if (thresholdPct === 0) return "good";
-      const slowest = figures.ciPct ? -figures.ciPct.low : null;
-      if (slowest !== null && slowest < thresholdPct) return "good";
       return figures.mdePct !== null && figures.mdePct <= thresholdPct ? "good" : "again";
-    }
     default:
       return "again";
   }
@@ -124,7 +141,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   const report: BisectReport = {
     formatVersion: HISTORY_FORMAT_VERSION, kind: "bisect", good: path[0]!, bad: path[n]!, commits: n, maxSteps: maxSteps(n), stepLevel: level,
     thresholdPct, metric: options.metric, metricSource: options.metricSource, steps, outcome: "not-reproducible", first: null,
-    undecided: 0, countsMissing: false,
+    undecided: 0, countsMissing: false, undecidedSteps: [], suspects: [],
   };
   const check = await run(n, "check", maxSteps(n));
   const reason = check.figures.reason;
@@ -134,11 +151,18 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
     throw new UserError(`${options.measurement} at ${which} ${what}; a bisect needs both ends measured (fix the import, or choose other commits)`);
   }
   report.countsMissing = options.metric === "instructions" && check.figures.headline !== "instructions";
+  if (check.judgement === "undecided") {
+    report.outcome = "inconclusive";
+    report.undecidedSteps = [check.number];
+    return report;
+  }
   if (check.judgement !== "slow") return report;
 
-  // Invariant: path[low] is good (or good itself), path[high] is slow.
+  // Invariant: path[low] is good, good itself, or undecided (searched past as if good);
+  // path[high] is slow. `lastGood`: the latest position known good.
   let low = 0;
   let high = n;
+  let lastGood = 0;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
     const afterSlow = maxSteps(middle - low);
@@ -146,10 +170,16 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
     const step = await run(middle, "step", Math.max(afterSlow, afterGood));
     if (step.judgement === "slow") high = middle;
     else low = middle;
+    if (step.judgement === "good") lastGood = middle;
   }
-  report.outcome = "found";
+  // A commit judged good after an undecided one makes it good (one step up): only the
+  // undecided steps after the last good one keep the answer open.
+  const open = steps.filter((step) => step.kind === "step" && step.judgement === "undecided" && step.position > lastGood);
   report.undecided = undecided;
-  report.first = firstSlow(path, low, high, files, steps, options.measurement);
+  report.undecidedSteps = steps.filter((step) => step.judgement === "undecided").map((step) => step.number);
+  report.outcome = open.length ? "inconclusive" : "found";
+  report.suspects = path.slice(lastGood + 1, high + 1);
+  report.first = firstSlow(path, open.length ? lastGood : low, high, files, steps, options.measurement);
   return report;
 }
 

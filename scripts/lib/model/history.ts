@@ -38,7 +38,10 @@ export interface Figures
 
 // --- bisect ------------------------------------------------------------------------------
 
-/** slow: significantly slower than good by the threshold; good: not; undecided: no verdict even after more runs (counted as good). */
+/**
+ * slow: the whole interval lies beyond the threshold; good: its slow end is below it;
+ * undecided: it straddles the threshold even after more runs (never counted as good).
+ */
 export type Judgement = "slow" | "good" | "undecided";
 
 export interface BisectStep {
@@ -62,7 +65,7 @@ export interface BisectStep {
 
 export interface FirstSlow {
   commit: CommitFacts;
-  /** Its first parent on the path (judged good, or good itself). */
+  /** Its first parent on the path (judged good, or good itself); in an inconclusive bisect, the latest commit known good. */
   parent: CommitFacts;
   /** Against good, from the step that judged it. */
   figures: Figures;
@@ -89,10 +92,23 @@ export interface BisectReport {
   /** Why this metric: asked for, or the default for bisect (a counter was found / none was). */
   metricSource: "asked" | "counter-found" | "no-counter";
   steps: BisectStep[];
-  outcome: "found" | "not-reproducible";
+  /**
+   * found: one commit named; not-reproducible: bad is not slower by the threshold;
+   * inconclusive: undecided steps leave several commits open (`suspects`), or the check
+   * itself could not decide.
+   */
+  outcome: "found" | "not-reproducible" | "inconclusive";
+  /**
+   * found: the first slow commit. inconclusive after a search: the earliest commit known
+   * slow, its `parent` the latest commit known good (not always its first parent).
+   */
   first: FirstSlow | null;
-  /** Steps counted as good without a verdict. */
+  /** Steps (not the check) left undecided after every attempt. */
   undecided: number;
+  /** `number` of every step left undecided, the check included. */
+  undecidedSteps: number[];
+  /** The commits that may be the first slow one, oldest first: [first] when found, several when inconclusive, [] otherwise. */
+  suspects: CommitFacts[];
   /** Measured with the instruction counter but the files hold no counts (the comparison fell back to time). */
   countsMissing: boolean;
 }

@@ -2,48 +2,60 @@
  * The verdict on one quantity (import time, memory, ...): is the candidate lower, higher,
  * or not measurably different from the baseline?
  *
- * Typical case (the verdict):
+ * Typical case (the verdict), one procedure whatever the test: the test is an object
+ * implementing `VerdictTest` (verdict-test.ts), taken from a table keyed by `paired`:
  * - Paired rounds (the branch runner runs every ref once per round): the exact Wilcoxon
  *   signed-rank test of the per-round log ratios d_i = ln(candidate_i / baseline_i)
  *   (Pratt's zeros, midranks, exact conditional distribution; see signed-rank.ts), with
- *   the Hodges–Lehmann estimate and its exact interval from the Walsh averages.
+ *   the Hodges–Lehmann estimate and its exact interval from the Walsh averages (paired.ts).
  * - Unpaired (files from different invocations): the exact Mann–Whitney test, with the
- *   Hodges–Lehmann shift of the log values and Moses' exact interval (rank-sum.ts).
+ *   Hodges–Lehmann shift of the log values and Moses' exact interval (unpaired.ts).
  * - Any sample ≤ 0 (a near-empty import can time 0.000 ms): no logarithms; the same tests
  *   on plain differences in the unit, converted to % of the baseline median
  *   (`scale: "difference"`).
- * - Significant: p < alpha AND the interval excludes 0. Without ties the two are the same
- *   statement; with ties or zeros the test (exact, conditional) and the interval (exact
- *   for untied data) can disagree at the margin, and the verdict then claims no change,
- *   so it never claims one its interval does not show (the level only gets smaller).
+ * - EDGE RULE (ties at the edge; one rule for the typical and the best case): a change is
+ *   claimed only when the test's p < alpha AND the interval excludes 0, where an interval
+ *   end within a quarter of the timer's resolution of 0 (resolution.ts: read from the
+ *   samples; floating-point noise for continuous ones) counts as 0. When no change is
+ *   claimed, the interval reaches 0: an end within that tolerance is set to 0, one beyond
+ *   it on the wrong side of 0 is moved to 0 (the interval only widens). So a verdict and
+ *   its interval never contradict each other; when the test alone rejects (p < alpha with
+ *   an interval reaching 0: ties or zeros at the timer's resolution, where the exact
+ *   conditional test and the interval built for untied data disagree), the interval
+ *   decides, and `VerdictDetail.testRejects` says so for the report's words.
  * - Too few runs: when even the most extreme data could not give p < alpha (signed-rank:
  *   n ≤ 5 pairs; rank-sum: 2 / C(n1 + n2, n1) ≥ alpha, e.g. 3 vs 3), "inconclusive".
  *
  * Could detect (MDE, power 0.8): the shift at which this test reaches that power on data
- * spread like these samples' own residuals (power.ts; calibrated by
- * scripts/selfbench/simulation.ts).
+ * spread like these samples' own residuals (power.ts), calibrated for small n, coarse
+ * timers and bursts (detect.ts; checked by scripts/selfbench/simulation.ts); a lower bound
+ * ("could detect ≥ X") where the noise model cannot reach the power.
  *
  * Best case (a second, labelled result): the exact permutation test of the difference of
- * minima (minimum.ts), unchanged from before.
+ * minima (minimum.ts), its interval under the same edge rule.
  *
  * Sign convention: estimates are (baseline − candidate), in % of `reference` and in the
  * unit: positive = candidate lower. Every number is finite or null. Pure, deterministic.
  */
 import { median } from "./describe.ts";
 import { minimumTest, minimumTestMinimumP } from "./minimum.ts";
-import { hodgesLehmannShift, mannWhitneyExact, rankSumCritical, rankSumMinimumP } from "./rank-sum.ts";
-import { rankSumMde, signedRankMde } from "./power.ts";
-import { signedRankCritical, signedRankMinimumP, signedRankTest, walshCi } from "./signed-rank.ts";
+import { detectGrid, detectResolution, edgeTolerance } from "./resolution.ts";
+import { PAIRED } from "./paired.ts";
+import { shapeOf, type ShapeAgreement } from "./shape.ts";
+import { compareTail, type TailMethod, type TailOutcome } from "./tail.ts";
+import { UNPAIRED } from "./unpaired.ts";
+import { type Detectable, runsFor, type VerdictTest } from "./verdict-test.ts";
 
 // The lower-level functions, for callers that want one import.
 export { normalCdf, normalQuantile, normalSf } from "./normal.ts";
 export { minimumTest } from "./minimum.ts";
 export { hodgesLehmannShift, mannWhitneyExact } from "./rank-sum.ts";
 export { signedRankTest, walshCi } from "./signed-rank.ts";
+export type { Detectable, DetectContext, ShiftInterval, VerdictTest, VerdictTestName } from "./verdict-test.ts";
+export type { ShapeAgreement } from "./shape.ts";
+export type { TailMethod, TailOutcome } from "./tail.ts";
 
 export const ALPHA = 0.05;
-/** Spread of |e| relative to e's for normal e: √(1 − 2/π). */
-const FOLDED_SPREAD = Math.sqrt(1 - 2 / Math.PI);
 export const POWER = 0.8;
 
 export type Direction = "lower" | "higher" | "no-change" | "inconclusive";
@@ -110,21 +122,6 @@ function checkSamples(name: string, samples: readonly number[]): void {
 const finiteOrNull = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value + 0; // + 0: no −0 in JSON
 
-/** Smallest runs per side (or pairs) at which `minimumP` drops below alpha. */
-function runsNeeded(minimumP: (n: number) => number, alpha: number): number {
-  let n = 1;
-  while (minimumP(n) >= alpha && n < 10_000) n += 1;
-  return n;
-}
-
-interface Scaled {
-  /** Shift of the candidate against the baseline in the test's scale (log or unit). */
-  shift: number;
-  ci: { low: number; high: number } | null;
-  /** Could-detect shift on the same scale (≥ 0), or null. */
-  mde: number | null;
-}
-
 /** Converts a shift on the test's scale (candidate vs baseline) to (baseline − candidate) in % and unit. */
 function converter(scale: TestOutcome["scale"], reference: number | null) {
   const pctOk = reference !== null && reference > 0;
@@ -149,76 +146,156 @@ function emptyOutcome(
   };
 }
 
-/** The typical-case comparison alone (the verdict without the best case). */
-export function compareTypical(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): TestOutcome {
+/** The verdict tests, keyed by whether the rounds are paired. */
+export const VERDICT_TESTS: { readonly paired: VerdictTest; readonly unpaired: VerdictTest } = { paired: PAIRED, unpaired: UNPAIRED };
+
+/** The test a comparison uses: signed-rank for paired rounds, rank-sum otherwise. */
+export function verdictTest(paired: boolean): VerdictTest {
+  return VERDICT_TESTS[paired ? "paired" : "unpaired"];
+}
+
+function checkPairs(test: VerdictTest, baseline: readonly number[], candidate: readonly number[]): void {
+  if (test.paired && baseline.length !== candidate.length) {
+    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
+  }
+}
+
+/**
+ * What the verdict did besides its figures: the timer's resolution it read from the
+ * samples, how the edge rule touched the interval, and how could-detect was found.
+ */
+export interface VerdictDetail {
+  /** The timer's resolution in the unit (resolution.ts), or null for continuous values. */
+  resolution: number | null;
+  /**
+   * The edge rule (EDGE RULE in this file's header): "snapped", an end within a quarter of the
+   * resolution of 0 was set to 0; "widened", no change is claimed and an end was moved to
+   * 0 so the interval reaches it; "none".
+   */
+  edge: "none" | "snapped" | "widened";
+  /** The test's p is below alpha. With a no-change verdict: the interval reaches 0 (ties at the edge), and that decides. */
+  testRejects: boolean;
+  /** "could detect ≥ X": the figure is a lower bound (detect.ts). */
+  mdeLowerBound: boolean;
+  /** How could-detect was computed; null when it was not. */
+  mdeModel: Detectable["model"] | null;
+}
+
+export interface Verdict {
+  outcome: TestOutcome;
+  detail: VerdictDetail;
+}
+
+interface EdgeInput {
+  pValue: number;
+  alpha: number;
+  /** Shift on the test's scale, as the test's direction reads it: > 0 means "higher" (candidate slower) for the typical case. */
+  estimate: number;
+  ci: { low: number; high: number } | null;
+  /** The shift in the unit (for the tolerance). */
+  unit: (shift: number) => number | null;
+  tolerance: number;
+}
+
+/**
+ * The edge rule on an interval of a shift (test scale, "higher" = above 0): ends within
+ * `tolerance` (in the unit) of 0 are 0; significant only when the test rejects and the
+ * interval then excludes 0; otherwise the interval is widened to reach 0. Returns the
+ * interval, the estimate clamped into it, the sign of a significant shift (1 higher, −1
+ * lower, 0 none) and what was done.
+ */
+function edgeRule(input: EdgeInput): { ci: { low: number; high: number } | null; estimate: number; sign: -1 | 0 | 1; edge: VerdictDetail["edge"] } {
+  const { ci, tolerance, unit } = input;
+  if (!ci) {
+    const rejects = input.pValue < input.alpha && input.estimate !== 0;
+    return { ci: null, estimate: input.estimate, sign: rejects ? (input.estimate > 0 ? 1 : -1) : 0, edge: "none" };
+  }
+  const near = (value: number) => {
+    const inUnit = unit(value);
+    return inUnit !== null && Math.abs(inUnit) <= tolerance;
+  };
+  let { low, high } = ci;
+  let edge: VerdictDetail["edge"] = "none";
+  if (low !== 0 && near(low)) [low, edge] = [0, "snapped"];
+  if (high !== 0 && near(high)) [high, edge] = [0, "snapped"];
+  let sign: -1 | 0 | 1 = 0;
+  if (input.pValue < input.alpha && low > 0) sign = 1;
+  else if (input.pValue < input.alpha && high < 0) sign = -1;
+  else if (low > 0 || high < 0) {
+    [low, high, edge] = [Math.min(low, 0), Math.max(high, 0), "widened"];
+  }
+  return { ci: { low, high }, estimate: Math.min(Math.max(input.estimate, low), high), sign, edge };
+}
+
+/** The typical-case comparison alone (the verdict without the best case), with what it did. */
+export function typicalVerdict(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): Verdict {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
-  const paired = options.paired;
+  const verdict = verdictTest(options.paired);
+  const paired = verdict.paired;
   checkLevels(alpha, power);
   checkSamples("baseline", baseline);
   checkSamples("candidate", candidate);
-  if (paired && baseline.length !== candidate.length) {
-    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
-  }
-  const test: TestOutcome["test"] = paired ? "wilcoxon-signed-rank" : "mann-whitney";
+  checkPairs(verdict, baseline, candidate);
+  const test = verdict.name;
   const n = { baseline: baseline.length, candidate: candidate.length };
   const scale: TestOutcome["scale"] = [...baseline, ...candidate].every((value) => value > 0) ? "log-ratio" : "difference";
   const reference = baseline.length ? median(baseline) : null;
-  if (!baseline.length || !candidate.length) return emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" });
+  const grid = detectGrid(baseline, candidate);
+  const resolution = grid?.step ?? null;
+  const none: VerdictDetail = { resolution, edge: "none", testRejects: false, mdeLowerBound: false, mdeModel: null };
+  if (!baseline.length || !candidate.length) return { outcome: emptyOutcome(test, paired, alpha, n, reference, scale, { kind: "no-samples" }), detail: none };
 
   const transform = scale === "log-ratio" ? Math.log : (value: number) => value;
-  let pValue: number;
-  let scaled: Scaled;
-  let minimumP: number;
-  let needed: number;
-  if (paired) {
-    const d = baseline.map((b, i) => transform(candidate[i]!) - transform(b));
-    pValue = signedRankTest(d).pValue;
-    const walsh = walshCi(d, alpha);
-    const mde = options.mde === false ? null : signedRankMde(d.map((value) => value - walsh.estimate), walsh.critical, power);
-    scaled = { shift: walsh.estimate, ci: walsh.ci, mde };
-    minimumP = signedRankMinimumP(d.length);
-    needed = runsNeeded(signedRankMinimumP, alpha);
-  } else {
-    pValue = mannWhitneyExact(baseline, candidate).pValue;
-    const x = baseline.map(transform);
-    const y = candidate.map(transform);
-    const shift = hodgesLehmannShift(x, y, alpha);
-    // Residual spread: both samples aligned by the estimated shift, pooled.
-    const mde = options.mde === false ? null : rankSumMde([...x, ...y.map((value) => value - shift.estimate)], x.length, y.length, shift.critical, power);
-    scaled = { shift: shift.estimate, ci: shift.ci, mde };
-    minimumP = rankSumMinimumP(baseline.length, candidate.length);
-    needed = runsNeeded((m) => rankSumMinimumP(m, m), alpha);
-  }
+  const x = baseline.map(transform);
+  const y = candidate.map(transform);
+  const pValue = verdict.test(x, y);
+  const shift = verdict.interval(x, y, alpha);
+  const minimumP = verdict.minimumP(n.baseline, n.candidate);
+  const needed = verdict.runsNeeded(alpha);
+  const tooFew = minimumP >= alpha;
+  const detectable = options.mde === false || tooFew ? null : verdict.couldDetect(x, y, shift, alpha, power, { baseline, candidate, scale, grid });
 
   const convert = converter(scale, reference);
-  const estimatePct = finiteOrNull(convert.pct(scaled.shift));
-  const estimate = finiteOrNull(convert.unit(scaled.shift));
-  const tooFew = minimumP >= alpha;
+  const edged = edgeRule({
+    pValue, alpha, estimate: shift.estimate, ci: tooFew ? null : shift.ci, unit: convert.unit,
+    tolerance: edgeTolerance(resolution, reference ?? 0),
+  });
+  const estimatePct = finiteOrNull(convert.pct(edged.estimate));
+  const estimate = finiteOrNull(convert.unit(edged.estimate));
   const interval = (low: number | null, high: number | null) =>
     low === null || high === null ? null : { low: Math.min(low, high), high: Math.max(low, high) };
-  const ci = tooFew || !scaled.ci ? null : scaled.ci;
+  const ci = edged.ci;
   const ciPct = ci ? interval(finiteOrNull(convert.pct(ci.high)), finiteOrNull(convert.pct(ci.low))) : null;
   const ciUnit = ci ? interval(finiteOrNull(convert.unit(ci.high)), finiteOrNull(convert.unit(ci.low))) : null;
-  const size = !tooFew ? scaled.mde : null;
+  const size = detectable?.size ?? null;
   const mdePct = size === null ? null : finiteOrNull(convert.magnitudePct(size));
   const mde = size === null ? null : finiteOrNull(convert.magnitude(size));
 
   let direction: Direction;
   if (tooFew) direction = "inconclusive";
-  else if (pValue < alpha && ci && ci.low > 0) direction = "higher";
-  else if (pValue < alpha && ci && ci.high < 0) direction = "lower";
+  else if (edged.sign > 0) direction = "higher";
+  else if (edged.sign < 0) direction = "lower";
   else direction = "no-change";
-  return {
+  const outcome: TestOutcome = {
     test, paired, direction, pValue: finiteOrNull(pValue), estimatePct, ciPct, estimate, ci: ciUnit, mdePct, mde,
     confidence: 1 - alpha,
     reason: tooFew ? { kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed } : null,
     n, reference: finiteOrNull(reference), scale,
   };
+  return {
+    outcome,
+    detail: { resolution, edge: edged.edge, testRejects: pValue < alpha, mdeLowerBound: detectable?.lowerBound ?? false, mdeModel: detectable?.model ?? null },
+  };
 }
 
-/** The best-case (fastest-run) comparison: the exact permutation test of the difference of minima. */
-export function compareBestCase(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): TestOutcome | null {
+/** The typical-case comparison alone (the verdict without the best case). */
+export function compareTypical(baseline: readonly number[], candidate: readonly number[], options: CompareOptions): TestOutcome {
+  return typicalVerdict(baseline, candidate, options).outcome;
+}
+
+/** The best-case (fastest-run) comparison, with what it did; null when a side has no samples. */
+export function bestCaseVerdict(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): Verdict | null {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
   if (!baseline.length || !candidate.length) return null;
@@ -226,29 +303,46 @@ export function compareBestCase(baseline: readonly number[], candidate: readonly
   const reference = Math.min(...baseline);
   const scale = "difference" as const;
   const convert = converter(scale, reference);
+  const resolution = detectResolution(baseline, candidate);
+  const detail: VerdictDetail = { resolution, edge: "none", testRejects: false, mdeLowerBound: false, mdeModel: null };
   if (minimumTestMinimumP(n.baseline, n.candidate) >= alpha) {
-    const needed = runsNeeded((m) => minimumTestMinimumP(m, m), alpha);
-    return emptyOutcome("minimum-permutation", false, alpha, n, reference, scale, {
-      kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed,
-    });
+    const needed = runsFor((m) => minimumTestMinimumP(m, m), alpha);
+    return {
+      outcome: emptyOutcome("minimum-permutation", false, alpha, n, reference, scale, { kind: "too-few-runs", n: Math.min(n.baseline, n.candidate), needed }),
+      detail,
+    };
   }
   const result = minimumTest(baseline, candidate, alpha, power);
-  let direction: Direction = "no-change";
-  if (result.pValue < alpha && result.shift !== 0) direction = result.shift > 0 ? "lower" : "higher";
-  // On this test's scale the unit value is (baseline − candidate) already: shift = −(candidate − baseline).
-  const pctOf = (value: number) => finiteOrNull(convert.pct(-value));
   // The test's interval may reach past the baseline's fastest run, which would mean a
   // candidate run below zero: with positive samples the shift is at most that run.
   const positive = [...baseline, ...candidate].every((value) => value > 0);
-  const ci = result.ci ? { low: result.ci.low, high: positive ? Math.min(result.ci.high, reference) : result.ci.high } : null;
+  const raw = result.ci ? { low: result.ci.low, high: positive ? Math.min(result.ci.high, reference) : result.ci.high } : null;
+  // On this test's scale the unit value is (baseline − candidate) already; the edge rule reads
+  // "higher" as above 0, so it gets the candidate's shift, −(baseline − candidate).
+  const edged = edgeRule({
+    pValue: result.shift !== 0 ? result.pValue : 1, alpha, estimate: -result.shift,
+    ci: raw ? { low: -raw.high, high: -raw.low } : null, unit: (shift) => -shift, tolerance: edgeTolerance(resolution, reference),
+  });
+  let direction: Direction = "no-change";
+  if (edged.sign !== 0) direction = edged.sign > 0 ? "higher" : "lower";
+  const ci = edged.ci ? { low: -edged.ci.high + 0, high: -edged.ci.low + 0 } : null;
+  const pctOf = (value: number) => finiteOrNull(convert.pct(-value));
   const ciLow = ci ? pctOf(ci.low) : null;
   const ciHigh = ci ? pctOf(ci.high) : null;
   return {
-    test: "minimum-permutation", paired: false, direction, pValue: finiteOrNull(result.pValue),
-    estimatePct: pctOf(result.shift), ciPct: ciLow !== null && ciHigh !== null ? { low: ciLow, high: ciHigh } : null,
-    estimate: finiteOrNull(result.shift), ci, mdePct: result.mde === null ? null : finiteOrNull(convert.magnitudePct(result.mde)),
-    mde: finiteOrNull(result.mde), confidence: 1 - alpha, reason: null, n, reference: finiteOrNull(reference), scale,
+    outcome: {
+      test: "minimum-permutation", paired: false, direction, pValue: finiteOrNull(result.pValue),
+      estimatePct: pctOf(result.shift), ciPct: ciLow !== null && ciHigh !== null ? { low: ciLow, high: ciHigh } : null,
+      estimate: finiteOrNull(result.shift), ci, mdePct: result.mde === null ? null : finiteOrNull(convert.magnitudePct(result.mde)),
+      mde: finiteOrNull(result.mde), confidence: 1 - alpha, reason: null, n, reference: finiteOrNull(reference), scale,
+    },
+    detail: { ...detail, edge: edged.edge, testRejects: result.pValue < alpha },
   };
+}
+
+/** The best-case (fastest-run) comparison: the exact permutation test of the difference of minima. */
+export function compareBestCase(baseline: readonly number[], candidate: readonly number[], options: Omit<CompareOptions, "paired">): TestOutcome | null {
+  return bestCaseVerdict(baseline, candidate, options)?.outcome ?? null;
 }
 
 /** The verdict on one quantity: the typical-case test, with the best case beside it. */
@@ -260,6 +354,35 @@ export function compareQuantity(
   const significant = (outcome: TestOutcome | null) => outcome?.direction === "lower" || outcome?.direction === "higher";
   const shapeChanged = significant(typical) && significant(bestCase) && typical.direction !== bestCase!.direction;
   return { ...typical, bestCase, shapeChanged };
+}
+
+export interface PartsOptions extends CompareOptions {
+  /** The slow-runs quantile (`--tail Q`, default 0.9) and interval method; null: no slow-runs line. */
+  tail?: { q?: number; method?: TailMethod } | null;
+}
+
+/** Every part of a verdict on one quantity: typical, best case, slow runs, and whether they agree. */
+export interface Parts {
+  typical: Verdict;
+  /** Null when a side has no samples. */
+  bestCase: Verdict | null;
+  /** Null when not asked for (options.tail === null). */
+  tail: TailOutcome | null;
+  shape: ShapeAgreement;
+}
+
+/**
+ * The verdict on one quantity with all its parts (what compare/build.ts needs for a
+ * headline row): the typical change, the best case, the slow runs (tail.ts), and which of
+ * them moved (shape.ts).
+ */
+export function compareParts(baseline: readonly number[], candidate: readonly number[], options: PartsOptions): Parts {
+  const typical = typicalVerdict(baseline, candidate, options);
+  const bestCase = bestCaseVerdict(baseline, candidate, options);
+  const tail = options.tail === null ? null : compareTail(baseline, candidate, {
+    paired: typical.outcome.paired, alpha: options.alpha, q: options.tail?.q, method: options.tail?.method,
+  });
+  return { typical, bestCase, tail, shape: shapeOf(typical.outcome, bestCase?.outcome ?? null, tail) };
 }
 
 /**
@@ -275,44 +398,15 @@ export function stoppingPrecisionPct(
 ): number | null {
   const alpha = options.alpha ?? ALPHA;
   const power = options.power ?? POWER;
+  const verdict = verdictTest(options.paired);
   checkLevels(alpha, power);
   checkSamples("baseline", baseline);
   checkSamples("candidate", candidate);
-  if (options.paired && baseline.length !== candidate.length) {
-    throw new RangeError(`paired comparison needs as many baseline as candidate samples (${baseline.length} vs ${candidate.length})`);
-  }
+  checkPairs(verdict, baseline, candidate);
   if (!baseline.length || !candidate.length) return null;
   const log = [...baseline, ...candidate].every((value) => value > 0);
   const transform = log ? Math.log : (value: number) => value;
-  let size: number | null;
-  if (options.paired) {
-    const magnitudes = baseline.map((b, i) => Math.abs(transform(candidate[i]!) - transform(b)));
-    const critical = signedRankCritical(magnitudes.length, alpha);
-    // A real change moves every |d_i| away from 0 together, which ±|d_i| reads as noise (a 99%
-    // faster branch would "need" thousands of rounds). The spread of the |d_i| about their
-    // median does not move with it; for normal noise it is √(1 − 2/π) ≈ 0.603 of d's spread.
-    // Both are functions of the |d_i| alone, so taking the smaller keeps the test exact.
-    const middle = median(magnitudes);
-    const spread = magnitudes.map((m) => (m - middle) / FOLDED_SPREAD);
-    const sizes = [signedRankMde(magnitudes, critical, power), signedRankMde(spread, critical, power)].filter((v): v is number => v !== null);
-    size = sizes.length ? Math.min(...sizes) : null;
-  } else {
-    const pooled = [...baseline, ...candidate].map(transform);
-    const [n1, n2] = [baseline.length, candidate.length];
-    const critical = rankSumCritical(n1, n2, alpha);
-    // A real change splits the pooled values into two clusters, which read as noise; the
-    // spread within the best split into groups of n1 and n2 (either way round) does not.
-    // Both look at the pooled values alone, never the labels, so the test stays exact.
-    const sorted = [...pooled].sort((a, b) => a - b);
-    const splits = [n1, n2].map((cut) => {
-      const low = sorted.slice(0, cut);
-      const high = sorted.slice(cut);
-      const [ml, mh] = [median(low), median(high)];
-      return [...low.map((v) => v - ml), ...high.map((v) => v - mh)];
-    });
-    const sizes = [pooled, ...splits].map((values) => rankSumMde(values, n1, n2, critical, power)).filter((v): v is number => v !== null);
-    size = sizes.length ? Math.min(...sizes) : null;
-  }
+  const size = verdict.stoppingPrecision(baseline.map(transform), candidate.map(transform), alpha, power);
   if (size === null) return null;
   const convert = converter(log ? "log-ratio" : "difference", median(baseline));
   return finiteOrNull(convert.magnitudePct(size));
