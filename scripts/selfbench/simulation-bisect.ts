@@ -16,7 +16,7 @@
  */
 import { bisect, type PairSource } from "../lib/history/bisect.ts";
 import type { CachedFile } from "../lib/history/cache.ts";
-import type { CommitFacts } from "../lib/history/model.ts";
+import type { CommitFacts } from "../lib/model/history.ts";
 import { type LoadedResult, validateResult } from "../lib/result/read.ts";
 import { mulberry32, normal, splitmix32 } from "./random.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { shapeOf } from "../scripts/lib/stats/shape.ts";
-import type { TailOutcome } from "../scripts/lib/stats/tail.ts";
-import type { TestOutcome } from "../scripts/lib/stats/verdict.ts";
+import { shapeOf } from "../../scripts/lib/stats/shape.ts";
+import type { TailOutcome } from "../../scripts/lib/stats/tail.ts";
+import type { TestOutcome } from "../../scripts/lib/stats/verdict.ts";
 
 // Which part of the distribution moved, and whether the parts disagree.
 

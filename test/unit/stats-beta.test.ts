@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import reference from "./fixtures/stats/verdicts2.json" with { type: "json" };
-import { logGamma, regularizedBeta, studentTCdf, studentTQuantile } from "../scripts/lib/stats/beta.ts";
+import reference from "../fixtures/stats/verdicts2.json" with { type: "json" };
+import { logGamma, regularizedBeta, studentTCdf, studentTQuantile } from "../../scripts/lib/stats/beta.ts";
 
 // Reference values: test/fixtures/stats/verdicts2.json, from gen_verdicts2.py (scipy.special, scipy.stats.t).
 

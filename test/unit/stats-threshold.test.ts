@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { judge, stepLevel } from "../scripts/lib/history/bisect.ts";
-import type { Figures } from "../scripts/lib/history/model.ts";
-import { gateDecision, thresholdDecision, worstDecision } from "../scripts/lib/stats/threshold.ts";
-import { compareTypical } from "../scripts/lib/stats/verdict.ts";
+import { judge, stepLevel } from "../../scripts/lib/history/bisect.ts";
+import type { Figures } from "../../scripts/lib/model/history.ts";
+import { gateDecision, thresholdDecision, worstDecision } from "../../scripts/lib/stats/threshold.ts";
+import { compareTypical } from "../../scripts/lib/stats/verdict.ts";
 
 // The threshold decides on the whole interval (the issue "Verdicts II", gap 4).
 

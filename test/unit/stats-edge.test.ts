@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import reference from "./fixtures/stats/verdicts2.json" with { type: "json" };
-import { mulberry32, normal } from "../scripts/lib/stats/random.ts";
-import { bestCaseVerdict, type TestOutcome, typicalVerdict } from "../scripts/lib/stats/verdict.ts";
+import reference from "../fixtures/stats/verdicts2.json" with { type: "json" };
+import { mulberry32, normal } from "../../scripts/lib/stats/random.ts";
+import { bestCaseVerdict, type TestOutcome, typicalVerdict } from "../../scripts/lib/stats/verdict.ts";
 
 // Ties at the edge (the issue "Verdicts II", gap 3). The rule: a change is claimed only
 // when the test rejects AND the interval excludes 0, an end within a quarter of the

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import reference from "./fixtures/stats/verdicts2.json" with { type: "json" };
-import { mulberry32, normal } from "../scripts/lib/stats/random.ts";
+import reference from "../fixtures/stats/verdicts2.json" with { type: "json" };
+import { mulberry32, normal } from "../../scripts/lib/stats/random.ts";
 import {
   compareTail, harrellDavis, orderStatisticBounds, TAIL_METHOD, TAIL_Q, tailRunsNeeded,
-} from "../scripts/lib/stats/tail.ts";
-import { compareParts } from "../scripts/lib/stats/verdict.ts";
+} from "../../scripts/lib/stats/tail.ts";
+import { compareParts } from "../../scripts/lib/stats/verdict.ts";
 
 // The slow-runs line (the issue "Verdicts II", gap 1). References: verdicts2.json from
 // gen_verdicts2.py (scipy's hdquantiles and binomial distribution).

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { detectGrid, detectResolution, EDGE_TICKS, edgeTolerance, onGrid } from "../scripts/lib/stats/resolution.ts";
+import { detectGrid, detectResolution, EDGE_TICKS, edgeTolerance, onGrid } from "../../scripts/lib/stats/resolution.ts";
 
 // The timer's resolution read from the samples: the greatest common step of the values.
 

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { PAIRED } from "../scripts/lib/stats/paired.ts";
-import { hodgesLehmannShift, mannWhitneyExact } from "../scripts/lib/stats/rank-sum.ts";
-import { signedRankTest, walshCi } from "../scripts/lib/stats/signed-rank.ts";
-import { UNPAIRED } from "../scripts/lib/stats/unpaired.ts";
-import { compareTypical, VERDICT_TESTS, verdictTest } from "../scripts/lib/stats/verdict.ts";
+import { PAIRED } from "../../scripts/lib/stats/paired.ts";
+import { hodgesLehmannShift, mannWhitneyExact } from "../../scripts/lib/stats/rank-sum.ts";
+import { signedRankTest, walshCi } from "../../scripts/lib/stats/signed-rank.ts";
+import { UNPAIRED } from "../../scripts/lib/stats/unpaired.ts";
+import { compareTypical, VERDICT_TESTS, verdictTest } from "../../scripts/lib/stats/verdict.ts";
 
 // One interface, two tests: verdict.ts picks one from a table and never branches on it.
 

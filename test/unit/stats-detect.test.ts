@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import reference from "./fixtures/stats/verdicts2.json" with { type: "json" };
-import { BURST_Z, burstIndices, needsResampling, smallSampleFactor } from "../scripts/lib/stats/detect.ts";
-import { normalQuantile } from "../scripts/lib/stats/normal.ts";
-import { PAIRED } from "../scripts/lib/stats/paired.ts";
-import { mulberry32, normal } from "../scripts/lib/stats/random.ts";
-import { typicalVerdict } from "../scripts/lib/stats/verdict.ts";
+import reference from "../fixtures/stats/verdicts2.json" with { type: "json" };
+import { BURST_Z, burstIndices, needsResampling, smallSampleFactor } from "../../scripts/lib/stats/detect.ts";
+import { normalQuantile } from "../../scripts/lib/stats/normal.ts";
+import { PAIRED } from "../../scripts/lib/stats/paired.ts";
+import { mulberry32, normal } from "../../scripts/lib/stats/random.ts";
+import { typicalVerdict } from "../../scripts/lib/stats/verdict.ts";
 
 // Could-detect calibrated (the issue "Verdicts II", gap 2). Its calibration is the
 // simulation's (power at the figure, scripts/selfbench/simulation.ts); these are the parts.
