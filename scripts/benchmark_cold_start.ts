@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     const { runOverTime } = await import("./lib/history/run.ts");
     return runOverTime(args, options, report, TOOL);
   }
-  const overTime = ["threshold", "every", "shard"].find((flag) => args.values[flag] !== undefined);
+  const overTime = ["threshold", "every", "shard", "max-time"].find((flag) => args.values[flag] !== undefined);
   if (overTime) throw new UserError(`--${overTime} works with --bisect or --history only (see --help)`);
   const { planTargets } = await import("./lib/refs.ts");
   const aa = typeof args.values.aa === "string" ? args.values.aa : null;
@@ -171,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const { buildComparison } = await import("./lib/compare/build.ts");
   const { emit } = await import("./lib/render/emit.ts");
-  const comparison = buildComparison(run.results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct });
+  const comparison = buildComparison(run.results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, gate: report.gate, tailQ: report.tailQ });
   await emit("comparison", comparison, report, TOOL);
   if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;
   return run.failed ? 2 : 0;

@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   const files = merge ? await expandResultPaths(args.positionals) : args.positionals;
   if (files.length < 2) throw new UserError(`--merge found ${files.length} result file (${files.join(", ")}); a comparison needs a baseline and a candidate`);
   const results = await Promise.all(files.map((file) => readResult(file)));
-  const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, merge });
+  const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, gate: report.gate, tailQ: report.tailQ, merge });
   await emit("comparison", comparison, report, TOOL);
   return comparison.gate?.exitCode ?? 0;
 }

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { UserError } from "./errors.ts";
+import type { GateOn } from "./model/comparison.ts";
 import { flagGiven, numberValue, type ParsedArgs, parseArgs, type ScalarSettings, stringValue, type Tool } from "./settings.ts";
 
 /** What the measuring tools take from their command line, paths resolved against the current folder. */
@@ -16,6 +17,8 @@ export interface MeasureArgs {
   quiet: boolean;
   /** --why MODULE: print the import chain to MODULE. */
   why: string | undefined;
+  /** --max-time, in ms: no bisect step or history batch starts that would end after it. */
+  maxTimeMs: number | undefined;
   /** --advise, and with it --apply N (0: every movable candidate; null: advice only) and --check CMD. */
   advise: { apply: number | null; check: string | null } | null;
   /** Settings given as flags; they win over every config file. */
@@ -53,9 +56,25 @@ export function measureArgs(args: ParsedArgs, cwd = process.cwd()): MeasureArgs 
     json: flagGiven(args, "json"),
     quiet: flagGiven(args, "quiet"),
     why: stringValue(args, "why"),
+    maxTimeMs: durationMs(stringValue(args, "max-time")),
     advise: flagGiven(args, "advise") ? { apply: numberValue(args, "apply") ?? null, check: stringValue(args, "check") ?? null } : null,
     settings,
   };
+}
+
+/** "90s", "20m", "1h", "1h30m" or plain seconds, in ms; undefined when not given. */
+export function durationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)\s*(h|m|s)/g)];
+  const unit = { h: 3_600_000, m: 60_000, s: 1000 } as const;
+  if (parts.length === 0 || parts.map((part) => part[0]).join("").replace(/\s/g, "") !== trimmed.replace(/\s/g, "")) {
+    throw new UserError(`--max-time must be a duration such as 90s, 20m or 1h (got ${JSON.stringify(text)})`);
+  }
+  const ms = parts.reduce((sum, part) => sum + Number(part[1]) * unit[part[2] as keyof typeof unit], 0);
+  if (!(ms > 0)) throw new UserError(`--max-time must be more than 0 (got ${JSON.stringify(text)})`);
+  return ms;
 }
 
 /** What the tools that compare take from their command line. */
@@ -68,12 +87,16 @@ export interface ReportArgs {
   primary: string | undefined;
   /** --fail-on-regression threshold in %, undefined when not asked for. */
   failOnRegressionPct: number | undefined;
+  /** What the gate decides on (--gate). */
+  gate: GateOn;
+  /** The slow-runs quantile (--tail), undefined for the default. */
+  tailQ: number | undefined;
   github: boolean;
   /** The report flags the user gave (for "does nothing" notes). */
   given: string[];
 }
 
-const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-on-regression", "github"];
+const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-on-regression", "gate", "tail", "github"];
 
 export function reportArgs(args: ParsedArgs): ReportArgs {
   return {
@@ -85,6 +108,8 @@ export function reportArgs(args: ParsedArgs): ReportArgs {
     charts: !flagGiven(args, "no-chart"),
     primary: stringValue(args, "primary"),
     failOnRegressionPct: numberValue(args, "fail-on-regression"),
+    gate: (stringValue(args, "gate") ?? "typical") as GateOn,
+    tailQ: numberValue(args, "tail"),
     github: flagGiven(args, "github"),
     given: REPORT_FLAGS.filter((flag) => args.values[flag] !== undefined),
   };

@@ -57,7 +57,7 @@ export async function runAdviseBench(
     if (options.json) process.stdout.write(`${JSON.stringify(original.data, null, 2)}\n`);
     return run.failed ? 2 : 0;
   }
-  const comparison = buildComparison(run.results, { primary: report.primary ?? what.spec.name, failOnRegressionPct: report.failOnRegressionPct });
+  const comparison = buildComparison(run.results, { primary: report.primary ?? what.spec.name, failOnRegressionPct: report.failOnRegressionPct, gate: report.gate, tailQ: report.tailQ });
   comparison.advice = adviceReport(ref, advice, applied, { baseline: original, candidate: run.results[1]!, measurement: what.spec.name });
   await emit("comparison", comparison, report, how.tool);
   if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;

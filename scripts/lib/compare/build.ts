@@ -9,14 +9,15 @@ import { exactSpread } from "./spread.ts";
 import { METRICS, quantity, quantityKeys, type QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
-import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
+import { TAIL_Q } from "../stats/tail.ts";
+import { ALPHA, compareParts, compareTypical, POWER } from "../stats/verdict.ts";
 import {
   environmentMismatches, hotspotChanges, hotspotRuns, importTimeDiff, lazyRows, moduleCountRows, moduleDiff,
 } from "./diff.ts";
 import { gateOf } from "./gate.ts";
 import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
 import {
-  type CandidateComparison, COMPARISON_FORMAT_VERSION, type Comparison, type Gate, type MeasurementRow, type QuantityRow,
+  type CandidateComparison, COMPARISON_FORMAT_VERSION, type Comparison, type Gate, type GateOn, type MeasurementRow, type QuantityRow,
   type Reason, type Side, type Summary, type Verdict,
 } from "../model/comparison.ts";
 
@@ -27,6 +28,10 @@ export interface ComparisonOptions {
   failOnRegressionPct?: number;
   /** --merge: files of several CI jobs, ordered by job and run order; each job's files are compared among themselves. */
   merge?: boolean;
+  /** The slow-runs quantile (`--tail Q`, default 0.9). */
+  tailQ?: number;
+  /** What --fail-on-regression gates on (`--gate`, default the typical change). */
+  gate?: GateOn;
 }
 
 function statsOf(series: Series | undefined): Stats | null {
@@ -113,7 +118,7 @@ function headlineOf(baseline: LoadedResult, candidate: LoadedResult, name: strin
   return metric && holds(baseline) && holds(candidate) ? metric.headline : "import_ms";
 }
 
-function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean, headline: boolean): QuantityRow {
+function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: LoadedResult, name: string, paired: boolean, headline: boolean, tailQ: number): QuantityRow {
   const base = baseline.measurements[name]?.quantities[key];
   const cand = candidate.measurements[name]?.quantities[key];
   const def = quantity(key);
@@ -145,8 +150,12 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
   if (exact) {
     row.typical = exact;
   } else if (headline) {
-    const { bestCase, shapeChanged, ...typical } = compareQuantity(base.samples, cand.samples, options);
-    Object.assign(row, { typical, bestCase, shapeChanged });
+    // The headline in full: typical change, best case, slow runs, and whether they agree.
+    const parts = compareParts(base.samples, cand.samples, { ...options, tail: { q: tailQ } });
+    Object.assign(row, {
+      typical: parts.typical.outcome, bestCase: parts.bestCase?.outcome ?? null, tail: parts.tail, shape: parts.shape,
+      shapeChanged: parts.shape.disagree, detail: parts.typical.detail,
+    });
   } else {
     row.typical = compareTypical(base.samples, cand.samples, { ...options, mde: false });
   }
@@ -166,7 +175,7 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
 
 const VERDICT_OF: Record<QuantityRow["direction"], Verdict> = { lower: "faster", higher: "slower", "no-change": "no-change", inconclusive: "inconclusive" };
 
-function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedResult, paired: boolean): MeasurementRow {
+function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedResult, paired: boolean, tailQ: number): MeasurementRow {
   const base = baseline.measurements[name];
   const cand = candidate.measurements[name];
   const headline = headlineOf(baseline, candidate, name);
@@ -186,6 +195,7 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
     paired: false,
     bestCase: null,
     shapeChanged: false,
+    tail: null,
     means: null,
     quantities: [],
   };
@@ -201,7 +211,7 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
   const keys = quantityKeys().filter((key) => base.quantities[key] || cand.quantities[key]);
   row.quantities = [headline, ...keys.filter((key) => key !== headline)]
     .filter((key) => key === headline || keys.includes(key))
-    .map((key) => quantityRow(key, baseline, candidate, name, paired, key === headline));
+    .map((key) => quantityRow(key, baseline, candidate, name, paired, key === headline, tailQ));
   const main = row.quantities[0]!;
   row.verdict = VERDICT_OF[main.direction];
   row.reason = main.reason;
@@ -215,6 +225,7 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
   }
   row.bestCase = main.bestCase;
   row.shapeChanged = main.shapeChanged;
+  row.tail = main.tail ?? null;
   if (!main.typical) {
     const deltaMs = base.seed.mean - cand.seed.mean;
     row.means = { baseline: base.seed.mean, candidate: cand.seed.mean, deltaMs, deltaPct: base.seed.mean !== 0 ? (deltaMs / base.seed.mean) * 100 : null };
@@ -235,6 +246,8 @@ function summaryOf(rows: MeasurementRow[], c: Pick<CandidateComparison, "lazy">)
     typical: main?.typical ?? null,
     bestCase: main?.bestCase ?? null,
     shapeChanged: main?.shapeChanged ?? false,
+    tail: main?.tail ?? null,
+    shape: main?.shape ?? null,
     baselineMedian: main?.baseline?.median ?? null,
     candidateMedian: main?.candidate?.median ?? null,
     means: row?.means ?? null,
@@ -278,7 +291,7 @@ function compareOne(results: readonly LoadedResult[], base: number, index: numbe
     );
   }
   const paired = sameRun(baseline, candidate);
-  const measurements = names.map((name) => measurementRow(name, baseline, candidate, paired));
+  const measurements = names.map((name) => measurementRow(name, baseline, candidate, paired, options.tailQ ?? TAIL_Q));
   const primaryName = options.primary ?? shared[0] ?? common[0]!;
   for (const row of measurements) row.primary = row.name === primaryName;
   const lazy = lazyRows(baseline, candidate);
@@ -303,7 +316,7 @@ function compareOne(results: readonly LoadedResult[], base: number, index: numbe
     arithmeticOnly: !carriesSamples(baseline) || !carriesSamples(candidate),
   };
   const summary = summaryOf(measurements, partial);
-  const gate = options.failOnRegressionPct === undefined ? null : gateOf(measurements, lazy, options.failOnRegressionPct);
+  const gate = options.failOnRegressionPct === undefined ? null : gateOf(measurements, lazy, options.failOnRegressionPct, options.gate ?? "typical");
   return { ...partial, summary, gate };
 }
 
@@ -344,6 +357,7 @@ export function buildComparison(input: LoadedResult[], options: ComparisonOption
     power: POWER,
     primaryRequested: options.primary ?? null,
     failOnRegressionPct: options.failOnRegressionPct ?? null,
+    tailQ: options.tailQ ?? TAIL_Q,
     sides: results.map((result, index) => side(result, labels[index]!, breakdown)),
     breakdown,
     candidates,

@@ -59,6 +59,10 @@ export interface BisectOptions {
   /** Called before a commit is measured (not when the cache has it) and after each step is judged. */
   onMeasure?: (commit: CommitFacts, kind: "check" | "step", attempt: number, number: number) => void;
   onStep?: (step: BisectStep) => void;
+  /** `--max-time`: no step starts that would likely end after this (performance.now() ms); the search then ends inconclusive. */
+  deadline?: number;
+  /** Decides a step instead of its figures (`--why MODULE`: slow when the module is loaded). */
+  slowIf?: (pair: MeasuredPair) => boolean;
 }
 
 /**
@@ -110,7 +114,14 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   const level = stepLevel(n);
   const files = new Map<number, CachedFile>();
   const steps: BisectStep[] = [];
+  const durations: number[] = [];
   let undecided = 0;
+  /** A step that starts now would likely end after the deadline. */
+  const outOfTime = () => {
+    if (options.deadline === undefined) return false;
+    const typical = [...durations].sort((a, b) => a - b)[Math.floor((durations.length - 1) / 2)] ?? 0;
+    return performance.now() + typical > options.deadline;
+  };
 
   const run = async (position: number, kind: "check" | "step", stepsLeft: number): Promise<BisectStep> => {
     const commit = path[position]!;
@@ -118,13 +129,15 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
     let figures: Figures | null = null;
     let pair: MeasuredPair | null = null;
     let attempts = 0;
+    const started = performance.now();
     while (outcome === "again" && attempts < Math.max(1, source.attempts)) {
       const attempt = attempts;
       pair = await source.measure(commit, attempt, kind, () => options.onMeasure?.(commit, kind, attempt, steps.length));
       attempts += 1;
       figures = compareFiles(pair.baseline.result, pair.candidate.result, options.measurement).figures;
-      outcome = judge(figures, thresholdPct, kind === "check" ? ALPHA : level);
+      outcome = options.slowIf ? (options.slowIf(pair) ? "slow" : "good") : judge(figures, thresholdPct, kind === "check" ? ALPHA : level);
     }
+    durations.push(performance.now() - started);
     const judgement: Judgement = outcome === "again" ? "undecided" : outcome;
     if (judgement === "undecided" && kind === "step") undecided += 1;
     files.set(0, pair!.baseline);
@@ -164,6 +177,10 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   let high = n;
   let lastGood = 0;
   while (high - low > 1) {
+    if (outOfTime()) {
+      report.stopped = { reason: "max-time", steps: steps.length - 1 };
+      break;
+    }
     const middle = Math.floor((low + high) / 2);
     const afterSlow = maxSteps(middle - low);
     const afterGood = maxSteps(high - middle);
@@ -177,7 +194,7 @@ export async function bisect(source: PairSource, options: BisectOptions): Promis
   const open = steps.filter((step) => step.kind === "step" && step.judgement === "undecided" && step.position > lastGood);
   report.undecided = undecided;
   report.undecidedSteps = steps.filter((step) => step.judgement === "undecided").map((step) => step.number);
-  report.outcome = open.length ? "inconclusive" : "found";
+  report.outcome = open.length || report.stopped ? "inconclusive" : "found";
   report.suspects = path.slice(lastGood + 1, high + 1);
   report.first = firstSlow(path, open.length ? lastGood : low, high, files, steps, options.measurement);
   return report;

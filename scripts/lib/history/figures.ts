@@ -24,6 +24,7 @@ function figuresOf(row: MeasurementRow): Figures {
     ciPct: row.ciPct,
     mdePct: row.mdePct,
     pValue: row.pValue,
+    test: row.test,
     paired: row.paired,
     n: main?.typical ? main.typical.n : null,
     baselineMedian: main?.baseline?.median ?? null,

@@ -37,6 +37,7 @@ export interface Setup {
   counter: Counter | null;
   outDir: string;
   cache: ResultCache;
+  cacheFor: (config: Config) => ResultCache;
   /** The measurement the questions are about. */
   measurement: string;
   reporter: Reporter;
@@ -103,12 +104,18 @@ export async function prepare(
   if (question.kind === "history" && path.commits.length < 2) throw new UserError(`--history ${question.range}: one commit is no trend`);
   const thresholdPct = numberValue(args, "threshold") ?? DEFAULT_THRESHOLD_PCT;
 
+  // A bisect's metric, when none was asked for: modules when the ends load different
+  // modules (measured first, run.ts), else instructions when a counter exists, else time.
   let metricSource: BisectReport["metricSource"] = "asked";
   let counter = started.counting?.counter ?? null;
   if (question.kind === "bisect" && !config.given.includes("metric")) {
     counter = await findCounter();
     config.metric = counter ? "instructions" : "time";
     metricSource = counter ? "counter-found" : "no-counter";
+  }
+  if (question.kind === "bisect" && options.why !== undefined) {
+    config.metric = "modules";
+    metricSource = "why-module";
   }
   const measurement = report.primary ?? config.imports[0]!.name;
   const subdir = subdirectory(top, target);
@@ -120,10 +127,12 @@ export async function prepare(
   const worktreePython = config.python[0] ? python : await resolvePython("python3", target);
   const decided = await decideForCommits(top, subdir, path.commits.map((facts) => facts.commit), config, worktreePython, findUv() !== null);
   const env = decided && decided.choice.mode !== "none" ? { mode: decided.choice.mode, install_tree: config.install_tree, extras: config.extras } : null;
-  const key = cacheKey({ config, subdir, python, counter, toolVersion: how.toolVersion, env });
-  const cache = new ResultCache(join(outDir, "cache"), key, args.values["no-cache"] !== true);
+  // The cache of measurements made with a configuration (a bisect may pick its metric later).
+  const cacheFor = (settings: Config) =>
+    new ResultCache(join(outDir, "cache"), cacheKey({ config: settings, subdir, python, counter, toolVersion: how.toolVersion, env }), args.values["no-cache"] !== true);
+  const cache = cacheFor(config);
   return {
-    question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, measurement, reporter: started.reporter,
+    question, path, thresholdPct, top, subdir, target, config, metricSource, counter, outDir, cache, cacheFor, measurement, reporter: started.reporter,
     envChoice: decided?.choice,
   };
 }

@@ -11,7 +11,7 @@
 import type { QuantityKey } from "../quantities.ts";
 import type { Advice, Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import type { Series, Stats } from "../stats/describe.ts";
-import type { Direction, InconclusiveReason, TestOutcome } from "../stats/verdict.ts";
+import type { Direction, InconclusiveReason, ShapeAgreement, TailOutcome, TestOutcome, VerdictDetail } from "../stats/verdict.ts";
 import type { ChainLink, PackageKind } from "../compare/why.ts";
 
 export const COMPARISON_FORMAT_VERSION = 2;
@@ -71,8 +71,14 @@ export interface QuantityRow {
   reason: Reason | null;
   typical: Figures | null;
   bestCase: Figures | null;
-  /** Typical and best case significant in opposite directions. */
+  /** The parts of the distribution disagree (typical, best case, slow runs): see `shape`. */
   shapeChanged: boolean;
+  /** The slow runs (an upper quantile, `--tail Q`) compared, on the headline only; null otherwise. */
+  tail?: TailOutcome | null;
+  /** Which parts moved and whether they disagree (headline only). */
+  shape?: ShapeAgreement | null;
+  /** What the typical verdict did besides its figures (timer resolution, the edge rule, could-detect's model). */
+  detail?: VerdictDetail | null;
   /** Set when a significant change was below what the quantity resolves (%, see quantities.ts): reported as no change. */
   belowFloor?: number;
   /** A quantity meant to be exact whose runs disagree by more than 0.1% (compare/spread.ts). */
@@ -113,6 +119,8 @@ export interface MeasurementRow {
   paired: boolean;
   bestCase: Figures | null;
   shapeChanged: boolean;
+  /** The slow runs compared (`tail: {q, verdict, estimatePct, ciPct, reason}`); null without samples. */
+  tail: TailOutcome | null;
   /** The original tool's arithmetic on means, for files without samples (null otherwise). */
   means: { baseline: number; candidate: number; deltaMs: number; deltaPct: number | null } | null;
   /** Every quantity either side measured, the headline first. */
@@ -209,6 +217,8 @@ export interface Summary {
   typical: Figures | null;
   bestCase: Figures | null;
   shapeChanged: boolean;
+  tail: TailOutcome | null;
+  shape: ShapeAgreement | null;
   baselineMedian: number | null;
   candidateMedian: number | null;
   means: MeasurementRow["means"];
@@ -217,15 +227,20 @@ export interface Summary {
   failed: { measurement: string; side: "baseline" | "candidate"; message: string }[];
 }
 
+export type GateOn = "typical" | "tail" | "both";
+
 export type GateReason =
-  | { kind: "slower"; measurement: string; estimatePct: number; thresholdPct: number }
+  | { kind: "slower"; measurement: string; part: "typical" | "tail"; estimatePct: number; atLeastPct: number | null; thresholdPct: number }
   | { kind: "now-eager"; key: string; label: string }
   | { kind: "candidate-failed"; measurement: string; message: string }
   | { kind: "inconclusive"; measurement: string; reason: Reason | null }
-  | { kind: "imprecise"; measurement: string; mdePct: number; thresholdPct: number };
+  /** The interval straddles the threshold: it could be `couldBePct` % slower or more (or only `atLeastPct`). */
+  | { kind: "straddles"; measurement: string; part: "typical" | "tail"; thresholdPct: number; couldBePct: number | null; atLeastPct: number | null };
 
 export interface Gate {
   thresholdPct: number;
+  /** What it gates on (`--gate`): the typical change, the slow runs, or both. */
+  on: GateOn;
   /** 0 no regression, 1 regression, 3 the primary comparison is inconclusive. */
   exitCode: 0 | 1 | 3;
   /** What made it fail (exit 1) or what it could not decide (exit 3). */
@@ -282,6 +297,8 @@ export interface Comparison {
   power: number;
   primaryRequested: string | null;
   failOnRegressionPct: number | null;
+  /** The quantile of the slow-runs line (`--tail`). */
+  tailQ: number;
   sides: Side[];
   /** The measurement whose importtime rows the sides carry (the primary one, when it has them). */
   breakdown: string | null;

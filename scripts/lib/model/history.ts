@@ -29,6 +29,8 @@ export interface CommitFacts {
 export interface Figures
   extends Pick<MeasurementRow, "headline" | "verdict" | "reason" | "estimatePct" | "ciPct" | "mdePct" | "pValue" | "paired"> {
   measurement: string | null;
+  /** The test behind the verdict ("exact": every run agreed); null without one. */
+  test?: MeasurementRow["test"];
   /** Runs per side. */
   n: { baseline: number; candidate: number } | null;
   /** Medians of the headline quantity, in its unit. */
@@ -90,7 +92,10 @@ export interface BisectReport {
   thresholdPct: number;
   metric: MetricName;
   /** Why this metric: asked for, or the default for bisect (a counter was found / none was). */
-  metricSource: "asked" | "counter-found" | "no-counter";
+  /** Why this metric: asked for; or picked: the ends load different modules, a counter was found or not, --why MODULE. */
+  metricSource: "asked" | "counter-found" | "no-counter" | "modules-differ" | "why-module";
+  /** --why MODULE --bisect: the first commit whose import loads this module. */
+  module?: string;
   steps: BisectStep[];
   /**
    * found: one commit named; not-reproducible: bad is not slower by the threshold;
@@ -109,6 +114,8 @@ export interface BisectReport {
   undecidedSteps: number[];
   /** The commits that may be the first slow one, oldest first: [first] when found, several when inconclusive, [] otherwise. */
   suspects: CommitFacts[];
+  /** The search ended before it narrowed to one commit: `--max-time` ran out after `steps` steps. */
+  stopped?: { reason: "max-time"; steps: number };
   /** Measured with the instruction counter but the files hold no counts (the comparison fell back to time). */
   countsMissing: boolean;
 }

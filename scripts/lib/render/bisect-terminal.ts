@@ -10,6 +10,7 @@ import {
   figuresText, judgementTone, judgementWord, metricSentence, notReproducible, shortCommit, signed, stepDetail,
 } from "./history-words.ts";
 import { chainText, packageDiffLines } from "./why.ts";
+import { formatDuration } from "./progress.ts";
 import { plural, type Tone } from "./words.ts";
 
 function paint(palette: Palette, tone: Tone, text: string): string {
@@ -23,13 +24,16 @@ function subject(text: string, width = 44): string {
 
 /** The lines before the first measurement. */
 export function bisectHeader(
-  report: Pick<BisectReport, "good" | "bad" | "commits" | "maxSteps" | "stepLevel" | "thresholdPct" | "metric" | "metricSource">,
+  report: Pick<BisectReport, "good" | "bad" | "commits" | "maxSteps" | "stepLevel" | "thresholdPct" | "metric" | "metricSource" | "module">,
 ): string[] {
   const shared = `${Math.round(report.stepLevel * report.maxSteps * 100)}%`;
+  const slow = report.module ? `loads ${report.module}, which good does not`
+    : report.metric === "modules" ? "loads more modules than good (exact: one run per commit)"
+    : `significantly slower than good by ${report.thresholdPct}% or more`;
   return [
     `Bisecting ${plural(report.commits, "commit")} from good ${shortCommit(report.good.commit)} to bad ${shortCommit(report.bad.commit)} (first-parent path, at most ${plural(report.maxSteps, "step")} after the check)`,
-    `Slow: significantly slower than good by ${report.thresholdPct}% or more; ${metricSentence(report as BisectReport)}`,
-    ...(report.maxSteps > 1
+    `Slow: ${slow}; ${metricSentence(report as BisectReport)}`,
+    ...(report.maxSteps > 1 && report.metric !== "modules"
       ? [`A step is slow only at p < ${report.stepLevel.toPrecision(2)}: ${shared} shared by ${report.maxSteps} steps, so noise misleads the search at most ${shared} of the time`]
       : []),
   ];
@@ -50,6 +54,7 @@ export function stepLine(step: BisectStep, palette: Palette = plainPalette): str
 
 /** The answer, after the steps. */
 export function bisectResult(report: BisectReport, palette: Palette = plainPalette): string[] {
+  if (report.outcome === "inconclusive") return inconclusiveLines(report, palette);
   if (report.outcome !== "found" || !report.first) return notReproducible(report).map((line, index) => (index === 0 ? palette.bad(line) : line));
   const { first } = report;
   const out: string[] = [""];
@@ -79,9 +84,28 @@ export function bisectResult(report: BisectReport, palette: Palette = plainPalet
   const cached = report.steps.filter((step) => step.cached).length;
   out.push("");
   out.push(`Found in ${plural(steps, "step")} after the check (at most ${report.maxSteps})${cached ? `; ${cached} of ${report.steps.length} comparisons read from the cache` : ""}.`);
-  if (report.undecided > 0) {
-    out.push(palette.warn(`${plural(report.undecided, "step")} had no verdict even with more runs and counted as good: the answer may be later than the real first slow commit. Try --metric instructions.`));
+  if (report.undecided > 0) out.push(palette.warn(`${plural(report.undecided, "step")} stayed undecided; a later step judged good settled ${report.undecided === 1 ? "it" : "them"}.`));
+  return out;
+}
+
+/** No single commit: the check could not decide, undecided steps left several open, or --max-time ran out. */
+function inconclusiveLines(report: BisectReport, palette: Palette): string[] {
+  const out: string[] = [""];
+  if (!report.first) {
+    const check = report.steps[0]!;
+    out.push(palette.warn(`Inconclusive: the runs cannot tell whether bad ${shortCommit(report.bad.commit)} is slower than good by ${report.thresholdPct}% or more: ${figuresText(check.figures)}.`));
+    out.push("More --iterations, or --metric instructions (deterministic), would decide.");
+    return out;
   }
+  const { first } = report;
+  const why = report.stopped ? `--max-time ran out after ${plural(report.stopped.steps, "step")}` : `${plural(report.undecidedSteps.length, "step")} stayed undecided after every attempt (${report.undecidedSteps.map((n) => `step ${n}`).join(", ")})`;
+  out.push(palette.warn(`Inconclusive: the first slow commit is one of ${plural(report.suspects.length, "commit")} (${why}):`));
+  for (const commit of report.suspects.slice(0, 12)) out.push(`  ${shortCommit(commit.commit)}  ${printable(commit.subject)}`);
+  if (report.suspects.length > 12) out.push(`  … and ${report.suspects.length - 12} more`);
+  out.push(`Last known good: ${shortCommit(first.parent.commit)}; earliest known slow: ${shortCommit(first.commit.commit)} (${figuresText(first.figures)}).`);
+  out.push(report.stopped
+    ? `Run again with more --max-time, or bisect ${shortCommit(first.parent.commit)} ${shortCommit(first.commit.commit)} alone (the cache keeps what was measured).`
+    : `Bisect ${shortCommit(first.parent.commit)} ${shortCommit(first.commit.commit)} with more --iterations or --metric instructions to decide.`);
   return out;
 }
 
@@ -96,4 +120,18 @@ export function render(report: BisectReport, options: { palette?: Palette } = {}
   const lines = [...bisectHeader(report), ...report.steps.map((step) => stepLine(step, palette))];
   if (report.countsMissing) lines.push(countsMissingLine());
   return `${[...lines, ...bisectResult(report, palette)].join("\n")}\n`;
+}
+
+/** After a step: steps done and at most left, and the time they would take at the steps' median pace. */
+export function progressLine(step: BisectStep, stepTimes: readonly number[], elapsedMs: number): string {
+  const sorted = [...stepTimes].sort((a, b) => a - b);
+  const typical = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+  const left = step.stepsLeft;
+  const eta = left === 0 ? "" : `, about ${formatDuration(typical * left)} to go`;
+  return `  ${plural(step.kind === "check" ? 0 : step.number, "step")} done, at most ${plural(left, "step")} left (${formatDuration(elapsedMs)} so far${eta})`;
+}
+
+/** The whole search's wall time. */
+export function durationLine(ms: number): string {
+  return `Took ${formatDuration(ms)}.`;
 }

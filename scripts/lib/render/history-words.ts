@@ -15,6 +15,12 @@ export function figuresText(figures: Figures): string {
   if (figures.estimatePct === null) return reasonText(figures.reason);
   const def = quantity(figures.headline);
   const word = figures.estimatePct >= 0 ? def.lower : def.higher;
+  if (figures.test === "exact" && figures.baselineMedian !== null && figures.candidateMedian !== null) {
+    const delta = figures.candidateMedian - figures.baselineMedian;
+    if (delta === 0) return "no change (exact)";
+    const size = def.unit === "count" ? String(Math.abs(Math.round(delta))) : formatValue(figures.headline, Math.abs(delta));
+    return `${size} ${delta > 0 ? def.higher : def.lower} (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))}), exact`;
+  }
   const ci = figures.ciPct
     ? ` (95% CI ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.low : -figures.ciPct.high)} to ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.high : -figures.ciPct.low)})`
     : "";
@@ -23,7 +29,7 @@ export function figuresText(figures: Figures): string {
 
 /** "could detect ±3.1%", or nothing when not known. */
 export function detectPhrase(figures: Figures): string | null {
-  return figures.mdePct === null ? null : `could detect ±${formatPct(figures.mdePct)}`;
+  return figures.mdePct === null || figures.test === "exact" ? null : `could detect ±${formatPct(figures.mdePct)}`;
 }
 
 /** "paired, n=8/8" or "unpaired, n=5/5". */
@@ -37,8 +43,12 @@ export function metricLabel(key: QuantityKey): string {
 
 /** Why the bisect measures what it measures. */
 export function metricSentence(report: BisectReport): string {
-  const label = report.metric === "instructions" ? "instructions (counted)" : "import time";
+  const label = report.metric === "instructions" ? "instructions (counted)" : report.metric === "modules" ? "modules loaded" : "import time";
   switch (report.metricSource) {
+    case "modules-differ":
+      return `metric: ${label}, because the two ends load different modules: the commit that added them is found exactly, one run each (--metric time or instructions for a slowdown without new modules)`;
+    case "why-module":
+      return `metric: ${label} (--why ${report.module ?? "MODULE"}: the first commit that loads it)`;
     case "counter-found":
       return `metric: ${label}, the default for bisect when an instruction counter is found (--metric time for wall time)`;
     case "no-counter":
@@ -53,7 +63,7 @@ export function judgementTone(step: Pick<BisectStep, "judgement">): Tone {
 }
 
 export function judgementWord(step: Pick<BisectStep, "judgement">): string {
-  return step.judgement === "undecided" ? "undecided, counted as good" : step.judgement;
+  return step.judgement === "undecided" ? "undecided (not counted as good)" : step.judgement;
 }
 
 /** The figures, what the runs could detect, and how they were compared. */

@@ -9,7 +9,7 @@ import { candidateText, mainPackages, patchLines, savingText, workloadText } fro
 import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
-  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
+  MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowNotes, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
 const MARK: Record<Tone, string> = { good: "✅", bad: "❌", same: "➖" };
@@ -45,13 +45,13 @@ function measurementRow(row: MeasurementRow): string[] {
     : "—";
   const verdict = `${MARK[rowTone(row)]} ${escapeMarkdown(verdictText(row))}`;
   // A faster/slower verdict already says the estimate: the details add its interval and test.
-  const figures = typical && (row.verdict === "faster" || row.verdict === "slower") && !row.shapeChanged && intervalText(typical)
+  const figures = typical && (row.verdict === "faster" || row.verdict === "slower") && intervalText(typical)
     ? `${intervalText(typical)}, ${formatP(typical.pValue)}`
     : typical ? estimateText(row.headline, typical) : null;
-  const spread = main?.spread ? `; ⚠ ${spreadText(row.headline, main.spread)}` : "";
-  const details = escapeMarkdown(`${figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason)}${spread}`);
+  const notes = rowNotes(row, main).map((note) => `; ${note}`).join("");
+  const details = escapeMarkdown(`${figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason)}${notes}`);
   const best = row.bestCase && row.bestCase.estimatePct !== null ? escapeMarkdown(estimateText(row.headline, row.bestCase)) : "—";
-  return [name, value(main?.baseline ?? null), value(main?.candidate ?? null), change, `${verdict}<br>${details}`, typical ? detectText(typical).replace("could detect ", "") : "—", best];
+  return [name, value(main?.baseline ?? null), value(main?.candidate ?? null), change, `${verdict}<br>${details}`, typical ? detectText(typical, main?.detail).replace("could detect ", "") : "—", best];
 }
 
 function otherQuantities(c: CandidateComparison): string[] {

@@ -14,7 +14,7 @@ import { chainText, packageDiffLines } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
-  hotspotNote, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
+  hotspotNote, rowNotes, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
 const WIDTH = 70;
@@ -82,11 +82,11 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   const cand = main?.candidate ? formatCompact(key, main.candidate.median) : "—";
   const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}`)}`];
   if (typical) {
-    lines.push(palette.dim(`    typical: ${estimateText(row.headline, typical)}, ${detectText(typical)}; ${testText(typical)}`));
+    lines.push(palette.dim(`    typical: ${estimateText(row.headline, typical)}, ${detectText(typical, main?.detail)}; ${testText(typical)}`));
   } else {
     lines.push(palette.dim(`    ${reasonText(row.reason)}`));
   }
-  if (main?.spread) lines.push(palette.warn(`    ⚠ ${spreadText(key, main.spread)}`));
+  for (const note of rowNotes(row, main)) lines.push(note.startsWith("⚠") ? palette.warn(`    ${note}`) : palette.dim(`    ${note}`));
   if (row.bestCase && row.bestCase.estimatePct !== null) {
     const b = row.bestCase;
     const fastest = main?.baseline && main.candidate ? `${formatValue(row.headline, main.baseline.min)} → ${formatValue(row.headline, main.candidate.min)}, ` : "";

@@ -7,6 +7,7 @@ import type {
   Comparison, ExactSpread, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
 } from "../model/comparison.ts";
 import { quantity, type QuantityKey, unitOf } from "../quantities.ts";
+import type { ShapeAgreement, TailOutcome, VerdictDetail } from "../stats/verdict.ts";
 
 export type Tone = "good" | "bad" | "same";
 
@@ -94,7 +95,7 @@ export function estimateText(key: QuantityKey, figures: Figures): string {
 }
 
 /** "95% CI 8.9% to 14.0%", in the direction of the estimate; "" without an interval. */
-export function intervalText(figures: Figures): string {
+export function intervalText(figures: Pick<Figures, "estimatePct" | "ciPct" | "confidence">): string {
   if (figures.estimatePct === null || !figures.ciPct) return "";
   // The interval is of (baseline − candidate): shown in the direction of the estimate.
   const [low, high] = figures.estimatePct >= 0 ? [figures.ciPct.low, figures.ciPct.high] : [-figures.ciPct.high, -figures.ciPct.low];
@@ -130,9 +131,10 @@ export function spreadText(key: QuantityKey, spread: ExactSpread): string {
   return `${quantity(key).label} spread ${formatPct(worst)} across runs, though meant to be exact${causes.length ? `: ${causes.join("; ")}` : ": no cause found in these runs (address randomisation? a cache on disk?)"}`;
 }
 
-/** "could detect ±1.2%" or what stands in for it. */
-export function detectText(figures: Figures): string {
+/** "could detect ±1.2%" or what stands in for it ("≥ X" when the runs cannot show the power: `detail.mdeLowerBound`). */
+export function detectText(figures: Figures, detail?: VerdictDetail | null): string {
   if (figures.test === "exact") return "exact: every run agreed";
+  if (detail?.mdeLowerBound && figures.mdePct !== null) return `could detect ≥ ${formatPct(figures.mdePct)}`;
   if (figures.reason?.kind === "too-few-runs") return reasonText(figures.reason);
   return figures.mdePct === null ? "could detect: n/a" : `could detect ±${formatPct(figures.mdePct)}`;
 }
@@ -150,9 +152,55 @@ export function testText(figures: Figures): string {
   return `${figures.paired ? "paired " : "unpaired "}${TEST_NAME[figures.test]}, n=${figures.n.baseline}/${figures.n.candidate}${figures.scale === "difference" ? ", on differences (a sample ≤ 0)" : ""}`;
 }
 
+/** The slow-runs part's name: "slow runs (p90)". */
+export function tailName(q: number): string {
+  return `slow runs (p${Math.round(q * 100)})`;
+}
+
+/** "slow runs (p90): 9.8% slower (95% CI 2.1% to 18.0%)", or why there is no interval yet. */
+export function tailText(key: QuantityKey, tail: TailOutcome): string {
+  const name = tailName(tail.q);
+  const word = (pct: number) => (pct >= 0 ? quantity(key).lower : quantity(key).higher);
+  if (tail.verdict === "insufficient") {
+    const estimate = tail.estimatePct === null ? "" : `${formatPct(Math.abs(tail.estimatePct))} ${word(tail.estimatePct)} by estimate; `;
+    const needed = tail.reason?.kind === "too-few-runs" ? `too few runs for an interval (${tail.reason.n}, ${tail.reason.needed} needed)` : "no samples";
+    return `${name}: ${estimate}${needed}`;
+  }
+  const ci = intervalText(tail);
+  if (tail.verdict === "no-change") return `${name}: no significant change${ci ? ` (${ci})` : ""}`;
+  return `${name}: ${formatPct(Math.abs(tail.estimatePct ?? 0))} ${word(tail.estimatePct ?? 0)}${ci ? ` (${ci})` : ""}`;
+}
+
+/**
+ * Which parts of the distribution moved, when they disagree: "the distribution changed
+ * shape: median unchanged, slow runs (p90) 9.8% slower".
+ */
+export function shapeText(key: QuantityKey, shape: ShapeAgreement, q: number): string {
+  const names = { typical: "median", "best-case": "fastest runs", tail: tailName(q) } as const;
+  const involved = new Set<string>(["typical", ...shape.disagreements.flatMap((item) => [item.slower, item.faster])]);
+  const parts = shape.parts.filter((part) => involved.has(part.part)).map((part) => {
+    const moved = part.move === "no-change" || part.estimatePct === null ? "unchanged"
+      : `${formatPct(Math.abs(part.estimatePct))} ${part.estimatePct >= 0 ? quantity(key).lower : quantity(key).higher}`;
+    return `${names[part.part]} ${part.move === "unknown" ? "undecided" : moved}`;
+  });
+  return `the distribution changed shape: ${parts.join(", ")}`;
+}
+
+/**
+ * Said beside a verdict whose test and interval tell it apart at the edge: the test's p is
+ * below the level but the interval reaches 0 (ties at the timer's resolution), so no change is
+ * claimed; or an interval end within a quarter tick of 0 was read as 0.
+ */
+export function edgeText(figures: Figures, detail: VerdictDetail | null | undefined, key: QuantityKey): string | null {
+  if (!detail) return null;
+  const tick = detail.resolution !== null ? ` (ties at the timer's ${formatValue(key, detail.resolution)} resolution)` : "";
+  if (figures.direction === "no-change" && detail.testRejects) return `the interval reaches 0${tick}: no change is claimed although p < ${1 - figures.confidence}`;
+  if (detail.edge === "snapped") return `an interval end within a quarter tick of 0 is read as 0${tick}`;
+  return null;
+}
+
 /** The verdict as a short phrase: "11.6% faster", "no significant change", "inconclusive (…)". */
 export function verdictText(row: Pick<MeasurementRow, "verdict" | "reason" | "estimatePct" | "headline" | "shapeChanged"> & { quantities?: MeasurementRow["quantities"] }): string {
-  if (row.shapeChanged) return "distribution changed shape";
   const floor = row.quantities?.[0]?.belowFloor;
   if (floor !== undefined) return `no change (below ${floor}%, what ${quantity(row.headline).label} resolve)`;
   switch (row.verdict) {
@@ -172,7 +220,6 @@ export function verdictTone(verdict: Verdict | QuantityRow["direction"]): Tone {
 
 /** How a measurement row reads: from its verdict, or the sign of the means without samples. */
 export function rowTone(row: MeasurementRow): Tone {
-  if (row.shapeChanged) return "same";
   if (row.means && row.verdict === "inconclusive") return deltaTone(row.means.deltaMs);
   return verdictTone(row.verdict);
 }
@@ -228,11 +275,7 @@ export function summaryLines(summary: Summary): { tone: Tone; lines: string[] } 
     : "";
   const lines: string[] = [];
   let tone: Tone = "same";
-  if (summary.shapeChanged && typical && summary.bestCase) {
-    lines.push(
-      `${name}: the distribution changed shape — typical run ${estimateText(headline, typical)}, fastest run ${estimateText(headline, summary.bestCase)}`,
-    );
-  } else if (summary.verdict === "faster" && typical) {
+  if (summary.verdict === "faster" && typical) {
     tone = "good";
     lines.push(`Cold start improved: ${estimateText(headline, typical)}${about}`);
   } else if (summary.verdict === "slower" && typical) {
@@ -243,6 +286,7 @@ export function summaryLines(summary: Summary): { tone: Tone; lines: string[] } 
   } else {
     lines.push(`Inconclusive: ${name}: ${reasonText(summary.reason)}`);
   }
+  if (summary.shapeChanged && summary.shape) lines.push(`${name}: ${shapeText(headline, summary.shape, summary.tail?.q ?? 0.9)}`);
   if (medians) lines.push(medians);
   return { tone, lines };
 }
@@ -261,16 +305,23 @@ export function summaryEvents(summary: Summary): { tone: Tone; text: string }[] 
 
 function gateReasonText(reason: GateReason): string {
   switch (reason.kind) {
-    case "slower":
-      return `${reason.measurement} is significantly slower by ${formatPct(-reason.estimatePct)} (threshold ${reason.thresholdPct}%)`;
+    case "slower": {
+      const what = `${reason.measurement}${reason.part === "tail" ? " (its slow runs)" : ""}`;
+      if (reason.thresholdPct === 0 || reason.atLeastPct === null) return `${what} is significantly slower by ${formatPct(-reason.estimatePct)} (threshold ${reason.thresholdPct}%)`;
+      return `${what} is at least ${formatPct(reason.atLeastPct)} slower: the whole interval lies beyond the ${reason.thresholdPct}% threshold (estimate ${formatPct(-reason.estimatePct)})`;
+    }
     case "now-eager":
       return `${reason.label} (${reason.key}) is now loaded eagerly`;
     case "candidate-failed":
       return `${reason.measurement} failed in the candidate: ${reason.message}`;
     case "inconclusive":
       return `${reason.measurement || "the primary measurement"}: ${reasonText(reason.reason)}`;
-    case "imprecise":
-      return `${reason.measurement}: no significant change, but it could only detect ±${formatPct(reason.mdePct)}, more than the ${reason.thresholdPct}% threshold; run more --iterations`;
+    case "straddles": {
+      const what = `${reason.measurement}${reason.part === "tail" ? " (its slow runs)" : ""}`;
+      if (reason.couldBePct === null) return `${what}: no interval to decide on (too few runs for ${reason.part === "tail" ? "the slow runs" : "it"}); run more --iterations`;
+      const shows = reason.atLeastPct !== null && reason.atLeastPct > 0 ? `; it shows at least ${formatPct(reason.atLeastPct)}` : "";
+      return `${what} could be ${formatPct(reason.couldBePct)} slower: its interval straddles the ${reason.thresholdPct}% threshold${shows}; more runs needed (--iterations)`;
+    }
   }
 }
 
@@ -311,7 +362,6 @@ export function matrixCellText(cell: MatrixCell | null): { tone: Tone; text: str
     const text = cell.status.startsWith("failed") ? `failed in the ${cell.status.slice(7)}` : `not measured in the ${cell.status.slice(8)}`;
     return { tone: cell.status === "failed-candidate" ? "bad" : "same", text };
   }
-  if (cell.shapeChanged) return { tone: "same", text: "distribution changed shape" };
   if ((cell.verdict === "faster" || cell.verdict === "slower") && cell.estimatePct !== null) {
     const def = quantity(cell.headline);
     const faster = cell.estimatePct >= 0;
@@ -353,4 +403,16 @@ export function hotspotNote(c: { hotspots: readonly { label?: string }[]; hotspo
   if (!c.hotspotRuns) return null;
   if (Math.min(c.hotspotRuns.baseline, c.hotspotRuns.candidate) < 2) return "hotspot changes not compared: fewer than 2 profiled runs per side (files from an older coldstart)";
   return c.hotspots[0]?.label ?? null;
+}
+
+/** What a headline row adds beyond its verdict, as short sentences: the slow runs, a change of shape, the edge, a spread. */
+export function rowNotes(row: Pick<MeasurementRow, "headline" | "shapeChanged">, main: QuantityRow | undefined): string[] {
+  if (!main) return [];
+  const key = row.headline;
+  return [
+    ...(main.tail ? [tailText(key, main.tail)] : []),
+    ...(row.shapeChanged && main.shape ? [`⚠ ${shapeText(key, main.shape, main.tail?.q ?? 0.9)}`] : []),
+    ...(main.typical ? [edgeText(main.typical, main.detail, key)].filter((text): text is string => text !== null) : []),
+    ...(main.spread ? [`⚠ ${spreadText(key, main.spread)}`] : []),
+  ];
 }
