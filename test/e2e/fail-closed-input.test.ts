@@ -97,8 +97,8 @@ describe("report paths and flags that do nothing", () => {
     for (const [flag, file, problem] of [
       ["--html", "/nonexistent/dir/r.html", "the folder /nonexistent/dir does not exist"],
       ["--output", "/nonexistent/dir/r.md", "the folder /nonexistent/dir does not exist"],
-      ["--html", folder, "is a folder"],
-      ["--output", folder, "is a folder"],
+      ["--html", folder, "is a folder; give a file name"],
+      ["--output", folder, "is a folder; give a file name"],
     ]) {
       const run = await runScript("compare_benchmarks.ts", [...files, flag!, file!]);
       expectOneLine(run, `${flag} ${file}: ${problem}; choose another path for ${flag}`, { tool: "coldstart-compare", quiet: true });

@@ -76,8 +76,9 @@ describe("sketches in the terminal report, drawn from the comparison model", () 
     const lines = renderTerminal(comparison, { palette: plain, charts: true }).split("\n");
     const row = lines.findIndex((line) => line.startsWith("pkg_total"));
     const sketches = lines.slice(row).filter((line) => /^    (main|lazy) /.test(line));
-    expect(sketches[0]).toContain("91.5 … 111.6 ms  median 95.6");
-    expect(sketches[1]).toContain("81.7 … 105.7 ms  median 86.2");
+    // Figures in the unit's own formatting (quantities.ts UNITS.ms: two decimals), as in every other column.
+    expect(sketches[0]).toContain("91.54 … 111.57 ms  median 95.62");
+    expect(sketches[1]).toContain("81.69 … 105.70 ms  median 86.16");
     // One axis: the faster candidate's median is drawn left of the baseline's.
     expect(sketches[1]!.indexOf("┃")).toBeLessThan(sketches[0]!.indexOf("┃"));
     expect(renderTerminal(comparison, { palette: plain })).not.toContain("┃");
