@@ -267,6 +267,28 @@ export async function runScript(
   return startScript(script, args, options).finished();
 }
 
+/**
+ * Lanes for independent end-to-end tests marked `test.concurrent`: at most `n` of the
+ * bodies wrapped by the returned function run at once, so tests that each keep one core
+ * busy (a tool measures one run at a time) share the two cores without crowding them.
+ * A test's time limit counts its wait for a lane too: give the file a limit for that.
+ */
+export function lanes(n = 2): <T>(body: () => Promise<T>) => () => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return (body) => async () => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await body();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+}
+
 /** Fast settings for end-to-end tests: few runs, no importtime unless asked. */
 export const FAST = ["--iterations", "3", "--max-iterations", "3", "--warmup", "0", "--importtime-runs", "0"];
 

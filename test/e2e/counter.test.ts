@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { type Counter, CounterError, detectCounter, noCounterMessage, probePerf } from "../../scripts/lib/measure/counter.ts";
 import { countInstructions } from "../../scripts/lib/measure/executor.ts";
 import { groupAlive } from "../../scripts/lib/process.ts";
-import { cleanupTempDirs, hangLimit, missing, realPython, tempDir } from "../helpers.ts";
+import { cleanupTempDirs, hangLimit, lanes, missing, realPython, tempDir } from "../helpers.ts";
 
-// Every counted python3 start is ~1.5 s under cachegrind on a calm two-core machine.
-setDefaultTimeout(hangLimit(180_000));
+// Every counted python3 start is ~1.5 s under cachegrind on a calm two-core machine; a
+// counted test's limit covers its wait for a lane too.
+setDefaultTimeout(hangLimit(400_000));
 afterAll(cleanupTempDirs);
 
 const freshDir = () => tempDir("coldstart-counter-test-");
@@ -38,8 +39,12 @@ const noCounter = missing(
   !counter ? `no instruction counter on this machine: ${noCounterMessage()}` : !python ? "python3 not found on PATH" : null,
 );
 if (!noCounter) console.log(`counter: ${counter!.name} ${counter!.version} (${counter!.binary}); python: ${python}`);
-/** Counted test: skipped, with the reason printed above, when no counter exists. */
-const counted = (name: string, body: () => Promise<void>) => test.skipIf(noCounter)(name, body);
+/**
+ * Counted test: skipped, with the reason printed above, when no counter exists. Each uses
+ * its own folder and counts one run at a time: two run at once (helpers.ts lanes).
+ */
+const lane = lanes(2);
+const counted = (name: string, body: () => Promise<void>) => test.concurrent.skipIf(noCounter)(name, lane(body));
 
 async function count(dir: string, argv: string[], options: { timeoutMs?: number; env?: Record<string, string>; overrides?: Record<string, string> } = {}) {
   return countInstructions(argv, {

@@ -7,9 +7,11 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FAST, PKG, cleanupTempDirs, git, gitRepo, hangLimit, resultFile, resultFiles, runScript, sh, tempDir, worktreeCount, worktreeFolders, writeTree } from "../helpers.ts";
+import { FAST, PKG, cleanupTempDirs, git, gitRepo, hangLimit, lanes, resultFile, resultFiles, runScript, sh, tempDir, worktreeCount, worktreeFolders, writeTree } from "../helpers.ts";
 
-setDefaultTimeout(hangLimit(90_000));
+// Each test's own repositories and runs: two at a time (helpers.ts lanes); a test's limit covers its wait for a lane.
+setDefaultTimeout(hangLimit(400_000));
+const lane = lanes(2);
 afterAll(cleanupTempDirs);
 
 /** Runs the branch runner in `cwd` with its own --out; checks that no worktree or temporary folder is left. */
@@ -21,8 +23,8 @@ async function bench(cwd: string, args: string[], repo = cwd) {
   return { ...run, out };
 }
 
-describe("a ref whose import fails", () => {
-  test("is not compared as measured: n/a (failed), no module diff, the failing file named; compare agrees", async () => {
+describe.concurrent("a ref whose import fails", () => {
+  test.concurrent("is not compared as measured: n/a (failed), no module diff, the failing file named; compare agrees", lane(async () => {
     const repo = gitRepo(
       {
         "pyproject.toml": '[project]\nname = "pkg"\n\n[[tool.coldstart.imports]]\nname = "pkg_total"\nstatement = "import pkg"\n\n[[tool.coldstart.imports]]\nname = "json_total"\nstatement = "import json"\n',
@@ -57,9 +59,9 @@ describe("a ref whose import fails", () => {
     // The gate: a candidate that fails is a regression.
     const gate = await runScript("compare_benchmarks.ts", [join(run.out, main.name), join(run.out, broken.name), "--fail-on-regression"]);
     expect(gate.code).toBe(1);
-  });
+  }));
 
-  test("when it was the only measurement, the comparison still shows it, and the gate fails", async () => {
+  test.concurrent("when it was the only measurement, the comparison still shows it, and the gate fails", lane(async () => {
     const repo = gitRepo(PKG, { broken: { "pkg/__init__.py": "raise ImportError('nope')\n" } });
     const run = await bench(repo, ["main", "broken", "--fail-on-regression"]);
     expect(run.code).toBe(1);
@@ -67,11 +69,11 @@ describe("a ref whose import fails", () => {
     expect(run.stdout).toMatch(/pkg_total +— +— +n\/a\n +failed in the candidate \(.*cold_start_broken_\d+\.json\): `import pkg` failed \(exit 1\): ImportError: nope/);
     expect(run.stdout).toContain("Optimized: n/a (failed)");
     expect(run.stdout).toContain("✗ pkg_total failed in the candidate");
-  });
+  }));
 });
 
-describe("branch names", () => {
-  test("issue#12, a,b, fix/ünï, -n and --help (as refs/heads/...) are benchmarked and compared end to end", async () => {
+describe.concurrent("branch names", () => {
+  test.concurrent("issue#12, a,b, fix/ünï, -n and --help (as refs/heads/...) are benchmarked and compared end to end", lane(async () => {
     const repo = gitRepo(PKG);
     const names = ["issue#12", "a,b", "fix/ünï"];
     names.forEach((name, index) => {
@@ -101,11 +103,11 @@ describe("branch names", () => {
     expect(compare.code).toBe(0);
     expect(compare.stdout).toContain("Baseline:  issue#12 @ ");
     expect(compare.stdout).toContain("Optimized: fix/ünï @ ");
-  });
+  }));
 });
 
-describe("the working tree beside refs", () => {
-  test("WORKTREE main: 'working tree (main)' against 'main', and two refs of one commit are said so", async () => {
+describe.concurrent("the working tree beside refs", () => {
+  test.concurrent("WORKTREE main: 'working tree (main)' against 'main', and two refs of one commit are said so", lane(async () => {
     const repo = gitRepo(PKG);
     const run = await bench(repo, ["--max-iterations", "3", "WORKTREE", "main", "HEAD"]);
     expect(run.code).toBe(0);
@@ -115,9 +117,9 @@ describe("the working tree beside refs", () => {
     expect(run.stdout).toContain(`Optimized: main @ ${commit.slice(0, 7)} (`);
     expect(run.stdout).toContain(`Optimized: HEAD @ ${commit.slice(0, 7)} (`);
     expect(run.stdout).not.toContain("ENVIRONMENTS DIFFER");
-  });
+  }));
 
-  test("--python relative to the current folder, like --out; a venv interpreter is used as given", async () => {
+  test.concurrent("--python relative to the current folder, like --out; a venv interpreter is used as given", lane(async () => {
     const repo = gitRepo(PKG);
     const cwd = tempDir("coldstart-cwd-");
     expect(sh(cwd, ["python3", "-m", "venv", "--without-pip", "env"]).code).toBe(0);
@@ -129,10 +131,10 @@ describe("the working tree beside refs", () => {
       expect(data.environment.python).toBe(join(cwd, "env", "bin", "python"));
       expect(data.environment.python_venv).toBe(true);
     }
-  });
+  }));
 });
 
-describe("dependencies in .venv", () => {
+describe.concurrent("dependencies in .venv", () => {
   /** A project whose package imports `depmod`, which only its ignored .venv has. */
   function venvProject(): string {
     const repo = gitRepo({
@@ -147,7 +149,7 @@ describe("dependencies in .venv", () => {
     return repo;
   }
 
-  test("the working tree uses its .venv; a ref fails with a one-line hint; 'main .' warns that the interpreters differ", async () => {
+  test.concurrent("the working tree uses its .venv; a ref fails with a one-line hint; 'main .' warns that the interpreters differ", lane(async () => {
     const repo = venvProject();
     const out = tempDir("coldstart-out-");
     const single = await runScript("test_cold_start.ts", [...FAST, "--out", out], { cwd: repo });
@@ -172,9 +174,9 @@ describe("dependencies in .venv", () => {
       `⚠ WARNING: ENVIRONMENTS DIFFER (python ${main.environment.python} (no virtualenv) vs ${join(repo, ".venv", "bin", "python")} (a virtualenv))`,
     );
     expect(sh(repo, ["git", "status", "--porcelain"]).stdout).toBe("");
-  });
+  }));
 
-  test("an install step that gives every worktree its own .venv: measured, and no warning (one interpreter)", async () => {
+  test.concurrent("an install step that gives every worktree its own .venv: measured, and no warning (one interpreter)", lane(async () => {
     const repo = venvProject();
     const install = "python3 -m venv --without-pip .venv && .venv/bin/python -c \"import shutil, sysconfig; shutil.copy('vendor/depmod.py', sysconfig.get_paths()['purelib'])\"";
     writeFileSync(join(repo, "pyproject.toml"), `[project]\nname = "app"\n\n[tool.coldstart]\ninstall = ${JSON.stringify(install)}\n`);
@@ -188,10 +190,10 @@ describe("dependencies in .venv", () => {
     expect(pythons[0].python).not.toBe(pythons[1].python); // each worktree's own .venv
     expect(run.stdout).not.toContain("ENVIRONMENTS DIFFER");
     expect(run.stdout).toContain("Total modules loaded:");
-  });
+  }));
 });
 
-test("submodules: a package importing code from a submodule is measured in each ref's worktree", async () => {
+test.concurrent("submodules: a package importing code from a submodule is measured in each ref's worktree", lane(async () => {
   const lib = gitRepo({ "__init__.py": "VALUE = 42\n", "heavy.py": "import decimal\n" });
   const repo = gitRepo({ "pyproject.toml": '[project]\nname = "app"\n\n[[tool.coldstart.lazy]]\nkey = "decimal_loaded"\nmodule = "decimal"\n', "app/__init__.py": "from app.vendored import heavy\n" });
   git(repo, "submodule", "add", "-q", lib, "app/vendored");
@@ -206,9 +208,9 @@ test("submodules: a package importing code from a submodule is measured in each 
     expect(data.decimal_loaded).toBe(true);
   }
   expect(sh(repo, ["git", "status", "--porcelain"]).stdout).toBe("");
-});
+}));
 
-test("monorepo: run from packages/alpha (or deeper) measures packages/alpha, in the working tree and in each ref", async () => {
+test.concurrent("monorepo: run from packages/alpha (or deeper) measures packages/alpha, in the working tree and in each ref", lane(async () => {
   const repo = gitRepo({ "pyproject.toml": '[project]\nname = "monorepo-root"\n', "packages/beta/pyproject.toml": '[project]\nname = "beta"\n', "packages/beta/beta/__init__.py": "" });
   writeTree(repo, { "packages/alpha/pyproject.toml": '[project]\nname = "alpha"\n', "packages/alpha/alpha/__init__.py": "import json\n" });
   git(repo, "add", "-A");
@@ -236,4 +238,4 @@ test("monorepo: run from packages/alpha (or deeper) measures packages/alpha, in 
   expect(before.code).toBe(2);
   expect(before.stderr.trim()).toMatch(/^coldstart-bench: error: main~1 \([0-9a-f]{9}\) has no folder packages\/alpha$/);
   expect(resultFiles(before.out)).toEqual([]);
-});
+}));

@@ -14,12 +14,15 @@ import type { BisectReport } from "../../scripts/lib/model/history.ts";
 import { buildHistoryRepo, makeHistoryDirty } from "../support/history-fixture.ts";
 import { cleanupTempDirs, hangLimit, missing, repoSnapshot, runScript, startScript, tempDir, worktreeCount, worktreeFolders } from "../helpers.ts";
 
-// Real git and python3 runs; an instruction-counted bisect runs python under valgrind.
-setDefaultTimeout(hangLimit(240_000));
+// Real git and python3 runs; an instruction-counted bisect runs python under valgrind (a
+// few minutes on a calm two-core machine, beside the wall-time bisect): limits for hangs.
+setDefaultTimeout(hangLimit(600_000));
 
 let repo = "";
 let commits: string[] = [];
 let snapshot = "";
+let countRepo = "";
+let countSnapshot = "";
 const noCounter = missing("the counted bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
 
 beforeAll(() => {
@@ -27,6 +30,12 @@ beforeAll(() => {
   commits = buildHistoryRepo(repo);
   makeHistoryDirty(repo);
   snapshot = repoSnapshot(repo);
+  if (!noCounter) {
+    countRepo = tempDir("coldstart-bisect-");
+    buildHistoryRepo(countRepo);
+    makeHistoryDirty(countRepo);
+    countSnapshot = repoSnapshot(countRepo);
+  }
 });
 afterAll(cleanupTempDirs);
 
@@ -36,19 +45,19 @@ afterAll(cleanupTempDirs);
  */
 const TIME = ["--metric", "time", "--iterations", "6", "--max-iterations", "8", "--importtime-runs", "0", "--threshold", "200"];
 
-function expectUntouched(tmp?: string): void {
-  expect(repoSnapshot(repo)).toBe(snapshot);
-  expect(worktreeCount(repo)).toBe(1);
+function expectUntouched(tmp?: string, dir = repo, before = snapshot): void {
+  expect(repoSnapshot(dir)).toBe(before);
+  expect(worktreeCount(dir)).toBe(1);
   if (tmp) expect(worktreeFolders(tmp)).toEqual([]);
 }
 
 const stepLines = (stdout: string) => stdout.split("\n").filter((line) => /^(check|step \d+)\s/.test(line));
 
-describe("wall time", () => {
-  const out = () => join(tempDir("coldstart-bisect-out-"), "results");
-  let cacheOut = "";
+const out = () => join(tempDir("coldstart-bisect-out-"), "results");
+let cacheOut = "";
 
-  test("names commit 23 in at most 7 measurements, with its subject, author, date, modules and chains", async () => {
+describe("wall time", () => {
+  test.concurrent("names commit 23 in at most 7 measurements, with its subject, author, date, modules and chains", async () => {
     cacheOut = out();
     const started = performance.now();
     const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~39", "main", ...TIME, "--out", cacheOut], { cwd: repo });
@@ -66,7 +75,26 @@ describe("wall time", () => {
     expect(run.stdout).toMatch(/\+ asyncio \(\d+ modules, standard library\): import fixpkg → fixpkg\/__init__\.py:5 import email\.parser, asyncio/);
     expectUntouched(run.tmp);
   });
+});
 
+// Counted beside the wall-time bisect below (test.concurrent: each keeps about one core busy,
+// instructions do not depend on the load), on a dirty repository of its own.
+describe.skipIf(noCounter)("counted instructions", () => {
+  test.concurrent("the default for bisect when a counter is found: names commit 23 in at most 7 measurements", async () => {
+    const started = performance.now();
+    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~39", "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: countRepo });
+    console.log(`counted bisect: ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("metric: instructions (counted), the default for bisect when an instruction counter is found");
+    const steps = stepLines(run.stdout);
+    expect(steps.length).toBeLessThanOrEqual(7);
+    expect(steps.every((line) => line.includes("instructions"))).toBe(true);
+    expect(run.stdout).toContain(`First slow commit: ${commits[22]}`);
+    expectUntouched(run.tmp, countRepo, countSnapshot);
+  });
+});
+
+describe("wall time", () => {
   test("a repeated bisect reads every step from the cache (--json)", async () => {
     const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~39", "main", ...TIME, "--out", cacheOut, "--json"], { cwd: repo });
     expect(run.code).toBe(0);
@@ -94,21 +122,6 @@ describe("wall time", () => {
     expect(run.code).toBe(1);
     expect(stepLines(run.stdout)).toHaveLength(1);
     expect(run.stdout).toMatch(/Not reproducible: bad [0-9a-f]{9} is not significantly slower than good [0-9a-f]{9} by 200% or more: \d+\.\d+% (faster|slower).*could detect ±\d/);
-    expectUntouched(run.tmp);
-  });
-});
-
-describe.skipIf(noCounter)("counted instructions", () => {
-  test("the default for bisect when a counter is found: names commit 23 in at most 7 measurements", async () => {
-    const started = performance.now();
-    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~39", "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: repo });
-    console.log(`counted bisect: ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("metric: instructions (counted), the default for bisect when an instruction counter is found");
-    const steps = stepLines(run.stdout);
-    expect(steps.length).toBeLessThanOrEqual(7);
-    expect(steps.every((line) => line.includes("instructions"))).toBe(true);
-    expect(run.stdout).toContain(`First slow commit: ${commits[22]}`);
     expectUntouched(run.tmp);
   });
 });

@@ -16,13 +16,15 @@ import { buildHistoryRepo } from "../support/history-fixture.ts";
 import { cleanupTempDirs, hangLimit, missing, repoSnapshot, runScript, tempDir, worktreeCount } from "../helpers.ts";
 
 // Real git and python3 runs: a history of 11 commits with enough runs each for Holm's correction.
-setDefaultTimeout(hangLimit(240_000));
+setDefaultTimeout(hangLimit(400_000));
 
 const noChromium = missing("the trend page in a browser (history-trend.test.ts)", CHROMIUM ? null : "no chromium on PATH (apt-get install -y chromium)");
 
 let repo = "";
 let commits: string[] = [];
 let snapshot = "";
+let shardRepo = "";
+let shardSnapshot = "";
 let out = "";
 let dir = "";
 
@@ -30,6 +32,9 @@ beforeAll(() => {
   repo = tempDir("coldstart-history-");
   commits = buildHistoryRepo(repo);
   snapshot = repoSnapshot(repo);
+  shardRepo = tempDir("coldstart-history-");
+  buildHistoryRepo(shardRepo);
+  shardSnapshot = repoSnapshot(shardRepo);
   dir = tempDir("coldstart-history-out-");
   out = join(dir, "results");
 });
@@ -39,16 +44,16 @@ afterAll(cleanupTempDirs);
 const HISTORY = ["--history", "main~37..main", "--every", "4", "--metric", "time", "--importtime-runs", "0", "--threshold", "200"];
 
 /** The repository as it was (helpers.ts repoSnapshot), with only its own worktree. */
-function expectUntouched(): void {
-  expect(repoSnapshot(repo)).toBe(snapshot);
-  expect(worktreeCount(repo)).toBe(1);
+function expectUntouched(dir = repo, before = snapshot): void {
+  expect(repoSnapshot(dir)).toBe(before);
+  expect(worktreeCount(dir)).toBe(1);
 }
 
 const markedDepths = (trend: Trend) => trend.points.filter((point) => point.change?.marked).map((point) => point.depth);
 const cacheFiles = () => readdirSync(join(out, "cache")).filter((name) => name.endsWith(".json")).sort();
 
 describe("history", () => {
-  test("marks commit 23 and no other; writes the trend as JSON and the HTML page", async () => {
+  test.concurrent("marks commit 23 and no other; writes the trend as JSON and the HTML page", async () => {
     const started = performance.now();
     const run = await runScript("benchmark_cold_start.ts", [...HISTORY, "--out", out, "--format", "json", "--output", join(dir, "trend.json"), "--html", join(dir, "trend.html")], { cwd: repo });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -80,7 +85,47 @@ describe("history", () => {
     expect(page.match(/class="tmark-head /g)).toHaveLength(1); // one labelled marker, in the trend chart
     expectUntouched();
   });
+});
 
+// Measured beside the history above (test.concurrent: each keeps about one core busy), on a
+// repository of its own, so each checks that its own repository is untouched.
+describe("shards", () => {
+  test.concurrent("two CI shards' files assemble with compare --history; wall time from two machines is flagged", async () => {
+    // Commits 21..25: shard 1 measures 21, 23, 25 and shard 2 measures 22, 24.
+    const shardArgs = ["--history", "main~19..main~15", "--metric", "time", "--importtime-runs", "0", "--threshold", "200", "--iterations", "5", "--max-iterations", "5"];
+    const outs = [join(tempDir("coldstart-shard-"), "r"), join(tempDir("coldstart-shard-"), "r")];
+    const runs = await Promise.all([1, 2].map(async (k) => runScript("benchmark_cold_start.ts", [...shardArgs, "--shard", `${k}/2`, "--out", outs[k - 1]!], { cwd: shardRepo })));
+    for (const run of runs) expect(run.code).toBe(0);
+    expect(runs[0]!.stdout).toContain("shard 1/2: 3 of them");
+    expect(runs[1]!.stdout).toContain("Note: Shard 2/2: 2 of 5 points.");
+    const files = outs.map((folder) => readdirSync(join(folder, "cache")).filter((name) => name.endsWith(".json")));
+    expect(files.map((list) => list.length)).toEqual([3, 2]);
+    // The second shard ran on "another machine".
+    for (const name of files[1]!) {
+      const path = join(outs[1]!, "cache", name);
+      const data = JSON.parse(readFileSync(path, "utf8"));
+      data.history.host = "runner-b";
+      writeFileSync(path, JSON.stringify(data));
+    }
+    const html = join(tempDir("coldstart-shard-"), "trend.html");
+    const assembled = await runScript("compare_benchmarks.ts", ["--history", ...outs.map((folder) => join(folder, "cache")), "--threshold", "200", "--html", html]);
+    console.log(assembled.stdout);
+    expect(assembled.code).toBe(0);
+    const rows = assembled.stdout.split("\n").filter((line) => /^\d+\s+[0-9a-f]{9}\s/.test(line));
+    expect(rows.map((line) => /commit (\d+)/.exec(line)![1])).toEqual(["21", "22", "23", "24", "25"]);
+    expect(rows.filter((line) => line.includes("◆")).map((line) => /commit (\d+)/.exec(line)![1])).toEqual(["23"]);
+    expect(assembled.stdout).toContain("Note: Points come from 2 machines: wall times are not comparable across machines.");
+    expect(readFileSync(html, "utf8")).toContain('<div class="warning" role="alert">⚠ These points are not comparable');
+    const json = await runScript("compare_benchmarks.ts", ["--history", ...outs.map((folder) => join(folder, "cache")), "--threshold", "200", "--format", "json"]);
+    const trend = JSON.parse(json.stdout) as Trend;
+    expect(trend.comparable).toBe(false);
+    expect(trend.points.every((point) => point.change === null || !point.change.figures.paired)).toBe(true);
+    expect(markedDepths(trend)).toEqual([23]);
+    expectUntouched(shardRepo, shardSnapshot);
+  });
+});
+
+describe("history", () => {
   test("a second run reads every point from the cache", async () => {
     const before = cacheFiles();
     const run = await runScript("benchmark_cold_start.ts", [...HISTORY, "--out", out], { cwd: repo });
@@ -110,40 +155,4 @@ test.skipIf(noChromium)("the HTML page renders in headless Chromium, light and d
   expect(luminance(light.background)).toBeGreaterThan(200);
   expect(dark.distinct).toBeGreaterThan(200);
   expect(luminance(dark.background)).toBeLessThan(60);
-});
-
-describe("shards", () => {
-  test("two CI shards' files assemble with compare --history; wall time from two machines is flagged", async () => {
-    // Commits 21..25: shard 1 measures 21, 23, 25 and shard 2 measures 22, 24.
-    const shardArgs = ["--history", "main~19..main~15", "--metric", "time", "--importtime-runs", "0", "--threshold", "200", "--iterations", "5", "--max-iterations", "5"];
-    const outs = [join(tempDir("coldstart-shard-"), "r"), join(tempDir("coldstart-shard-"), "r")];
-    const runs = await Promise.all([1, 2].map(async (k) => runScript("benchmark_cold_start.ts", [...shardArgs, "--shard", `${k}/2`, "--out", outs[k - 1]!], { cwd: repo })));
-    for (const run of runs) expect(run.code).toBe(0);
-    expect(runs[0]!.stdout).toContain("shard 1/2: 3 of them");
-    expect(runs[1]!.stdout).toContain("Note: Shard 2/2: 2 of 5 points.");
-    const files = outs.map((folder) => readdirSync(join(folder, "cache")).filter((name) => name.endsWith(".json")));
-    expect(files.map((list) => list.length)).toEqual([3, 2]);
-    // The second shard ran on "another machine".
-    for (const name of files[1]!) {
-      const path = join(outs[1]!, "cache", name);
-      const data = JSON.parse(readFileSync(path, "utf8"));
-      data.history.host = "runner-b";
-      writeFileSync(path, JSON.stringify(data));
-    }
-    const html = join(tempDir("coldstart-shard-"), "trend.html");
-    const assembled = await runScript("compare_benchmarks.ts", ["--history", ...outs.map((folder) => join(folder, "cache")), "--threshold", "200", "--html", html]);
-    console.log(assembled.stdout);
-    expect(assembled.code).toBe(0);
-    const rows = assembled.stdout.split("\n").filter((line) => /^\d+\s+[0-9a-f]{9}\s/.test(line));
-    expect(rows.map((line) => /commit (\d+)/.exec(line)![1])).toEqual(["21", "22", "23", "24", "25"]);
-    expect(rows.filter((line) => line.includes("◆")).map((line) => /commit (\d+)/.exec(line)![1])).toEqual(["23"]);
-    expect(assembled.stdout).toContain("Note: Points come from 2 machines: wall times are not comparable across machines.");
-    expect(readFileSync(html, "utf8")).toContain('<div class="warning" role="alert">⚠ These points are not comparable');
-    const json = await runScript("compare_benchmarks.ts", ["--history", ...outs.map((folder) => join(folder, "cache")), "--threshold", "200", "--format", "json"]);
-    const trend = JSON.parse(json.stdout) as Trend;
-    expect(trend.comparable).toBe(false);
-    expect(trend.points.every((point) => point.change === null || !point.change.figures.paired)).toBe(true);
-    expect(markedDepths(trend)).toEqual([23]);
-    expectUntouched();
-  });
 });

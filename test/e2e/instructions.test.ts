@@ -8,7 +8,9 @@ import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import { readResult } from "../../scripts/lib/result/read.ts";
 import { cleanupTempDirs, git, gitRepo, hangLimit, missing, runScript, scaledSeconds, tempDir, writeTree } from "../helpers.ts";
 
-setDefaultTimeout(hangLimit(240_000));
+// The two tests run at once (test.concurrent): the timeout test mostly waits for its
+// counted run's timeout while the A/A test counts.
+setDefaultTimeout(hangLimit(400_000));
 afterAll(cleanupTempDirs);
 
 const counter = await detectCounter();
@@ -24,7 +26,7 @@ beforeAll(() => {
   for (const args of [["checkout", "-qb", "heavier"], ["commit", "-qam", "heavier"], ["checkout", "-q", "main"]]) git(repo, ...args);
 });
 
-test.skipIf(noCounter)("A/A agrees within 0.5%, a heavier import counts more, and the verdicts speak in instructions", async () => {
+test.concurrent.skipIf(noCounter)("A/A agrees within 0.5%, a heavier import counts more, and the verdicts speak in instructions", async () => {
   const out = tempDir();
   const run = await runScript("benchmark_cold_start.ts", [
     "--metric", "instructions", "--iterations", "6", "--max-iterations", "6", "--warmup", "1", "--importtime-runs", "0", "--out", out,
@@ -48,7 +50,7 @@ test.skipIf(noCounter)("A/A agrees within 0.5%, a heavier import counts more, an
   expect(run.stdout).toContain("Counting instructions of 'tiny_total'");
 });
 
-test.skipIf(noCounter || noValgrind)("an import that outlives its timeout under the counter: one line, exit 2", async () => {
+test.concurrent.skipIf(noCounter || noValgrind)("an import that outlives its timeout under the counter: one line, exit 2", async () => {
   // The timeout must trip in the counted run only. The uncounted runs (timed runs, the
   // interpreter baseline) start python3 in some 40 ms on a calm machine: 1 s, stretched by
   // the machine's slowness, leaves them a wide margin. A counted run gets 40 times the
