@@ -15,12 +15,16 @@ let dirty: DirtyRepo;
 beforeAll(async () => {
   dirty = await makeDirtyRepo();
 });
-afterAll(cleanupTempDirs);
+/** tmpfs mounts made here: unmounted before the temporary folders go. */
+const mounts: string[] = [];
+afterAll(() => {
+  for (const dir of mounts.splice(0)) sh(dir, ["umount", "-l", dir]);
+  cleanupTempDirs();
+});
 
 /** Every file in `out` is a whole, valid result (or a log); no temporary file is left. */
 async function expectWholeFiles(out: string): Promise<void> {
-  if (!existsSync(out)) return;
-  for (const name of readdirSync(out)) {
+  for (const name of existsSync(out) ? readdirSync(out) : []) {
     expect(name).not.toMatch(/\.tmp$/);
     if (name.endsWith(".json")) await readResult(join(out, name));
   }
@@ -79,7 +83,7 @@ function tmpfs(options: string): { dir: string } | { skip: string } {
   const dir = tempDir("coldstart-mnt-");
   const mounted = sh(dir, ["mount", "-t", "tmpfs", "-o", options, "tmpfs", dir]);
   if (mounted.code !== 0) return { skip: `cannot mount a tmpfs here (${mounted.stderr.trim() || "not root"})` };
-  afterAll(() => void sh(dir, ["umount", "-l", dir]));
+  mounts.push(dir);
   return { dir };
 }
 const readOnlyMount = tmpfs("size=64k,ro");
