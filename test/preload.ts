@@ -13,7 +13,8 @@ import * as childProcess from "node:child_process";
 import { rmSync } from "node:fs";
 import { TEST_TMP } from "./helpers.ts";
 
-afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }));
+// Removing a whole suite's worktrees and caches takes seconds on a busy machine: a limit for a hang only.
+afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }), 600_000);
 
 if (process.env.COLDSTART_TEST_LAYER === "unit") {
   const attempts: string[] = [];
