@@ -1,12 +1,26 @@
-/** Shared test helpers: temp folders, fixture trees, real git repos, running the scripts. */
+/**
+ * The one helpers module of the suite (unit and end-to-end): temporary folders and fixture
+ * trees, fixture files, git repositories, running the scripts, one-line-error checks,
+ * seeded random numbers, and the machine: its speed (for time limits that catch hangs)
+ * and the tools it has (for skips that say why).
+ *
+ * Nothing here starts a process when the module loads: test/unit/ imports it too, and a
+ * unit test spawns no process (test/preload.ts). The functions that spawn say so.
+ */
 import { expect } from "bun:test";
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../scripts/lib/errors.ts";
+import { parseResult, type LoadedResult } from "../scripts/lib/result/read.ts";
 import { appendFile, openForOutput, writeFile } from "../scripts/lib/write.ts";
+import { mulberry32 } from "../scripts/selfbench/random.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
+export const FIXTURES = join(ROOT, "test", "fixtures");
+
+// ---- temporary folders and fixture trees ---------------------------------------------
 
 /**
  * The suite's own temporary folder: every test's files and, through TMPDIR, every child
@@ -44,56 +58,241 @@ export function writeTree(dir: string, files: Record<string, string>): string {
   return dir;
 }
 
-export function sh(cwd: string, argv: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+/** A fresh temporary folder holding `files`. */
+export function fixtureTree(files: Record<string, string>, prefix = "coldstart-tree-"): string {
+  return writeTree(tempDir(prefix), files);
+}
+
+/** A minimal importable project: `[project] name = "pkg"`, folder pkg/. */
+export const PKG = { "pyproject.toml": '[project]\nname = "pkg"\n', "pkg/__init__.py": "import json\n" };
+
+// ---- fixture files -------------------------------------------------------------------
+
+/** A result file from test/fixtures/<folder>/, read as the tools read it. */
+export function loadFixture(name: string, folder = "results"): LoadedResult {
+  return parseResult(readFileSync(join(FIXTURES, folder, name), "utf8"), name);
+}
+
+/** Result files (cold_start_*.json) in `out`, sorted; [] when the folder does not exist. */
+export function resultFiles(out: string): string[] {
+  return existsSync(out) ? readdirSync(out).filter((name) => /^cold_start_.*\.json$/.test(name)).sort() : [];
+}
+
+/** The one result file in `out` whose name matches (not cold_start_latest.json), parsed. */
+export function resultFile(out: string, pattern: RegExp): { name: string; data: Record<string, any> } {
+  const names = resultFiles(out).filter((name) => pattern.test(name) && name !== "cold_start_latest.json");
+  expect(names).toHaveLength(1);
+  return { name: names[0]!, data: JSON.parse(readFileSync(join(out, names[0]!), "utf8")) };
+}
+
+// ---- one-line errors -----------------------------------------------------------------
+
+/** Runs `run`, which must throw a one-line UserError with exit code 2; returns it. */
+export function oneLineError(run: () => void): UserError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).not.toContain("\n");
+    expect((error as UserError).exitCode).toBe(2);
+    return error as UserError;
+  }
+  throw new Error("expected a UserError");
+}
+
+export type Run = { code: number; stdout: string; stderr: string };
+
+/**
+ * A tool's refusal: exit 2, one line on stderr that matches `pattern` (a regular
+ * expression, or text it contains, or several such texts), starting with
+ * "<tool>: error: " when `tool` is given; no stack trace, no internal error; with `quiet`,
+ * nothing on stdout. Returns the line.
+ */
+export function expectOneLine(run: Run, pattern: RegExp | string | readonly string[], options: { tool?: string; quiet?: boolean } = {}): string {
+  const lines = run.stderr.trimEnd().split("\n");
+  expect({ code: run.code, lines }).toEqual({ code: 2, lines: [expect.any(String)] });
+  if (options.tool) expect(lines[0]).toStartWith(`${options.tool}: error: `);
+  if (pattern instanceof RegExp) expect(lines[0]).toMatch(pattern);
+  else for (const part of typeof pattern === "string" ? [pattern] : pattern) expect(lines[0]).toContain(part);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(run.stderr).not.toContain("internal error");
+  if (options.quiet) expect(run.stdout).toBe("");
+  return lines[0]!;
+}
+
+// ---- seeded random numbers -----------------------------------------------------------
+
+/** Seeded uniform numbers in [0, 1): the self-benchmark's mulberry32, so a failing draw can be replayed. */
+export const seeded = (seed: number): (() => number) => mulberry32(seed);
+
+// ---- processes (everything below spawns: end-to-end tests only) ----------------------
+
+export function sh(cwd: string, argv: string[], env: Record<string, string> = {}): Run {
   const proc = Bun.spawnSync(argv, { cwd, env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   return { code: proc.exitCode ?? -1, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
 
-/** A git repo with `files` committed on `main`. */
-export function gitRepo(files: Record<string, string>): string {
+/** Runs git in `dir` with a test identity (no signing, file submodules allowed); throws with git's stderr on failure. */
+export function git(dir: string, ...args: string[]): string {
+  const identity = ["-c", "user.name=coldstart test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"];
+  const result = sh(dir, ["git", ...identity, ...args]);
+  if (result.code !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** A git repo with `files` committed on `main`, and each branch of `branches` a commit on top of main with its files. */
+export function gitRepo(files: Record<string, string>, branches: Record<string, Record<string, string>> = {}): string {
   const dir = writeTree(tempDir("coldstart-repo-"), files);
-  const git = (...args: string[]) => {
-    const result = sh(dir, ["git", ...args]);
-    if (result.code !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "test@example.com");
-  git("config", "user.name", "coldstart test");
-  git("config", "commit.gpgsign", "false");
-  git("add", "-A");
-  git("commit", "-qm", "initial");
+  git(dir, "init", "-q", "-b", "main");
+  for (const [key, value] of [["user.email", "test@example.com"], ["user.name", "coldstart test"], ["commit.gpgsign", "false"]]) git(dir, "config", key!, value!);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "initial");
+  for (const [branch, changes] of Object.entries(branches)) {
+    git(dir, "checkout", "-q", "-b", branch, "main");
+    writeTree(dir, changes);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", branch);
+  }
+  if (Object.keys(branches).length) git(dir, "checkout", "-q", "main");
   return dir;
 }
 
+/** Worktrees git knows for `dir`, the main one included. */
+export function worktreeCount(dir: string): number {
+  return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
+}
+
+/** Worktree folders a run left in its own TMPDIR (see startScript's `tmp`). */
+export function worktreeFolders(tmp: string): string[] {
+  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
+}
+
+/** Every file under `dir` (not .git) with its mode and content hash, folders marked with /. */
+export function filesOf(dir: string, root = dir): string[] {
+  const lines: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (relative(root, full) === ".git") continue;
+    const stat = statSync(full);
+    if (stat.isDirectory()) lines.push(`${relative(root, full)}/`, ...filesOf(full, root));
+    else lines.push(`${relative(root, full)} ${stat.mode.toString(8)} ${createHash("sha256").update(readFileSync(full)).digest("hex")}`);
+  }
+  return lines;
+}
+
 /**
- * Runs one of the entry scripts with bun, as a user would, with a TMPDIR of its own
- * (returned as `tmp`): whatever the run leaves in its temporary folder is its own.
+ * Everything a user could notice about a repository, as one string: status (untracked and
+ * ignored files too), stash, branch, HEAD, refs, the index (entries and file bytes), the
+ * staged and unstaged changes and every file's bytes. Worktrees are counted apart
+ * (worktreeCount): a killed run's stale ones change nothing the user sees here.
  */
-export async function runScript(
+export function repoSnapshot(dir: string): string {
+  const run = (...args: string[]) => sh(dir, ["git", "--no-optional-locks", ...args]).stdout;
+  return [
+    `status:\n${run("status", "--porcelain=v1", "--untracked-files=all", "--ignored")}`,
+    `stash:\n${run("stash", "list")}`,
+    `branch: ${run("symbolic-ref", "HEAD")}`,
+    `head: ${run("rev-parse", "HEAD")}`,
+    `refs:\n${run("for-each-ref", "--format=%(refname) %(objectname)")}`,
+    `index entries:\n${run("ls-files", "--stage", "--debug").replace(/\s+(ctime|mtime|dev|uid|gid|size|flags):.*$/gm, "")}`,
+    `index: ${createHash("sha256").update(readFileSync(join(dir, ".git", "index"))).digest("hex")}`,
+    `staged:\n${run("diff", "--cached", "--stat")}`,
+    `unstaged:\n${run("diff")}`,
+    `files:\n${filesOf(dir).join("\n")}`,
+  ].join("\n");
+}
+
+/** A script of scripts/ started with bun as a user would, its output followed as it comes. */
+export interface RunningScript {
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  /** The run's own TMPDIR: its worktrees and caches, and nothing of any other run's. */
+  tmp: string;
+  /** Standard output so far. */
+  output(): string;
+  stderr: Promise<string>;
+  /** Resolves once `text` is on standard output; throws when the run ends first or `ms` pass (a hang). */
+  waitFor(text: string, ms?: number): Promise<void>;
+  /** The whole run, once it has ended. */
+  finished(): Promise<Run & { tmp: string }>;
+}
+
+/**
+ * Starts `scripts/<script>` with bun in `cwd` (default: the repository), with a TMPDIR of
+ * its own (or `tmp`: a run that follows a killed one); NO_COLOR and CI are set. `prefix`
+ * goes before bun (e.g. setpriv to drop privileges).
+ */
+export function startScript(
   script: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; tmp?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string; tmp: string }> {
+  options: { cwd?: string; env?: Record<string, string>; tmp?: string; prefix?: string[] } = {},
+): RunningScript {
   const tmp = options.tmp ?? tempDir("coldstart-runtmp-");
-  const proc = Bun.spawn(["bun", join(ROOT, "scripts", script), ...args], {
+  const proc = Bun.spawn([...(options.prefix ?? []), "bun", join(ROOT, "scripts", script), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", CI: "true", TMPDIR: tmp, ...options.env },
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr, tmp };
+  let out = "";
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stdout) out += decoder.decode(chunk, { stream: true });
+  })();
+  const stderr = new Response(proc.stderr).text();
+  return {
+    proc,
+    tmp,
+    output: () => out,
+    stderr,
+    async waitFor(text, ms = hangLimit(60_000)) {
+      const deadline = Date.now() + ms;
+      while (!out.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`"${text}" did not appear within ${ms} ms; output so far:\n${out}`);
+        if (proc.exitCode !== null) throw new Error(`exited ${proc.exitCode} before "${text}":\n${out}`);
+        await Bun.sleep(15);
+      }
+    },
+    async finished() {
+      const [code, err] = await Promise.all([proc.exited, stderr, reading]);
+      return { code, stdout: out, stderr: err, tmp };
+    },
+  };
 }
 
-/** Fast settings for integration tests: few runs, no importtime unless asked. */
+/** Runs `scripts/<script>` to its end (see startScript); returns its exit code, output and TMPDIR. */
+export async function runScript(
+  script: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; tmp?: string; prefix?: string[] } = {},
+): Promise<Run & { tmp: string }> {
+  return startScript(script, args, options).finished();
+}
+
+/**
+ * Lanes for independent end-to-end tests marked `test.concurrent`: at most `n` of the
+ * bodies wrapped by the returned function run at once, so tests that each keep one core
+ * busy (a tool measures one run at a time) share the two cores without crowding them.
+ * A test's time limit counts its wait for a lane too: give the file a limit for that.
+ */
+export function lanes(n = 2): <T>(body: () => Promise<T>) => () => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return (body) => async () => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await body();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+}
+
+/** Fast settings for end-to-end tests: few runs, no importtime unless asked. */
 export const FAST = ["--iterations", "3", "--max-iterations", "3", "--warmup", "0", "--importtime-runs", "0"];
-
-/** Worktree folders a run left in its own TMPDIR (see runScript's and startBench's `tmp`). */
-export function worktreeFolders(tmp: string): string[] {
-  return readdirSync(tmp).filter((name) => name.startsWith("coldstart-wt-"));
-}
 
 /** True while `pid` runs; a zombie (killed, waiting for a parent that does not reap) is gone. */
 export function alive(pid: number): boolean {
@@ -109,10 +308,129 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Worktrees git knows for `dir`, the main one included. */
-export function worktreeCount(dir: string): number {
-  return sh(dir, ["git", "worktree", "list", "--porcelain"]).stdout.split("\n").filter((line) => line.startsWith("worktree ")).length;
+/** Process ids a fixture wrote, one a line, to `file`. */
+export function pidsIn(file: string): number[] {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number) : [];
 }
+
+/** Polls until `check` holds (true) or `ms` pass (false: a hang, so `ms` is generous). */
+export async function eventually(check: () => boolean, ms = hangLimit(20_000)): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await Bun.sleep(20);
+  }
+  return true;
+}
+
+// ---- the machine: its speed and its tools --------------------------------------------
+
+/** python3 on PATH resolved to its real executable (a pyenv shim is a shell script); "" when there is none. */
+export function realPython(): string {
+  if (python === undefined) {
+    const probe = Bun.spawnSync(["python3", "-c", "import sys; print(sys.executable)"], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    python = probe.exitCode === 0 ? probe.stdout.toString().trim() : "";
+  }
+  return python;
+}
+let python: string | undefined;
+
+/** What `python3 -c pass` takes on a calm machine of the kind this suite runs on (real binary). */
+const CALM_PYTHON_MS = 40;
+
+/**
+ * How many times slower than a calm machine this one is now, at least 1: the median of
+ * five `python3 -c pass` runs over CALM_PYTHON_MS. Measured once, on first use.
+ */
+export function slowness(): number {
+  if (factor === undefined) {
+    const executable = realPython() || "python3";
+    const times: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const started = performance.now();
+      Bun.spawnSync([executable, "-c", "pass"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+      times.push(performance.now() - started);
+    }
+    const median = times.sort((a, b) => a - b)[2]!;
+    factor = Math.max(1, median / CALM_PYTHON_MS);
+    console.log(`machine probe: python3 -c pass takes ${median.toFixed(0)} ms (calm: ${CALM_PYTHON_MS}): hang limits ×${factor.toFixed(1)}`);
+  }
+  return factor;
+}
+let factor: number | undefined;
+
+/**
+ * A time limit that catches a hang, never a claim that something is fast: `ms` is generous
+ * for a calm two-core machine and is stretched by how slow this one is now (slowness()).
+ */
+export function hangLimit(ms: number): number {
+  return Math.round(ms * slowness());
+}
+
+/**
+ * A tool's --timeout (seconds) that is `seconds` on a calm machine, stretched by how slow
+ * this one is now, to one decimal: for tests that tell "waited for the timeout" from "did
+ * not", the timeout and the bound between the two stretch together.
+ */
+export function scaledSeconds(seconds: number): number {
+  return Math.round(seconds * slowness() * 10) / 10;
+}
+
+/**
+ * True when the tests it guards must be skipped: `reason` is why (printed once, so a skip
+ * is never silent); null when the tool is there.
+ */
+export function missing(what: string, reason: string | null): boolean {
+  if (reason !== null) console.log(`skipped: ${what}: ${reason}`);
+  return reason !== null;
+}
+
+/** Where pyenv and uv keep interpreters. */
+function interpreterRoots(): string[] {
+  const home = process.env.HOME ?? "";
+  return [join(process.env.PYENV_ROOT ?? join(home, ".pyenv"), "versions"), join(home, ".local", "share", "uv", "python")];
+}
+
+/** An installed interpreter of `version` (e.g. "3.12"), by path: pyenv, uv, /usr/bin; null when none. */
+export function findPython(version: string): string | null {
+  for (const root of interpreterRoots()) {
+    for (const name of existsSync(root) ? readdirSync(root).sort().reverse() : []) {
+      if (!name.startsWith(`${version}.`) && !name.startsWith(`cpython-${version}.`)) continue;
+      const path = join(root, name, "bin", `python${version}`);
+      if (existsSync(path)) return path;
+    }
+  }
+  return existsSync(`/usr/bin/python${version}`) ? `/usr/bin/python${version}` : null;
+}
+
+/** `sys.executable` and "3.x" of an interpreter, or null when it does not run. */
+function pythonVersion(path: string): { executable: string; minor: string } | null {
+  const result = Bun.spawnSync([path, "-c", "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])"], { stderr: "ignore", stdin: "ignore" });
+  if (result.exitCode !== 0) return null;
+  const [executable, minor] = result.stdout.toString().trim().split("\n");
+  return executable && minor ? { executable, minor } : null;
+}
+
+/**
+ * python3 (as its real executable) and an interpreter of another Python 3.8+ version from
+ * pyenv or uv (by path, so no shim decides); null when this machine has only one.
+ */
+export function twoInterpreters(): [string, string] | null {
+  const first = pythonVersion("python3");
+  if (!first) return null;
+  for (const root of interpreterRoots()) {
+    for (const name of existsSync(root) ? readdirSync(root).sort().reverse() : []) {
+      const minor = /(?:^|-)(3\.(\d+))\./.exec(`${name}.`);
+      if (!minor || Number(minor[2]) < 8 || minor[1] === first.minor) continue;
+      const path = join(root, name, "bin", `python${minor[1]}`);
+      const found = existsSync(path) ? pythonVersion(path) : null;
+      if (found && found.minor !== first.minor) return [first.executable, path];
+    }
+  }
+  return null;
+}
+
+// ---- the one writer's ways of writing ------------------------------------------------
 
 /** Each way of writing, as a function of (path, text) that leaves `text` at the target. */
 export const WRITERS: Record<string, (path: string, text: string) => void> = {
@@ -124,17 +442,3 @@ export const WRITERS: Record<string, (path: string, text: string) => void> = {
     closeSync(fd);
   },
 };
-
-/** Runs `run`, which must throw a one-line UserError with exit code 2; returns it. */
-export function oneLineError(run: () => void): UserError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).not.toContain("\n");
-    expect((error as UserError).exitCode).toBe(2);
-    return error as UserError;
-  }
-  throw new Error("expected a UserError");
-}
-

@@ -10,10 +10,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { depxPackage, depxWheelhouse, offlinePip } from "../../scripts/selfbench/wheelhouse.ts";
-import { git, resultFile, resultFiles } from "../fail-closed-helpers.ts";
-import { cleanupTempDirs, gitRepo, ROOT, runScript, sh, tempDir, worktreeCount, worktreeFolders, writeTree } from "../helpers.ts";
-import { repoSnapshot } from "../history-fixture.ts";
-import { twoInterpreters } from "../matrix-interpreters.ts";
+import { cleanupTempDirs, git, gitRepo, repoSnapshot, resultFile, resultFiles, ROOT, runScript, sh, tempDir, twoInterpreters, worktreeCount, worktreeFolders, writeTree } from "../helpers.ts";
 
 // Environments are built with pip; a bisect measures several pairs. Limits catch hangs only.
 setDefaultTimeout(600_000);

@@ -6,12 +6,12 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanupTempDirs, ROOT, runScript, sh, tempDir, WRITERS } from "../helpers.ts";
+import { cleanupTempDirs, FIXTURES, hangLimit, missing, runScript, sh, tempDir, WRITERS } from "../helpers.ts";
 
-setDefaultTimeout(120_000);
+setDefaultTimeout(hangLimit(120_000));
 afterAll(cleanupTempDirs);
 
-const RESULTS = join(ROOT, "test", "fixtures", "results");
+const RESULTS = join(FIXTURES, "results");
 const COMPARE = [join(RESULTS, "schema1_base.json"), join(RESULTS, "schema1_slower.json")];
 const root = process.getuid?.() === 0;
 
@@ -31,10 +31,9 @@ function makeNull(dir: string): { path: string } | { skip: string } {
 
 const probeDir = tempDir();
 const device = makeNull(probeDir);
-if ("skip" in device) console.log(`skipped: character device tests (${device.skip})`);
-const setpriv = sh("/", ["sh", "-c", "command -v setpriv"]).stdout.trim();
-const unprivileged = root ? (setpriv ? "setpriv" : null) : "self";
-if (!unprivileged) console.log("skipped: read-only folder tests (running as root and setpriv is missing: root ignores folder permissions)");
+const noDevice = missing("character device tests", "skip" in device ? device.skip : null);
+const unprivileged = root ? (Bun.which("setpriv") ? "setpriv" : null) : "self";
+const noUnprivileged = missing("read-only folder tests", unprivileged ? null : "running as root and setpriv is missing: root ignores folder permissions");
 
 describe.each(Object.keys(WRITERS))("%s", (name) => {
   const write = WRITERS[name]!;
@@ -53,7 +52,7 @@ describe.each(Object.keys(WRITERS))("%s", (name) => {
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
-  test.skipIf("skip" in device)("character device (mknod c 1 3): written in place, stays a device", () => {
+  test.skipIf(noDevice)("character device (mknod c 1 3): written in place, stays a device", () => {
     const { path } = makeNull(tempDir()) as { path: string };
     write(path, "gone\n");
     expect(lstatSync(path).isCharacterDevice()).toBe(true);
@@ -65,14 +64,10 @@ async function compareAsUser(cwd: string, args: string[]) {
   const home = tempDir();
   chmodSync(home, 0o777);
   if (unprivileged === "self") return runScript("compare_benchmarks.ts", args, { cwd, env: { HOME: home } });
-  const proc = Bun.spawn(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", join(ROOT, "scripts", "compare_benchmarks.ts"), ...args], {
-    cwd, env: { ...process.env, HOME: home, TMPDIR: home, NO_COLOR: "1", CI: "true" }, stdout: "pipe", stderr: "pipe", stdin: "ignore",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout, stderr };
+  return runScript("compare_benchmarks.ts", args, { cwd, env: { HOME: home }, tmp: home, prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] });
 }
 
-describe.skipIf(!unprivileged)("a read-only folder", () => {
+describe.skipIf(noUnprivileged)("a read-only folder", () => {
   function readOnlyFolder(): string {
     const dir = tempDir();
     chmodSync(dir, 0o755);
@@ -103,7 +98,7 @@ describe.skipIf(!unprivileged)("a read-only folder", () => {
 });
 
 describe("the tools' --output and --html", () => {
-  test.skipIf("skip" in device)("--output to a character device as root: exit 0, still a device", async () => {
+  test.skipIf(noDevice)("--output to a character device as root: exit 0, still a device", async () => {
     const dir = tempDir();
     const { path } = makeNull(dir) as { path: string };
     const run = await runScript("compare_benchmarks.ts", [...COMPARE, "--format", "json", "--output", path]);

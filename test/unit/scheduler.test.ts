@@ -1,0 +1,133 @@
+/**
+ * The scheduler with a fake executor: no process is spawned, so the order of runs, the
+ * rounds, adaptive stopping, failures and the counting phase are checked in milliseconds.
+ */
+import { describe, expect, test } from "bun:test";
+import { resolveConfig } from "../../scripts/lib/config.ts";
+import type { Executor, Job, JobResult, JobSuccess, TreeRuntime } from "../../scripts/lib/measure/executor.ts";
+import type { QuantityValues } from "../../scripts/lib/quantities.ts";
+import type { PythonInfo } from "../../scripts/lib/measure/python.ts";
+import { countedSamples, newTreeRecords, schedule } from "../../scripts/lib/measure/scheduler.ts";
+import { buildResult } from "../../scripts/lib/measure/result.ts";
+import { seeded } from "../helpers.ts";
+
+const PYTHON: PythonInfo = {
+  requested: "python3", executable: "/usr/bin/python3", version: "3.11.2", versionInfo: [3, 11, 2], platform: "Linux", cpu: "x", cpuCount: 2, inVenv: false,
+};
+
+function runtime(label: string): TreeRuntime {
+  return { label, dir: `/nowhere/${label}`, python: PYTHON, env: {}, envChanges: {}, pycache: "/nowhere/cache" };
+}
+
+
+/** Answers every job from `answer`, recording the jobs in order. */
+class FakeExecutor implements Executor {
+  readonly jobs: Job[] = [];
+  constructor(private readonly answer: (job: Job, index: number) => JobResult) {}
+  async run(job: Job): Promise<JobResult> {
+    this.jobs.push(job);
+    return this.answer(job, this.jobs.length - 1);
+  }
+}
+
+const ok = (quantities: QuantityValues, extra: Partial<JobSuccess> = {}): JobResult =>
+  ({ ok: true, quantities, modules: ["sys", "pkg"], loaded: [], wallMs: 1, noExit: false, ...extra });
+
+function config(overrides: Record<string, unknown> = {}) {
+  return resolveConfig("/nowhere", [{ input: { importtime_runs: 0, warmup: 1, iterations: 6, max_iterations: 6, ...overrides }, where: "test" }], "pkg");
+}
+
+describe("rounds", () => {
+  test("each round runs every tree's statement and its `pass` baseline once, shuffled; samples[i] is round i", async () => {
+    const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+    const executor = new FakeExecutor((job, i) => ok({ import_ms: job.statement === "pass" ? 0.1 : 10 + i, process_ms: 20 }));
+    await schedule(trees, { config: config(), executor, random: seeded(1) });
+    const timed = executor.jobs.filter((job) => job.kind === "timed");
+    expect(timed).toHaveLength((1 + 6) * 4);
+    for (let round = 0; round < 7; round += 1) {
+      const slice = timed.slice(round * 4, round * 4 + 4).map((job) => `${job.tree.label}:${job.statement}`).sort();
+      expect(slice).toEqual(["a:import pkg", "a:pass", "b:import pkg", "b:pass"]);
+    }
+    // Not the same order every round (shuffled), with this seed.
+    const orders = new Set(Array.from({ length: 7 }, (_, r) => timed.slice(r * 4, r * 4 + 4).map((job) => `${job.tree.label}${job.statement}`).join()));
+    expect(orders.size).toBeGreaterThan(1);
+    expect(countedSamples(trees[0]!, "pkg_total")).toHaveLength(6);
+    expect(trees[0]!.records.filter((r) => r.round === -1 && !r.baseline)).toHaveLength(1); // the warm-up
+  });
+
+  test("noise that hides a `precision` change extends the rounds, five at a time, up to max_iterations", async () => {
+    const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+    const noisy = seeded(7);
+    const executor = new FakeExecutor((job) => ok({ import_ms: job.statement === "pass" ? 0.1 : 10 * (1 + noisy()) }));
+    const events: string[] = [];
+    await schedule(trees, {
+      config: config({ iterations: 6, max_iterations: 21, precision: 1 }), executor, random: seeded(1), onEvent: (event) => events.push(event.kind),
+    });
+    expect(countedSamples(trees[0]!, "pkg_total")).toHaveLength(21);
+    expect(events.filter((kind) => kind === "noisy")).toHaveLength(1);
+  });
+
+  test("quiet samples stop at `iterations`", async () => {
+    const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+    const executor = new FakeExecutor((job, i) => ok({ import_ms: job.statement === "pass" ? 0.1 : 10 + (i % 3) * 0.001 }));
+    await schedule(trees, { config: config({ iterations: 8, max_iterations: 30, precision: 5 }), executor, random: seeded(1) });
+    expect(countedSamples(trees[0]!, "pkg_total")).toHaveLength(8);
+  });
+});
+
+describe("failures", () => {
+  test("a failing statement stops that tree's runs of that measurement; a failing `pass` only loses its round", async () => {
+    const trees = [newTreeRecords(runtime("good")), newTreeRecords(runtime("bad"))];
+    const executor = new FakeExecutor((job) => {
+      if (job.tree.label === "bad" && job.statement !== "pass") {
+        return { ok: false, failure: { statement: job.statement, kind: "error", message: "boom", stderr_tail: "" }, wallMs: 1 };
+      }
+      if (job.tree.label === "good" && job.statement === "pass") return { ok: false, failure: { statement: "pass", kind: "error", message: "x", stderr_tail: "" }, wallMs: 1 };
+      return ok({ import_ms: 5 });
+    });
+    await schedule(trees, { config: config(), executor, random: seeded(1) });
+    expect(trees[1]!.failures.pkg_total!.message).toBe("boom");
+    expect(executor.jobs.filter((job) => job.tree.label === "bad" && job.statement !== "pass")).toHaveLength(1);
+    expect(trees[0]!.failures.pkg_total).toBeUndefined();
+    expect(countedSamples(trees[0]!, "pkg_total")).toHaveLength(6);
+  });
+
+  test("an interpreter that does not exit is stopped as soon as its result is in, from then on", async () => {
+    const trees = [newTreeRecords(runtime("a"))];
+    const executor = new FakeExecutor((job) => ok({ import_ms: 5 }, { noExit: job.statement !== "pass" }));
+    await schedule(trees, { config: config({ iterations: 3, max_iterations: 3 }), executor, random: seeded(1) });
+    const statements = executor.jobs.filter((job) => job.statement !== "pass" && job.kind === "timed");
+    expect(statements[0]!.stopAfterResult).toBe(false);
+    expect(statements.slice(1).every((job) => job.stopAfterResult)).toBe(true);
+    expect(trees[0]!.noExit.pkg_total).toBe(3);
+    expect(buildResult(trees[0]!, { config: config(), toolVersion: "t", git: null, runId: "r", runOrder: 0, timestamp: 1 }).measurements.pkg_total!.no_exit_runs).toBe(3);
+  });
+});
+
+describe("counting instructions", () => {
+  test("each round counts the statement and `pass`; the import's count is their difference; several at a time", async () => {
+    const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+    let running = 0;
+    let most = 0;
+    const executor: Executor = {
+      async run(job) {
+        if (job.kind !== "count") return ok({ import_ms: 5 });
+        running += 1;
+        most = Math.max(most, running);
+        await Bun.sleep(2);
+        running -= 1;
+        const base = job.statement === "pass" ? 100e6 : job.tree.label === "a" ? 150e6 : 151.5e6;
+        return ok({ instructions: base }, { counts: { total: base, main: base, children: 0, processes: 1, forkedWithoutExec: 0, perProcess: true } });
+      },
+    };
+    await schedule(trees, { config: config({ metric: "instructions", jobs: 3 }), executor, random: seeded(1) });
+    // iterations = 6 was set: the counting rounds, and the timed rounds beside them.
+    expect(countedSamples(trees[0]!, "pkg_total", "instructions")).toEqual(Array(6).fill(50e6));
+    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual(Array(6).fill(51.5e6));
+    expect(most).toBe(3);
+    const result = buildResult(trees[1]!, { config: config({ metric: "instructions" }), toolVersion: "t", git: null, runId: "r", runOrder: 1, timestamp: 1 });
+    expect(result.measurements.pkg_total!.quantities!.instructions!.median).toBe(51.5e6);
+    expect(result.measurements.pkg_total!.quantities!.import_ms!.n).toBe(6);
+    expect(result.environment!.env.PYTHONHASHSEED).toBe("0 (counted runs)");
+  });
+});
