@@ -339,6 +339,7 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     precision: merged.precision ?? DEFAULTS.precision,
     metric: merged.metric ?? DEFAULTS.metric,
     jobs: merged.jobs ?? Math.max(1, cpus().length),
+    submodules: merged.submodules ?? DEFAULTS.submodules,
     imports,
     lazy,
     budgets,

@@ -59,6 +59,8 @@ export interface ScalarSettings {
   precision: number;
   metric: "time" | "instructions";
   jobs: number;
+  /** Submodules checked out in a ref's worktree: auto, those the measured import can need. */
+  submodules: "auto" | "all" | "none";
 }
 export type SettingKey = keyof ScalarSettings;
 
@@ -71,6 +73,7 @@ export const DEFAULTS = {
   max_iterations: 30,
   precision: 5,
   metric: "time",
+  submodules: "auto",
 } as const satisfies Partial<ScalarSettings>;
 
 const MEASURING: readonly Tool[] = ["test", "bench"];
@@ -111,6 +114,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "measure REF against itself (two worktrees): this machine's noise" },
   { flag: "interactive", short: "i", kind: "bool", group: "Benchmark", tools: ["bench"],
     help: "choose refs and iterations with prompts (needs a terminal, never in CI)" },
+  { flag: "submodules", key: "submodules", kind: "choice", choices: ["auto", "all", "none"], value: "auto|all|none", group: "Benchmark", tools: ["bench"],
+    help: `submodules checked out in each ref's worktree: auto, only those under the measured package or on its import path; all; none (default ${DEFAULTS.submodules})` },
   { flag: "drop-caches", kind: "bool", group: "Benchmark", tools: ["bench"],
     help: "drop the OS page cache before every run (Linux, root only)" },
   { flag: "bisect", kind: "bool", group: "Over time", tools: ["bench"],
