@@ -9,7 +9,7 @@ import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
 import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
 import {
-  environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleDiff,
+  environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleDiff, stillLargest,
 } from "./diff.ts";
 import { gateOf } from "./gate.ts";
 import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
@@ -290,6 +290,7 @@ function compareOne(results: readonly LoadedResult[], base: number, index: numbe
     moduleDiff: moduleDiff(baseline, candidate),
     importTime,
     hotspots: hotspotChanges(baseline, candidate, primaryName),
+    stillLargest: stillLargest(baseline, candidate, primaryName),
     environmentMismatches: environmentMismatches(baseline, candidate),
     // A coldstart file whose every statement failed has no samples, but is no seed file either.
     arithmeticOnly: !carriesSamples(baseline) || !carriesSamples(candidate),

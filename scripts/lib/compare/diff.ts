@@ -4,11 +4,11 @@
  * chains), `-X importtime` changes, hotspots, and environment differences.
  */
 import type { LoadedResult } from "../result/read.ts";
-import type { ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
 import { importChain, packageChain, packageKind } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
-  PackageDiffRow,
+  PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
 } from "../model/comparison.ts";
 
 /** How many rows the import-time diffs keep. */
@@ -147,6 +147,76 @@ export function hotspotChanges(baseline: LoadedResult, candidate: LoadedResult, 
     ...cand.filter((h) => !baseKeys.has(key(h))).map((hotspot) => ({ change: "appeared" as const, hotspot })),
     ...base.filter((h) => !candKeys.has(key(h))).map((hotspot) => ({ change: "disappeared" as const, hotspot })),
   ].sort((a, b) => b.hotspot.ms - a.hotspot.ms);
+}
+
+/**
+ * Candidate hotspots found in the baseline too: the same module, line and call; else the
+ * same module and call when each side has it once (an edit above it moved its line).
+ */
+function matchHotspots(base: readonly Hotspot[], cand: readonly Hotspot[]): RemainingHotspot[] {
+  const key = (h: Hotspot) => `${h.module}\0${h.line}\0${h.call}`;
+  const callKey = (h: Hotspot) => `${h.module}\0${h.call}`;
+  const exact = new Map(base.map((h) => [key(h), h]));
+  const matched = new Set<Hotspot>();
+  const rows: RemainingHotspot[] = [];
+  const rest: Hotspot[] = [];
+  for (const hotspot of cand) {
+    const twin = exact.get(key(hotspot));
+    if (twin) {
+      matched.add(twin);
+      rows.push({ hotspot, baselineMs: twin.ms, baselineLine: twin.line });
+    } else rest.push(hotspot);
+  }
+  const count = (list: readonly Hotspot[]) => list.reduce((map, h) => map.set(callKey(h), (map.get(callKey(h)) ?? 0) + 1), new Map<string, number>());
+  const [baseCalls, candCalls] = [count(base), count(cand)];
+  for (const hotspot of rest) {
+    const k = callKey(hotspot);
+    const twin = base.find((h) => callKey(h) === k && !matched.has(h));
+    if (twin && baseCalls.get(k) === 1 && candCalls.get(k) === 1) rows.push({ hotspot, baselineMs: twin.ms, baselineLine: twin.line });
+  }
+  return rows;
+}
+
+/** How many rows "still the largest" keeps, of hotspot lines and of modules. */
+export const STILL_LARGEST_LIMIT = 5;
+
+/**
+ * The largest costs common to both sides of `measurement`: hotspot lines (module, line,
+ * call) on both, and modules by self time on both (`-X importtime`, else the hotspots'
+ * module self time), largest in the candidate first. Null when neither side pair has them.
+ */
+export function stillLargest(baseline: LoadedResult, candidate: LoadedResult, measurement: string): StillLargest | null {
+  const baseSpots = baseline.data.hotspots?.[measurement];
+  const candSpots = candidate.data.hotspots?.[measurement];
+  const baseRows = baseline.data.importtime?.[measurement];
+  const candRows = candidate.data.importtime?.[measurement];
+  const spotsOnBoth = Boolean(baseSpots?.length && candSpots?.length);
+  const rowsOnBoth = Boolean(baseRows?.length && candRows?.length);
+  if (!spotsOnBoth && !rowsOnBoth) return null;
+  const key = (h: { module: string; line: number | null; call: string }) => `${h.module}\0${h.line}\0${h.call}`;
+  const hotspots = largest(matchHotspots(baseSpots ?? [], candSpots ?? []), STILL_LARGEST_LIMIT, (row) => row.hotspot.ms, (row) => key(row.hotspot));
+  let modules: RemainingModule[];
+  if (rowsOnBoth) {
+    const base = new Map(baseRows!.map((row) => [row.module, row]));
+    modules = largest(candRows!.filter((row) => base.has(row.module)), STILL_LARGEST_LIMIT, (row) => row.self_us, (row) => row.module).map((row) => ({
+      module: row.module, selfUs: row.self_us, baselineSelfUs: base.get(row.module)!.self_us,
+      cumulativeUs: row.cumulative_us, baselineCumulativeUs: base.get(row.module)!.cumulative_us,
+    }));
+  } else {
+    // One figure per module, as the profiled run measured it.
+    const perModule = (spots: typeof candSpots) => {
+      const map = new Map<string, { self: number; total: number | null }>();
+      for (const h of spots ?? []) if (h.module_self_ms !== undefined && !map.has(h.module)) map.set(h.module, { self: h.module_self_ms, total: h.module_total_ms ?? null });
+      return map;
+    };
+    const [base, cand] = [perModule(baseSpots), perModule(candSpots)];
+    const us = (ms: number | null) => (ms === null ? null : Math.round(ms * 1000));
+    modules = largest([...cand].filter(([module]) => base.has(module)), STILL_LARGEST_LIMIT, ([, m]) => m.self, ([module]) => module).map(([module, m]) => ({
+      module, selfUs: us(m.self)!, baselineSelfUs: us(base.get(module)!.self)!, cumulativeUs: us(m.total), baselineCumulativeUs: us(base.get(module)!.total),
+    }));
+  }
+  if (hotspots.length === 0 && modules.length === 0) return null;
+  return { measurement, hotspots, modules };
 }
 
 /** The Python version number ("3.11.2") from a sys.version string. */

@@ -176,6 +176,34 @@ export interface HotspotChange {
   hotspot: Hotspot;
 }
 
+/** A hotspot line found on both sides: the candidate's record, and the baseline's time and line for it. */
+export interface RemainingHotspot {
+  hotspot: Hotspot;
+  baselineMs: number;
+  /** The line in the baseline: another one when an edit above the call moved it. */
+  baselineLine: number | null;
+}
+
+/** A module whose own (self) time is among the largest on both sides, µs. */
+export interface RemainingModule {
+  module: string;
+  selfUs: number;
+  baselineSelfUs: number;
+  cumulativeUs: number | null;
+  baselineCumulativeUs: number | null;
+}
+
+/**
+ * The largest costs common to both sides, largest in the candidate first: what is still
+ * there to win, whatever changed. Hotspot lines from `hotspots`; modules from `-X
+ * importtime` self time (else from the hotspots' module self time).
+ */
+export interface StillLargest {
+  measurement: string;
+  hotspots: RemainingHotspot[];
+  modules: RemainingModule[];
+}
+
 export interface EnvironmentMismatch {
   field: "python_version" | "python" | "platform" | "cpu" | "pyc" | "metric";
   baseline: string;
@@ -227,6 +255,8 @@ export interface CandidateComparison {
   moduleDiff: ModuleDiff | null;
   importTime: ImportTimeDiff[];
   hotspots: HotspotChange[];
+  /** The top costs that remain in the candidate (null: neither hotspots nor importtime on both sides). */
+  stillLargest: StillLargest | null;
   environmentMismatches: EnvironmentMismatch[];
   /** True when neither file has samples: arithmetic on means only. */
   arithmeticOnly: boolean;

@@ -5,7 +5,7 @@
  */
 import type { CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
-import { chainText, packageDiffLines } from "./why.ts";
+import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
   arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
@@ -156,6 +156,18 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
       escapeMarkdown(`${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}`),
       hotspot.ms.toFixed(1),
     ])), "");
+  }
+  if (c.stillLargest) {
+    const cells = stillLargestCells(c.stillLargest);
+    out.push(`### ${escapeMarkdown(STILL_LARGEST_TITLE)}`, "");
+    if (cells.lines.length) {
+      out.push(...table(["Where", "Call", "Baseline", "Optimized"], ["l", "l", "r", "r"],
+        cells.lines.map((row) => [escapeMarkdown(row.where), escapeMarkdown(row.call), row.baseline, row.candidate])), "");
+    }
+    if (cells.modules.length) {
+      out.push(...table(["Module", "Self, baseline", "Self, optimized", "Cumulative"], ["l", "r", "r", "r"],
+        cells.modules.map((row) => [escapeMarkdown(row.module), row.baseline, row.candidate, row.cumulative ?? "—"])), "");
+    }
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { printable } from "../errors.ts";
 import { quantity, unitOf } from "../quantities.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
-import { chainText, packageDiffLines } from "./why.ts";
+import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
@@ -186,6 +186,21 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
       const where = `${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`;
       const text = `${change === "appeared" ? "+" : "−"} ${where}  ${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}  ${formatMs(hotspot.ms)}`;
       out.push(change === "appeared" ? palette.bad(`  ${printable(text)}`) : palette.good(`  ${printable(text)}`));
+    }
+  }
+
+  if (c.stillLargest) {
+    const cells = stillLargestCells(c.stillLargest);
+    out.push("", palette.bold(`${STILL_LARGEST_TITLE.replace(/^[^(]+/, (title) => title.toUpperCase())}`), LINE);
+    if (cells.lines.length) {
+      out.push("Lines (calls in module top-level code), baseline → optimized:");
+      for (const row of cells.lines) out.push(`  ${printable(`${row.where}  ${row.call}  ${row.baseline} → ${row.candidate}`)}`);
+    }
+    if (cells.modules.length) {
+      out.push("Modules (self time), baseline → optimized:");
+      for (const row of cells.modules) {
+        out.push(`  ${printable(`${row.module}  ${row.baseline} → ${row.candidate}${row.cumulative ? `  (cumulative ${row.cumulative})` : ""}`)}`);
+      }
     }
   }
 
