@@ -189,6 +189,8 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
     row.reason = failure
       ? { kind: "failed", side: where, source: result.source, message: failure.message }
       : { kind: "missing", side: where, source: result.source };
+    // The side that measured keeps its figures (its median is shown beside the n/a).
+    if (base || cand) row.quantities = [{ ...quantityRow(headline, baseline, candidate, name, paired, false), reason: row.reason }];
     return row;
   }
   const keys = quantityKeys().filter((key) => base.quantities[key] || cand.quantities[key]);

@@ -31,7 +31,8 @@ function table(header: string[], align: ("l" | "r")[], rows: string[][]): string
 function measurementRow(row: MeasurementRow): string[] {
   const name = `${escapeMarkdown(row.name)}${row.primary ? " (primary)" : ""}`;
   const main = row.quantities[0];
-  if (row.status !== "ok") return [name, "—", "—", "—", escapeMarkdown(`n/a: ${reasonText(row.reason)}`), "—", "—"];
+  const median = (stats: { median: number } | null | undefined) => (stats ? formatValue(row.headline, stats.median) : "—");
+  if (row.status !== "ok") return [name, median(main?.baseline), median(main?.candidate), "—", escapeMarkdown(`n/a: ${reasonText(row.reason)}`), "—", "—"];
   if (row.means) {
     const { baseline, candidate, deltaMs, deltaPct } = row.means;
     return [name, `${formatMs(baseline)} (mean)`, `${formatMs(candidate)} (mean)`, `${arrow(deltaMs)} ${formatMs(deltaMs)} (${formatPct(deltaPct ?? 0, 2)})`,

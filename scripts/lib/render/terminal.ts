@@ -61,7 +61,8 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   const name = printable(row.name).padEnd(30);
   const main: QuantityRow | undefined = row.quantities[0];
   if (row.status !== "ok") {
-    return [`${name}${"—".padStart(8)}${"—".padStart(13)}   ${paint(palette, row.status === "failed-candidate" ? "bad" : "same", "n/a")}`,
+    const median = (side: "baseline" | "candidate") => (main?.[side] ? formatCompact(row.headline, main[side]!.median) : "—");
+    return [`${name}${median("baseline").padStart(8)}${median("candidate").padStart(13)}   ${paint(palette, row.status === "failed-candidate" ? "bad" : "same", "n/a")}`,
       `    ${printable(reasonText(row.reason))}`];
   }
   const tone = rowTone(row);
