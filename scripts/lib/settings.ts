@@ -6,7 +6,7 @@
  */
 import packageJson from "../../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
-import { FORMATS, formatNames } from "./formats.ts";
+import { FORMATS, formatChoices } from "./formats.ts";
 
 export const VERSION: string = packageJson.version;
 
@@ -132,8 +132,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "measure afresh instead of reusing benchmark_results/cache/ (the new files are cached)" },
   { flag: "history", kind: "bool", group: "Over time", tools: ["compare"],
     help: "FILES or folders written by bench --history (every shard's benchmark_results/cache): the trend, not a comparison" },
-  { flag: "format", kind: "choice", choices: () => formatNames(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
-    help: () => `report format: ${FORMATS.map((format) => `${format.name} (${format.about})`).join(", ")}; default terminal` },
+  { flag: "format", kind: "choice", choices: () => formatChoices(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
+    help: () => `report format: ${FORMATS.map((format) => `${format.name} (${format.aliases?.length ? `or ${format.aliases.join(", ")}: ` : ""}${format.about})`).join(", ")}; default terminal` },
   { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
     help: "write the report to FILE instead of stdout (- is stdout; a file is replaced atomically, a link written through, a device or FIFO in place)" },
   { flag: "html", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
