@@ -9,7 +9,7 @@ import type { LoadedResult } from "../result/read.ts";
 import { describe, type Series, type Stats } from "../stats/describe.ts";
 import { ALPHA, compareQuantity, compareTypical, POWER } from "../stats/verdict.ts";
 import {
-  environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleDiff, stillLargest,
+  environmentMismatches, hotspotChanges, importTimeDiff, lazyRows, moduleCountRows, moduleCountsOf, moduleDiff, stillLargest,
 } from "./diff.ts";
 import { gateOf } from "./gate.ts";
 import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
@@ -46,6 +46,14 @@ export function sideLabels(results: readonly LoadedResult[], groups: readonly (s
     return groups[index] ? `${name} · ${groups[index]}` : name;
   });
   return raw.map((label, index) => (raw.filter((other) => other === label).length > 1 ? `${label} #${index + 1}` : label));
+}
+
+/** A side's module counts: module objects (aliases counted once), total and of the package. */
+function modulesOf(result: LoadedResult): Side["moduleCounts"] {
+  const counts = moduleCountsOf(result);
+  if (!counts) return null;
+  const aliased = counts.names.total !== counts.total || counts.names.filtered !== counts.filtered;
+  return { total: counts.total, filtered: counts.filtered, ...(aliased ? { names: counts.names } : {}) };
 }
 
 function side(result: LoadedResult, label: string, breakdown: string | null): Side {
@@ -88,7 +96,7 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
     measurements,
     failures: Object.fromEntries(Object.entries(result.failures).map(([name, failure]) => [name, { kind: failure.kind, message: failure.message }])),
     interpreter,
-    moduleCounts: result.moduleCountsMeasured ? { total: data.module_counts.total, filtered: data.module_counts.filtered } : null,
+    moduleCounts: modulesOf(result),
     importtime: null,
     importers: null,
     hotspots: null,

@@ -5,7 +5,7 @@
  */
 import type { LoadedResult } from "../result/read.ts";
 import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
-import { importChain, packageChain, packageKind } from "./why.ts";
+import { importChain, inPackage, modulesAmong, packageChain, packageKind } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
   PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
@@ -31,13 +31,37 @@ function sharedPrefix(result: LoadedResult): string | null {
   return prefixes.size === 1 && only && names.every((n) => n.includes("_")) ? only : null;
 }
 
+/** Module counts of a file: module objects (aliases counted once, see modulesAmong) and names; null when not measured. */
+export interface CountedModules {
+  total: number;
+  filtered: number;
+  names: { total: number; filtered: number };
+}
+
+export function moduleCountsOf(result: LoadedResult): CountedModules | null {
+  if (!result.moduleCountsMeasured) return null;
+  const counts = result.data.module_counts;
+  const loaded = result.data.modules?.loaded;
+  const pkg = result.data.modules?.package;
+  const records = loaded ? importersFor(result, result.data.modules?.after) : null;
+  if (!loaded || !records || loaded.length !== counts.total) return { total: counts.total, filtered: counts.filtered, names: { total: counts.total, filtered: counts.filtered } };
+  const total = modulesAmong(loaded, records);
+  const filtered = pkg ? modulesAmong(loaded.filter((name) => inPackage(name, pkg)), records) : { modules: counts.filtered, names: counts.filtered };
+  return { total: total.modules, filtered: filtered.modules, names: { total: total.names, filtered: filtered.names } };
+}
+
 export function moduleCountRows(baseline: LoadedResult, candidate: LoadedResult): ModuleCountRow[] {
   const pkg = candidate.data.modules?.package || baseline.data.modules?.package || sharedPrefix(baseline) || null;
-  const count = (result: LoadedResult, key: "total" | "filtered") => (result.moduleCountsMeasured ? result.data.module_counts[key] : null);
+  const [baseCounts, candCounts] = [moduleCountsOf(baseline), moduleCountsOf(candidate)];
   return (["total", "filtered"] as const).map((key) => {
-    const base = count(baseline, key);
-    const cand = count(candidate, key);
-    return { key, package: key === "filtered" ? pkg : null, baseline: base, candidate: cand, delta: base !== null && cand !== null ? base - cand : null };
+    const base = baseCounts?.[key] ?? null;
+    const cand = candCounts?.[key] ?? null;
+    const [baseNames, candNames] = [baseCounts?.names[key] ?? null, candCounts?.names[key] ?? null];
+    const aliased = (baseNames !== null && baseNames !== base) || (candNames !== null && candNames !== cand);
+    return {
+      key, package: key === "filtered" ? pkg : null, baseline: base, candidate: cand, delta: base !== null && cand !== null ? base - cand : null,
+      names: aliased ? { baseline: baseNames, candidate: candNames } : null,
+    };
   });
 }
 
@@ -98,11 +122,12 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
       })
       .sort(byCountThenName);
   };
+  const modules = (result: LoadedResult, loaded: readonly string[]) => modulesAmong(loaded, importersFor(result, result.data.modules?.after)).modules;
   return {
     newlyLoaded: rows(candCounts, baseCounts, candidate),
     noLongerLoaded: rows(baseCounts, candCounts, baseline),
-    baselineModules: base.length,
-    candidateModules: cand.length,
+    baselineModules: modules(baseline, base),
+    candidateModules: modules(candidate, cand),
   };
 }
 

@@ -298,9 +298,18 @@ def _cs_kind(name, mod):
 
 # A module object known under several names (an alias put in sys.modules by hand, as
 # requests.packages does): the names that did not pass the finder point at the one that did.
+# A module no name of which passed the finder (an extension that puts itself into
+# sys.modules, as a mypyc-compiled charset_normalizer.md) is known by its own __name__.
 _cs_byid = {}
 for _cs_name in sorted(_cs_after):
     if _cs_name in _cs_seen or _cs_name in _cs_startup:
+        _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
+for _cs_name in sorted(_cs_after):
+    try:
+        _cs_own = object.__getattribute__(_cs_after[_cs_name], '__name__') == _cs_name
+    except Exception:
+        _cs_own = False
+    if _cs_own:
         _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
 _cs_modules = {}
 for _cs_name in sorted(_cs_after):

@@ -48,7 +48,11 @@ export interface Side {
   failures: Record<string, { kind: string; message: string }>;
   /** The interpreter's own share, per quantity (`python -c pass`). */
   interpreter: Partial<Record<QuantityKey, Stats>>;
-  moduleCounts: { total: number; filtered: number } | null;
+  /**
+   * Module objects loaded (an alias under another name counted once), total and of the
+   * package; `names` (every name in sys.modules) only when aliases make them more.
+   */
+  moduleCounts: { total: number; filtered: number; names?: { total: number; filtered: number } } | null;
   /** `-X importtime` rows of the breakdown measurement (see `Comparison.breakdown`). */
   importtime: ImportTimeRow[] | null;
   /** Who imported each module, and the hotspots, of the breakdown measurement. */
@@ -113,6 +117,11 @@ export interface ModuleCountRow {
   candidate: number | null;
   /** baseline − candidate (> 0: fewer modules now); null when a side is n/a. */
   delta: number | null;
+  /**
+   * Names in sys.modules, when aliases (one module object under several names) make them
+   * more than the modules counted above; null when names and modules agree.
+   */
+  names: { baseline: number | null; candidate: number | null } | null;
 }
 
 export type LazyChange = "now-lazy" | "now-eager" | "no-change" | "unknown";

@@ -10,7 +10,7 @@ import { importChain } from "../compare/why.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import { sideRole } from "../compare/matrix.ts";
 import {
-  LAZY_TEXT, lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, plural,
+  countWithNames, LAZY_TEXT, lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, plural,
 } from "./words.ts";
 
 const MARK = { good: "✓", bad: "✗", same: "=" } as const;
@@ -36,9 +36,13 @@ export function modulesSection(comparison: Comparison): string[] {
     const delta = !base ? null : base.total - counts.total;
     const tone = delta === null ? "" : delta > 0 ? "good" : delta < 0 ? "bad" : "same";
     const bar = `<span class="bar" style="width:${Math.round((counts.total / maxTotal) * 120)}px"></span>`;
-    out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${counts.total}</td><td class="num">${counts.filtered}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
+    const [total, filtered] = [countWithNames(counts.total, counts.names?.total), countWithNames(counts.filtered, counts.names?.filtered)];
+    out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${esc(total)}</td><td class="num">${esc(filtered)}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
   });
   out.push("</tbody></table></div>");
+  if (comparison.sides.some((side) => side.moduleCounts?.names)) {
+    out.push('<p class="note">Modules are module objects: an alias in sys.modules (the same module under another name) is counted once; names counts every name.</p>');
+  }
   for (const c of comparison.candidates) {
     const diff = c.moduleDiff;
     if (!diff || (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0)) continue;

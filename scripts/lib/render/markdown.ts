@@ -7,7 +7,7 @@ import type { CandidateComparison, Comparison, MeasurementRow } from "../model/c
 import { quantity } from "../quantities.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
+  arrow, countWithNames, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -105,12 +105,13 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
   out.push(...otherQuantities(c));
 
   out.push("### Modules", "");
-  const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
+  const show = (value: number | null, names: number | null | undefined) => (value === null ? "n/a (failed)" : countWithNames(value, names));
   out.push(...table(["", "Baseline", "Optimized", "Δ"], ["l", "r", "r", "r"],
     c.moduleCounts.map((row) => [
       row.key === "total" ? "Total modules loaded" : escapeMarkdown(`${row.package ?? "Package"} modules loaded`),
-      show(row.baseline), show(row.candidate), row.delta === null ? "n/a" : String(row.delta),
+      show(row.baseline, row.names?.baseline), show(row.candidate, row.names?.candidate), row.delta === null ? "n/a" : String(row.delta),
     ])));
+  if (c.moduleCounts.some((row) => row.names)) out.push("", "_Modules are module objects: an alias in sys.modules (the same module under another name) is counted once; names counts every name._");
   out.push("");
 
   out.push("### Lazy loading", "");

@@ -12,7 +12,7 @@ import { sketchLines } from "./sketch.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
-  lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
+  lazyTone, MATRIX_AXIS, matrixCellText, namesText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
   summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
@@ -136,7 +136,8 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
     out.push(`${printable(row.key === "total" ? "Total modules loaded" : `${row.package ? row.package[0]!.toUpperCase() + row.package.slice(1) : "Package"} modules loaded`)}:`);
     const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
     const delta = row.delta === null ? "n/a" : paint(palette, deltaTone(row.delta), String(row.delta).padStart(4));
-    out.push(`  Baseline: ${show(row.baseline).padStart(5)}  Optimized: ${show(row.candidate).padStart(4)}  Δ: ${delta}`);
+    const names = row.names ? `  (${namesText(row.names)})` : "";
+    out.push(`  Baseline: ${show(row.baseline).padStart(5)}  Optimized: ${show(row.candidate).padStart(4)}  Δ: ${delta}${names}`);
   }
 
   out.push("", palette.bold("LAZY LOADING STATUS"), LINE);
