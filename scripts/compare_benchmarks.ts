@@ -4,6 +4,7 @@
  * verdicts from the samples. Imports no zx and no @clack/prompts: its own start-up matters.
  */
 import { buildComparison } from "./lib/compare/build.ts";
+import { skipLatestTwins } from "./lib/compare/matrix.ts";
 import { runMain, UserError } from "./lib/errors.ts";
 import { checkReportFormats, checkReportPaths, emit } from "./lib/render/emit.ts";
 import { expandResultPaths, readResult } from "./lib/result/read.ts";
@@ -21,7 +22,8 @@ compared with it. Reads coldstart result files and the original Python tool's fi
 Files of several interpreters (bench --python 3.11,3.12) are compared per interpreter,
 each candidate with the baseline of its own interpreter, and the report ends with an
 interpreter × measurement matrix. --merge takes the files of several CI jobs (folders
-are searched for cold_start_*.json): each job's files are compared among themselves,
+are searched for cold_start_*.json; a cold_start_latest.json given beside the file it copies
+is skipped): each job's files are compared among themselves,
 baseline first by run order, and the report ends with a runner × measurement matrix.
 --history takes the files of bench --history runs (every CI shard's benchmark_results/cache)
 and reports the trend instead: one point per commit in first-parent order, each change
@@ -70,7 +72,13 @@ export async function main(argv: string[]): Promise<number> {
   checkReportPaths(report);
   const files = merge ? await expandResultPaths(args.positionals) : args.positionals;
   if (files.length < 2) throw new UserError(`--merge found ${files.length} result file (${files.join(", ")}); a comparison needs a baseline and a candidate`);
-  const results = await Promise.all(files.map((file) => readResult(file)));
+  let results = await Promise.all(files.map((file) => readResult(file)));
+  if (merge) {
+    const kept = skipLatestTwins(results);
+    for (const { latest, twin } of kept.skipped) process.stderr.write(`${TOOL}: note: skipped ${latest}: a copy of ${twin}\n`);
+    results = kept.results;
+    if (results.length < 2) throw new UserError(`--merge found ${results.length} result file (${results.map((result) => result.source).join(", ")}); a comparison needs a baseline and a candidate`);
+  }
   const comparison = buildComparison(results, { primary: report.primary, failOnRegressionPct: report.failOnRegressionPct, gate: report.gate, tailQ: report.tailQ, merge });
   await emit("comparison", comparison, report, TOOL);
   return comparison.gate?.exitCode ?? 0;

@@ -368,6 +368,7 @@ export function resolveConfig(tree: string, sources: ConfigSource[], projectName
     env: merged.env ?? DEFAULTS.env,
     install_tree: merged.install_tree ?? DEFAULTS.install_tree,
     extras: merged.extras ?? [],
+    submodules: merged.submodules ?? DEFAULTS.submodules,
     imports,
     lazy,
     budgets,

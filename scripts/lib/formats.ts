@@ -30,6 +30,8 @@ export type Renderer<S extends Subject> = (value: Subjects[S], options: RenderOp
 
 export interface FormatDef {
   name: string;
+  /** Other names `--format` takes for it (`md`); reports and messages use `name`. */
+  aliases?: string[];
   /** What it is for, in --help. */
   about: string;
   /** Written for a person at a terminal: colour and sketches when stdout is one. */
@@ -51,7 +53,7 @@ export const FORMATS: FormatDef[] = [
     },
   },
   {
-    name: "markdown", about: "a pull request comment or $GITHUB_STEP_SUMMARY",
+    name: "markdown", aliases: ["md"], about: "a pull request comment or $GITHUB_STEP_SUMMARY",
     renders: { comparison: () => (require("./render/markdown.ts") as typeof import("./render/markdown.ts")).render },
   },
   { name: "json", about: "the model itself, for programs", renders: { comparison: json, trend: json, bisect: json } },
@@ -72,13 +74,18 @@ export function formatNames(subject?: Subject): string[] {
   return FORMATS.filter((format) => subject === undefined || format.renders[subject]).map((format) => format.name);
 }
 
+/** Every name `--format` accepts: each format's name, then its aliases. */
+export function formatChoices(): string[] {
+  return FORMATS.flatMap((format) => [format.name, ...(format.aliases ?? [])]);
+}
+
 /** "terminal, json or html". */
 function spoken(names: readonly string[]): string {
   return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
 }
 
 export function formatDef(name: string): FormatDef {
-  const format = FORMATS.find((item) => item.name === name);
+  const format = FORMATS.find((item) => item.name === name || item.aliases?.includes(name));
   if (!format) throw new UserError(`unknown format ${JSON.stringify(name)}: choose ${spoken(formatNames())}`);
   return format;
 }

@@ -18,7 +18,7 @@ import { closeSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
 import { trackChild, untrackChild } from "./process.ts";
-import { ensureDir, openForOutput } from "./write.ts";
+import { ensureOutputDir, openForOutput } from "./write.ts";
 
 export type InstallKind = "config" | "uv" | "none";
 
@@ -78,7 +78,7 @@ const REDIRECTING = ["VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PIP_TARGET", "PIP
 export async function runInstall(dir: string, plan: InstallPlan, logDir: string, logName: string, label: string): Promise<InstallOutcome> {
   const started = performance.now();
   if (!plan.argv) return { ...plan, log: null, ms: 0 };
-  ensureDir(logDir);
+  ensureOutputDir(logDir);
   const log = join(logDir, logName);
   const fd = openForOutput(log, { flag: "--out" });
   const env: Record<string, string> = {};

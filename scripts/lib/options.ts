@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { UserError } from "./errors.ts";
 import type { GateOn } from "./model/comparison.ts";
+import { formatDef } from "./formats.ts";
 import { flagGiven, numberValue, type ParsedArgs, parseArgs, type ScalarSettings, stringValue, type Tool } from "./settings.ts";
 
 /** What the measuring tools take from their command line, paths resolved against the current folder. */
@@ -79,7 +80,7 @@ export function durationMs(text: string | undefined): number | undefined {
 
 /** What the tools that compare take from their command line. */
 export interface ReportArgs {
-  /** A name from the formats table (formats.ts), checked when parsed. */
+  /** A name from the formats table (formats.ts), checked when parsed; an alias (`md`) is given as the format's name. */
   format: string;
   output: string | null;
   html: string | null;
@@ -101,7 +102,7 @@ const REPORT_FLAGS = ["format", "output", "html", "no-chart", "primary", "fail-o
 export function reportArgs(args: ParsedArgs): ReportArgs {
   return {
     // --json alone asks for the json format; --format wins when both are given.
-    format: stringValue(args, "format") ?? (flagGiven(args, "json") ? "json" : "terminal"),
+    format: formatDef(stringValue(args, "format") ?? (flagGiven(args, "json") ? "json" : "terminal")).name,
     // `-` is standard output, the default.
     output: stringValue(args, "output") === "-" ? null : stringValue(args, "output") ?? null,
     html: stringValue(args, "html") ?? null,

@@ -5,12 +5,12 @@
  * logged to the output folder. Worktrees are removed on every exit path (git/worktrees.ts).
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import type { Config } from "./config.ts";
 import { UserError } from "./errors.ts";
 import { WORKTREE_WORDS, resolveCommit, validateRefSyntax } from "./git/refs.ts";
 import { describeWorkingTree } from "./git/tree.ts";
-import { addWorktree } from "./git/worktrees.ts";
+import { addWorktree, type SubmoduleChoice } from "./git/worktrees.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
 import { cleanupWorktrees, pruneStaleWorktrees } from "./git/worktrees.ts";
 import type { Counter } from "./measure/counter.ts";
@@ -74,6 +74,65 @@ export function resolveTargets(top: string, targets: Target[], say: (text: strin
   return commits;
 }
 
+/** Top-level modules the measured statements import (`import a.b, c` -> a, c; `from d.e import f` -> d). */
+export function importedTopLevels(config: Pick<Config, "package" | "imports">): string[] {
+  const names = new Set([config.package.split(".")[0]!]);
+  for (const { statement } of config.imports) {
+    for (const match of statement.matchAll(/\bfrom\s+([A-Za-z_]\w*)[\w.]*\s+import\b/g)) names.add(match[1]!);
+    for (const match of statement.matchAll(/(?:^|[;\n])\s*import\s+([^;\n]+)/g)) {
+      for (const part of match[1]!.split(",")) {
+        const name = /^\s*([A-Za-z_]\w*)/.exec(part)?.[1];
+        if (name) names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Whether the measured import can need the submodule at `path` (from the repository's
+ * top): it lies under a measured package (`pkg/_vendor/lib`), holds one or the import
+ * root (`src`, the project's folder), or sits directly in the import root under a name
+ * Python can import (a vendored top-level package). A test-data submodule
+ * (`tests/toml-test`) is none of these. `roots`: the import roots from the top
+ * (`""`, `src`, `packages/alpha/src`).
+ */
+export function submoduleNeeded(path: string, roots: readonly string[], packages: readonly string[]): boolean {
+  const within = (inner: string, outer: string) => outer === "" || inner === outer || inner.startsWith(`${outer}/`);
+  const clean = posix.normalize(path).replace(/\/+$/, "");
+  return roots.some((root) => {
+    if (within(root, clean)) return true;
+    if (packages.some((name) => { const dir = posix.join(root, name); return within(clean, dir) || within(dir, clean); })) return true;
+    return posix.dirname(clean) === (root === "" ? "." : root) && /^[A-Za-z_]\w*$/.test(posix.basename(clean));
+  });
+}
+
+/** The import root of a checked-out tree, from the repository's top: `<subdir>/src` for a src layout (as childEnvironment decides). */
+function importRoot(tree: string, subdir: string): string {
+  const dir = join(tree, subdir);
+  return existsSync(join(dir, "src")) && !existsSync(join(dir, "src", "__init__.py")) ? posix.join(subdir, "src") : subdir;
+}
+
+const toldSkipped = new Set<string>();
+
+/** The submodules a ref's worktree gets under `config.submodules`; each one left out is said once per process. */
+export function submoduleChoice(config: Pick<Config, "package" | "imports" | "submodules">, subdir: string, say: (text: string) => void): SubmoduleChoice {
+  const packages = importedTopLevels(config);
+  const skipped = (path: string) => {
+    if (toldSkipped.has(path)) return;
+    toldSkipped.add(path);
+    const why = config.submodules === "none" ? "--submodules none" : `not under ${packages.join(", ")} nor on the import path; --submodules all checks it out`;
+    say(`Submodule ${path} not checked out (${why})`);
+  };
+  if (config.submodules === "all") return { wanted: () => true, advice: "or --submodules auto skips those the import does not need" };
+  if (config.submodules === "none") return { wanted: () => false, skipped };
+  return {
+    wanted: (path, tree) => submoduleNeeded(path, [importRoot(tree, subdir)], packages),
+    skipped,
+    advice: `it is under ${packages.join(", ")} or on the import path; --submodules none skips it`,
+  };
+}
+
 export interface PrepareOptions {
   top: string;
   /** The target folder inside the repository ("" at the top level). */
@@ -108,7 +167,7 @@ export async function prepareTrees(targets: Target[], commits: (string | null)[]
       continue;
     }
     const commit = commits[index]!;
-    const worktree = addWorktree(top, commit, item.label);
+    const worktree = addWorktree(top, commit, item.label, submoduleChoice(config, subdir, say));
     const dir = subdir ? join(worktree, subdir) : worktree;
     if (!existsSync(dir)) throw new UserError(`${item.label} (${shortCommit(commit)}) has no folder ${subdir}`);
     trees.push({ label: item.label, dir, git: { ref: item.ref, commit, dirty: false } });

@@ -6,7 +6,7 @@
  */
 import packageJson from "../../package.json" with { type: "json" };
 import { UserError } from "./errors.ts";
-import { FORMATS, formatNames } from "./formats.ts";
+import { FORMATS, formatChoices, formatNames } from "./formats.ts";
 import { METRICS, type MetricName } from "./quantities.ts";
 
 export const VERSION: string = packageJson.version;
@@ -68,6 +68,8 @@ export interface ScalarSettings {
   env: "auto" | "venv" | "uv" | "none";
   /** Install the tree itself (--no-deps) instead of putting it on PYTHONPATH. */
   install_tree: boolean;
+  /** Submodules checked out in a ref's worktree: auto, those the measured import can need. */
+  submodules: "auto" | "all" | "none";
 }
 export type SettingKey = keyof ScalarSettings;
 
@@ -82,6 +84,7 @@ export const DEFAULTS = {
   metric: "time",
   env: "auto",
   install_tree: false,
+  submodules: "auto",
 } as const satisfies Partial<ScalarSettings>;
 
 const MEASURING: readonly Tool[] = ["test", "bench"];
@@ -132,6 +135,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "measure REF against itself (two worktrees): this machine's noise" },
   { flag: "interactive", short: "i", kind: "bool", group: "Benchmark", tools: ["bench"],
     help: "choose refs and iterations with prompts (needs a terminal, never in CI)" },
+  { flag: "submodules", key: "submodules", kind: "choice", choices: ["auto", "all", "none"], value: "auto|all|none", group: "Benchmark", tools: ["bench"],
+    help: `submodules checked out in each ref's worktree: auto, only those under the measured package or on its import path; all; none (default ${DEFAULTS.submodules})` },
   { flag: "drop-caches", kind: "bool", group: "Benchmark", tools: ["bench"],
     help: "drop the OS page cache before every run (Linux, root only)" },
   { flag: "env", key: "env", kind: "choice", choices: ["auto", "venv", "uv", "none"], value: "auto|venv|uv|none", group: "Benchmark", tools: ["bench"],
@@ -156,8 +161,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "measure afresh instead of reusing benchmark_results/cache/, and build environments afresh, replacing the cached ones (the new files and environments are cached)" },
   { flag: "history", kind: "bool", group: "Over time", tools: ["compare"],
     help: "FILES or folders written by bench --history (every shard's benchmark_results/cache): the trend, not a comparison" },
-  { flag: "format", kind: "choice", choices: () => formatNames(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
-    help: () => `report format: ${FORMATS.map((format) => `${format.name} (${format.about})`).join(", ")}; default terminal` },
+  { flag: "format", kind: "choice", choices: () => formatChoices(), value: "FORMAT", group: "Report", tools: ["compare", "bench"],
+    help: () => `report format: ${FORMATS.map((format) => `${format.name} (${format.aliases?.length ? `or ${format.aliases.join(", ")}: ` : ""}${format.about})`).join(", ")}; default terminal` },
   { flag: "output", short: "o", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],
     help: "write the report to FILE instead of stdout (- is stdout; a file is replaced atomically, a link written through, a device or FIFO in place)" },
   { flag: "html", kind: "string", value: "FILE", group: "Report", tools: ["compare", "bench"],

@@ -17,7 +17,7 @@
  * - `-`: standard output.
  */
 import {
-  accessSync, chmodSync, chownSync, cpSync, closeSync, constants, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync,
+  accessSync, chmodSync, chownSync, cpSync, closeSync, constants, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync,
   rmSync, type Stats, statSync, writeFileSync, writeSync,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
@@ -354,6 +354,24 @@ export function ensureDir(dir: string, flag = "--out"): void {
   } catch (error) {
     throw new UserError(`cannot create output folder ${dir}: ${explain(error)}; choose another with ${flag}`);
   }
+}
+
+/** What coldstart itself puts in an output folder (result files, logs, the cache, advice). */
+const OWN_FILES = /^(cold_start_.*\.json|install_.*\.log|cache|advice|\.gitkeep|\.gitignore|\.DS_Store|\..*\.tmp)$/;
+
+/**
+ * Creates the output folder (and its parents) and gives it a `.gitignore` of `*`, so the
+ * user's `git status` never lists it: when coldstart creates it, or when it has no
+ * `.gitignore` and holds nothing but coldstart's files. A user's own `.gitignore` is never
+ * replaced, and a folder of other files (`--out .`) is left as it is.
+ */
+export function ensureOutputDir(dir: string, flag = "--out"): void {
+  const existed = lstatOrNull(dir) !== null;
+  ensureDir(dir, flag);
+  const ignore = join(dir, ".gitignore");
+  if (lstatOrNull(ignore) !== null) return;
+  if (existed && !readdirSync(dir).every((name) => OWN_FILES.test(name))) return;
+  writeFile(ignore, "# coldstart's output folder: result files, logs, the measurement cache\n*\n", { flag });
 }
 
 /**

@@ -92,6 +92,6 @@ describe("a format added to the table and nowhere else", () => {
   });
 
   test("without the entry, --format csv is refused with the list", () => {
-    expect(() => parseArgs(["--format", "csv"], "compare", "coldstart-compare")).toThrow('--format must be one of "terminal", "markdown", "json", "html"');
+    expect(() => parseArgs(["--format", "csv"], "compare", "coldstart-compare")).toThrow('--format must be one of "terminal", "markdown", "md", "json", "html"');
   });
 });

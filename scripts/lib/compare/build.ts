@@ -12,7 +12,7 @@ import { describe, type Series, type Stats } from "../stats/describe.ts";
 import { TAIL_Q } from "../stats/tail.ts";
 import { ALPHA, compareParts, compareTypical, POWER } from "../stats/verdict.ts";
 import {
-  environmentMismatches, hotspotChanges, hotspotRuns, importTimeDiff, lazyRows, moduleCountRows, moduleDiff,
+  environmentMismatches, hotspotChanges, hotspotRuns, importTimeDiff, lazyRows, moduleCountRows, moduleCountsOf, moduleDiff, stillLargest,
 } from "./diff.ts";
 import { gateOf } from "./gate.ts";
 import { buildMatrix, orderForMerge, planGroups } from "./matrix.ts";
@@ -55,6 +55,14 @@ export function sideLabels(results: readonly LoadedResult[], groups: readonly (s
   return raw.map((label, index) => (raw.filter((other) => other === label).length > 1 ? `${label} #${index + 1}` : label));
 }
 
+/** A side's module counts: module objects (aliases counted once), total and of the package. */
+function modulesOf(result: LoadedResult): Side["moduleCounts"] {
+  const counts = moduleCountsOf(result);
+  if (!counts) return null;
+  const aliased = counts.names.total !== counts.total || counts.names.filtered !== counts.filtered;
+  return { total: counts.total, filtered: counts.filtered, ...(aliased ? { names: counts.names } : {}) };
+}
+
 function side(result: LoadedResult, label: string, breakdown: string | null): Side {
   const { data } = result;
   const env = data.environment;
@@ -95,7 +103,7 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
     measurements,
     failures: Object.fromEntries(Object.entries(result.failures).map(([name, failure]) => [name, { kind: failure.kind, message: failure.message }])),
     interpreter,
-    moduleCounts: result.moduleCountsMeasured ? { total: data.module_counts.total, filtered: data.module_counts.filtered } : null,
+    moduleCounts: modulesOf(result),
     importtime: null,
     importers: null,
     hotspots: null,
@@ -206,6 +214,8 @@ function measurementRow(name: string, baseline: LoadedResult, candidate: LoadedR
     row.reason = failure
       ? { kind: "failed", side: where, source: result.source, message: failure.message }
       : { kind: "missing", side: where, source: result.source };
+    // The side that measured keeps its figures (its median is shown beside the n/a).
+    if (base || cand) row.quantities = [{ ...quantityRow(headline, baseline, candidate, name, paired, false, tailQ), reason: row.reason }];
     return row;
   }
   const keys = quantityKeys().filter((key) => base.quantities[key] || cand.quantities[key]);
@@ -311,6 +321,7 @@ function compareOne(results: readonly LoadedResult[], base: number, index: numbe
     importTime,
     hotspots: hotspotChanges(baseline, candidate, primaryName),
     hotspotRuns: hotspotRuns(baseline, candidate, primaryName),
+    stillLargest: stillLargest(baseline, candidate, primaryName),
     environmentMismatches: environmentMismatches(baseline, candidate),
     // A coldstart file whose every statement failed has no samples, but is no seed file either.
     arithmeticOnly: !carriesSamples(baseline) || !carriesSamples(candidate),

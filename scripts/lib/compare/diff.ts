@@ -5,11 +5,11 @@
  */
 import { hotspotChangesBeyondSpread, type SpreadHotspot, spreadRuns } from "../measure/hotspot-merge.ts";
 import type { LoadedResult } from "../result/read.ts";
-import type { ImporterRecord, ImportTimeRow } from "../result/schema.ts";
-import { importChain, packageChain, packageKind } from "./why.ts";
+import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
+import { importChain, inPackage, modulesAmong, packageChain, packageKind } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
-  PackageDiffRow,
+  PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
 } from "../model/comparison.ts";
 
 /** How many rows the import-time diffs keep. */
@@ -32,13 +32,37 @@ function sharedPrefix(result: LoadedResult): string | null {
   return prefixes.size === 1 && only && names.every((n) => n.includes("_")) ? only : null;
 }
 
+/** Module counts of a file: module objects (aliases counted once, see modulesAmong) and names; null when not measured. */
+export interface CountedModules {
+  total: number;
+  filtered: number;
+  names: { total: number; filtered: number };
+}
+
+export function moduleCountsOf(result: LoadedResult): CountedModules | null {
+  if (!result.moduleCountsMeasured) return null;
+  const counts = result.data.module_counts;
+  const loaded = result.data.modules?.loaded;
+  const pkg = result.data.modules?.package;
+  const records = loaded ? importersFor(result, result.data.modules?.after) : null;
+  if (!loaded || !records || loaded.length !== counts.total) return { total: counts.total, filtered: counts.filtered, names: { total: counts.total, filtered: counts.filtered } };
+  const total = modulesAmong(loaded, records);
+  const filtered = pkg ? modulesAmong(loaded.filter((name) => inPackage(name, pkg)), records) : { modules: counts.filtered, names: counts.filtered };
+  return { total: total.modules, filtered: filtered.modules, names: { total: total.names, filtered: filtered.names } };
+}
+
 export function moduleCountRows(baseline: LoadedResult, candidate: LoadedResult): ModuleCountRow[] {
   const pkg = candidate.data.modules?.package || baseline.data.modules?.package || sharedPrefix(baseline) || null;
-  const count = (result: LoadedResult, key: "total" | "filtered") => (result.moduleCountsMeasured ? result.data.module_counts[key] : null);
+  const [baseCounts, candCounts] = [moduleCountsOf(baseline), moduleCountsOf(candidate)];
   return (["total", "filtered"] as const).map((key) => {
-    const base = count(baseline, key);
-    const cand = count(candidate, key);
-    return { key, package: key === "filtered" ? pkg : null, baseline: base, candidate: cand, delta: base !== null && cand !== null ? base - cand : null };
+    const base = baseCounts?.[key] ?? null;
+    const cand = candCounts?.[key] ?? null;
+    const [baseNames, candNames] = [baseCounts?.names[key] ?? null, candCounts?.names[key] ?? null];
+    const aliased = (baseNames !== null && baseNames !== base) || (candNames !== null && candNames !== cand);
+    return {
+      key, package: key === "filtered" ? pkg : null, baseline: base, candidate: cand, delta: base !== null && cand !== null ? base - cand : null,
+      names: aliased ? { baseline: baseNames, candidate: candNames } : null,
+    };
   });
 }
 
@@ -99,11 +123,12 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
       })
       .sort(byCountThenName);
   };
+  const modules = (result: LoadedResult, loaded: readonly string[]) => modulesAmong(loaded, importersFor(result, result.data.modules?.after)).modules;
   return {
     newlyLoaded: rows(candCounts, baseCounts, candidate),
     noLongerLoaded: rows(baseCounts, candCounts, baseline),
-    baselineModules: base.length,
-    candidateModules: cand.length,
+    baselineModules: modules(baseline, base),
+    candidateModules: modules(candidate, cand),
   };
 }
 
@@ -151,6 +176,76 @@ export function hotspotChanges(baseline: LoadedResult, candidate: LoadedResult, 
   // Only changes beyond the spread of each side's repeated profiled runs; none from single runs (older files).
   return hotspotChangesBeyondSpread(base as SpreadHotspot[], cand as SpreadHotspot[])
     .map(({ change, hotspot, label }) => ({ change, hotspot, label }));
+}
+
+/**
+ * Candidate hotspots found in the baseline too: the same module, line and call; else the
+ * same module and call when each side has it once (an edit above it moved its line).
+ */
+function matchHotspots(base: readonly Hotspot[], cand: readonly Hotspot[]): RemainingHotspot[] {
+  const key = (h: Hotspot) => `${h.module}\0${h.line}\0${h.call}`;
+  const callKey = (h: Hotspot) => `${h.module}\0${h.call}`;
+  const exact = new Map(base.map((h) => [key(h), h]));
+  const matched = new Set<Hotspot>();
+  const rows: RemainingHotspot[] = [];
+  const rest: Hotspot[] = [];
+  for (const hotspot of cand) {
+    const twin = exact.get(key(hotspot));
+    if (twin) {
+      matched.add(twin);
+      rows.push({ hotspot, baselineMs: twin.ms, baselineLine: twin.line });
+    } else rest.push(hotspot);
+  }
+  const count = (list: readonly Hotspot[]) => list.reduce((map, h) => map.set(callKey(h), (map.get(callKey(h)) ?? 0) + 1), new Map<string, number>());
+  const [baseCalls, candCalls] = [count(base), count(cand)];
+  for (const hotspot of rest) {
+    const k = callKey(hotspot);
+    const twin = base.find((h) => callKey(h) === k && !matched.has(h));
+    if (twin && baseCalls.get(k) === 1 && candCalls.get(k) === 1) rows.push({ hotspot, baselineMs: twin.ms, baselineLine: twin.line });
+  }
+  return rows;
+}
+
+/** How many rows "still the largest" keeps, of hotspot lines and of modules. */
+export const STILL_LARGEST_LIMIT = 5;
+
+/**
+ * The largest costs common to both sides of `measurement`: hotspot lines (module, line,
+ * call) on both, and modules by self time on both (`-X importtime`, else the hotspots'
+ * module self time), largest in the candidate first. Null when neither side pair has them.
+ */
+export function stillLargest(baseline: LoadedResult, candidate: LoadedResult, measurement: string): StillLargest | null {
+  const baseSpots = baseline.data.hotspots?.[measurement];
+  const candSpots = candidate.data.hotspots?.[measurement];
+  const baseRows = baseline.data.importtime?.[measurement];
+  const candRows = candidate.data.importtime?.[measurement];
+  const spotsOnBoth = Boolean(baseSpots?.length && candSpots?.length);
+  const rowsOnBoth = Boolean(baseRows?.length && candRows?.length);
+  if (!spotsOnBoth && !rowsOnBoth) return null;
+  const key = (h: { module: string; line: number | null; call: string }) => `${h.module}\0${h.line}\0${h.call}`;
+  const hotspots = largest(matchHotspots(baseSpots ?? [], candSpots ?? []), STILL_LARGEST_LIMIT, (row) => row.hotspot.ms, (row) => key(row.hotspot));
+  let modules: RemainingModule[];
+  if (rowsOnBoth) {
+    const base = new Map(baseRows!.map((row) => [row.module, row]));
+    modules = largest(candRows!.filter((row) => base.has(row.module)), STILL_LARGEST_LIMIT, (row) => row.self_us, (row) => row.module).map((row) => ({
+      module: row.module, selfUs: row.self_us, baselineSelfUs: base.get(row.module)!.self_us,
+      cumulativeUs: row.cumulative_us, baselineCumulativeUs: base.get(row.module)!.cumulative_us,
+    }));
+  } else {
+    // One figure per module, as the profiled run measured it.
+    const perModule = (spots: typeof candSpots) => {
+      const map = new Map<string, { self: number; total: number | null }>();
+      for (const h of spots ?? []) if (h.module_self_ms !== undefined && !map.has(h.module)) map.set(h.module, { self: h.module_self_ms, total: h.module_total_ms ?? null });
+      return map;
+    };
+    const [base, cand] = [perModule(baseSpots), perModule(candSpots)];
+    const us = (ms: number | null) => (ms === null ? null : Math.round(ms * 1000));
+    modules = largest([...cand].filter(([module]) => base.has(module)), STILL_LARGEST_LIMIT, ([, m]) => m.self, ([module]) => module).map(([module, m]) => ({
+      module, selfUs: us(m.self)!, baselineSelfUs: us(base.get(module)!.self)!, cumulativeUs: us(m.total), baselineCumulativeUs: us(base.get(module)!.total),
+    }));
+  }
+  if (hotspots.length === 0 && modules.length === 0) return null;
+  return { measurement, hotspots, modules };
 }
 
 /** The Python version number ("3.11.2") from a sys.version string. */

@@ -62,6 +62,31 @@ function groupBy(indices: readonly number[], key: (index: number) => string): [s
   return [...map];
 }
 
+const LATEST = /(^|[\\/])cold_start_latest\.json$/;
+
+/**
+ * --merge: a `cold_start_latest.json` given beside its twin (the file of the run it is a
+ * copy of), as the shell's `cold_start_*.json` gives it, is left out; returned with the
+ * files left out and their twins. Alone, it stands for its run's file.
+ */
+export function skipLatestTwins(results: readonly LoadedResult[]): { results: LoadedResult[]; skipped: { latest: string; twin: string }[] } {
+  const skipped: { latest: string; twin: string }[] = [];
+  const left = new Set<number>();
+  const text = new Map<number, string>();
+  const content = (index: number) => text.get(index) ?? text.set(index, JSON.stringify(results[index]!.data)).get(index)!;
+  results.forEach((result, index) => {
+    if (!LATEST.test(result.source)) return;
+    const twins = results
+      .map((other, o) => ({ other, o }))
+      .filter(({ other, o }) => o !== index && !left.has(o) && other.runId === result.runId && other.data.timestamp === result.data.timestamp && content(o) === content(index));
+    const twin = twins.find(({ other }) => !LATEST.test(other.source)) ?? twins[0];
+    if (!twin) return;
+    left.add(index);
+    skipped.push({ latest: result.source, twin: twin.other.source });
+  });
+  return { results: results.filter((_, index) => !left.has(index)), skipped };
+}
+
 /**
  * --merge: the files of several CI jobs, each job's files together (in the order the jobs
  * first appear) and in run order within it, the baseline first. Every file must come from

@@ -4,6 +4,23 @@
  */
 import type { ImporterRecord, ModuleKind, RootKind, SourcePlace } from "../result/schema.ts";
 
+/**
+ * Module objects and names among `names` (sys.modules keys): a name the importers records
+ * mark as an `alias` (the same module object under another name, as requests.packages puts
+ * `requests.packages.urllib3`) is a name, not another module. Without records, every name
+ * counts as a module.
+ */
+export function modulesAmong(names: readonly string[], records: Readonly<Record<string, ImporterRecord>> | null | undefined): { modules: number; names: number } {
+  let aliases = 0;
+  if (records) for (const name of names) if (Object.hasOwn(records, name) && records[name]!.alias) aliases += 1;
+  return { modules: names.length - aliases, names: names.length };
+}
+
+/** Package match: `pkg` and `pkg.*`, never `pkg_extra`. */
+export function inPackage(module: string, pkg: string): boolean {
+  return module === pkg || module.startsWith(`${pkg}.`);
+}
+
 /** The statement's pseudo-module name in the importers records. */
 export const STATEMENT = "__coldstart__";
 

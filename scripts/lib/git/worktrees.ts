@@ -33,12 +33,25 @@ function worktreeRecords(repo: string): string[] {
     .map((line) => line.slice("worktree ".length));
 }
 
+/** Which submodules a worktree gets (default: every one). */
+export interface SubmoduleChoice {
+  /** Whether the submodule at `path` (from the worktree's top) is checked out; `tree` is the worktree. */
+  wanted: (path: string, tree: string) => boolean;
+  /** Told of each submodule left out. */
+  skipped?: (path: string) => void;
+  /** Added to the error when a wanted submodule has no local clone (why it is wanted, what else to do). */
+  advice?: string;
+}
+
+const EVERY_SUBMODULE: SubmoduleChoice = { wanted: () => true };
+
 /**
  * Adds a detached worktree of `commit` in a new temporary folder, registered for cleanup,
- * with its submodules (if any) cloned from the repository's own submodule clones. Hooks
- * are off for the checkout: a post-checkout hook must not run on our behalf.
+ * with its submodules (if any, those `submodules` wants) cloned from the repository's own
+ * submodule clones. Hooks are off for the checkout: a post-checkout hook must not run on
+ * our behalf.
  */
-export function addWorktree(repo: string, commit: string, label: string): string {
+export function addWorktree(repo: string, commit: string, label: string, submodules: SubmoduleChoice = EVERY_SUBMODULE): string {
   const { dir: folder, remove: removeFolder } = temporaryDir(TEMP_PREFIXES.worktree, true);
   // git names its record of a worktree after the folder's base name; a name of our own
   // keeps two coldstart runs on one repository from choosing the same one at once.
@@ -65,7 +78,7 @@ export function addWorktree(repo: string, commit: string, label: string): string
     throw new UserError(`git worktree add for ${label} failed: ${lastLine(added.err)}`);
   }
   try {
-    initSubmodules(repo, dir, label);
+    initSubmodules(repo, dir, label, { ...submodules, top: dir, prefix: "" });
   } catch (error) {
     remove();
     throw error;
@@ -106,9 +119,12 @@ export function pruneStaleWorktrees(repo: string): string[] {
  * Checks out the submodules of a worktree without the network and without touching the
  * user's repository configuration: each is cloned (`--shared`) from the repository's own
  * clone of it (`.git/modules/<name>`, or the checked-out submodule folder) and detached at
- * the recorded commit. A submodule with no local clone is one clear error.
+ * the recorded commit. A wanted submodule with no local clone is one clear error; the others
+ * are left as the empty folders git made for them.
  */
-function initSubmodules(repo: string, tree: string, label: string, source = resolveGitCommonDir(repo)): void {
+function initSubmodules(
+  repo: string, tree: string, label: string, choice: SubmoduleChoice & { top: string; prefix: string }, source = resolveGitCommonDir(repo),
+): void {
   if (!existsSync(join(tree, ".gitmodules"))) return;
   const links = git(tree, ["ls-files", "--stage"]).out.split("\n").filter((line) => line.startsWith("160000 "));
   if (links.length === 0) return;
@@ -121,18 +137,23 @@ function initSubmodules(repo: string, tree: string, label: string, source = reso
     const [, sha, , path] = /^160000 ([0-9a-f]+) (\d)\t(.+)$/.exec(line) ?? [];
     if (!sha || !path) continue;
     const name = names.get(path) ?? path;
+    const full = `${choice.prefix}${path}`;
+    if (!choice.wanted(full, choice.top)) {
+      choice.skipped?.(full);
+      continue;
+    }
     const candidates = [join(source, "modules", name), join(repo, path)];
     const origin = candidates.find((candidate) => existsSync(candidate) && git(candidate, ["cat-file", "-e", `${sha}^{commit}`]).ok);
     if (!origin) {
       throw new UserError(
-        `${label}: submodule ${path} at ${sha.slice(0, 9)} is not in a local clone; run \`git submodule update --init --recursive\` in your checkout first (coldstart never fetches)`,
+        `${label}: submodule ${full} at ${sha.slice(0, 9)} is not in a local clone; run \`git submodule update --init --recursive\` in your checkout first (coldstart never fetches)${choice.advice ? `; ${choice.advice}` : ""}`,
       );
     }
     const target = join(tree, path);
     const cloned = git(tree, ["-c", "core.hooksPath=/dev/null", "clone", "--quiet", "--shared", "--no-checkout", origin, target]);
     const checkedOut = cloned.ok && git(target, ["-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--detach", sha]).ok;
-    if (!checkedOut) throw new UserError(`${label}: could not check out submodule ${path}: ${lastLine(cloned.err) || "git checkout failed"}`);
-    initSubmodules(origin, target, label, resolveGitCommonDir(origin));
+    if (!checkedOut) throw new UserError(`${label}: could not check out submodule ${full}: ${lastLine(cloned.err) || "git checkout failed"}`);
+    initSubmodules(origin, target, label, { ...choice, prefix: `${full}/` }, resolveGitCommonDir(origin));
   }
 }
 

@@ -5,8 +5,11 @@
  * argv: [statement, comma-separated modules to check]. It times the statement with
  * perf_counter (wall) and process_time (CPU), counts what it read (rchar and syscr of
  * /proc/self/io before and after, Linux), the distinct module objects loaded and the
- * Python threads running after it, snapshots sys.modules *before* importing json
- * (so the harness's own imports are neither timed nor counted), reads the peak resident
+ * Python threads running after it, snapshots sys.modules, and imports nothing after the
+ * statement: it writes its JSON line by hand. (It imported json there, which a
+ * `python -c pass` baseline run paid for and a run whose package had loaded json did not —
+ * with --pyc cold, compiling json every run — so "what the import adds", the statement's
+ * process time minus the baseline's, lost part of the import.) It reads the peak resident
  * memory — VmHWM from /proc/self/status on Linux, because ru_maxrss there carries the
  * spawning parent's size across fork and exec — and writes one JSON line to file
  * descriptor 3, its quantities under their keys (quantities.ts): a channel the
@@ -57,7 +60,31 @@ _cs_modules = sorted(sys.modules)
 _cs_distinct = len({id(_cs_m) for _cs_m in list(sys.modules.values()) if _cs_m is not None})
 _cs_threads = len(sys._current_frames())
 _cs_loaded = [m for m in _cs_checks if m in sys.modules]
-import json
+def _cs_json(value):
+    if value is None:
+        return 'null'
+    if value is True or value is False:
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return repr(value) if value == value and value not in (float('inf'), float('-inf')) else 'null'
+    if isinstance(value, str):
+        _cs_parts = ['"']
+        for _cs_ch in value:
+            _cs_o = ord(_cs_ch)
+            if _cs_ch == '"' or _cs_ch == '\\\\':
+                _cs_parts.append('\\\\' + _cs_ch)
+            elif 0x20 <= _cs_o < 0x7f:
+                _cs_parts.append(_cs_ch)
+            elif _cs_o > 0xffff:
+                _cs_o -= 0x10000
+                _cs_parts.append('\\\\u%04x\\\\u%04x' % (0xd800 + (_cs_o >> 10), 0xdc00 + (_cs_o & 0x3ff)))
+            else:
+                _cs_parts.append('\\\\u%04x' % _cs_o)
+        _cs_parts.append('"')
+        return ''.join(_cs_parts)
+    if isinstance(value, dict):
+        return '{' + ', '.join(_cs_json(str(k)) + ': ' + _cs_json(v) for k, v in value.items()) + '}'
+    return '[' + ', '.join(_cs_json(v) for v in value) + ']'
 _cs_rss_mb = None
 try:
     with open('/proc/self/status') as _cs_status:
@@ -76,7 +103,7 @@ _cs_quantities = {'import_ms': _cs_elapsed * 1000.0, 'cpu_ms': _cs_cpu_elapsed *
 if _cs_io_start and _cs_io_end:
     _cs_quantities['read_mb'] = (int(_cs_io_end['rchar']) - int(_cs_io_start['rchar'])) / 1e6
     _cs_quantities['read_calls'] = int(_cs_io_end['syscr']) - int(_cs_io_start['syscr'])
-_cs_line = json.dumps({'quantities': _cs_quantities, 'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
+_cs_line = _cs_json({'quantities': _cs_quantities, 'modules': _cs_modules, 'loaded': _cs_loaded}) + '\\n'
 _cs_data = _cs_line.encode()
 while _cs_data:
     _cs_data = _cs_data[_cs_os.write(_cs_out, _cs_data):]

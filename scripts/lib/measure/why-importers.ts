@@ -226,8 +226,10 @@ def _cs_line(fn, lineno, gl):
     try:
         text = bare(get(lineno))
         # Join a statement continued over several lines (open brackets or a backslash).
+        # To its end, blank lines and comments inside brackets skipped: attrs'
+        # from attr import ( names 18 on as many lines.
         extra = 0
-        while text and extra < 12:
+        while text and extra < 1000:
             depth = 0
             for ch in text:
                 if ch in '([{':
@@ -237,15 +239,26 @@ def _cs_line(fn, lineno, gl):
             if depth <= 0 and not text.endswith('\\'):
                 break
             extra += 1
-            more = bare(get(lineno + extra))
-            if not more:
-                if get(lineno + extra).strip().startswith('#'):
+            raw = get(lineno + extra)
+            if not raw:
+                break  # the end of the file
+            more = bare(raw)
+            if not more or more.startswith('#'):
+                if depth > 0:
                     continue
                 break
             text = (text[:-1].rstrip() if text.endswith('\\') else text) + ' ' + more
         text = text.replace('( ', '(').replace(' )', ')').replace(',)', ')')
         if len(text) > 200:
-            text = text[:199] + '\u2026'
+            # Too long to quote: its start and its end (the closing bracket), the middle marked.
+            head, tail = text[:150], text[-45:]
+            cut = head.rfind(', ')
+            if cut > 40:
+                head = head[:cut + 1]
+            cut = tail.find(', ')
+            if 0 <= cut < len(tail) - 2:
+                tail = tail[cut + 2:]
+            text = head + ' \u2026 ' + tail
         return text or None
     except Exception:
         return None
@@ -285,9 +298,18 @@ def _cs_kind(name, mod):
 
 # A module object known under several names (an alias put in sys.modules by hand, as
 # requests.packages does): the names that did not pass the finder point at the one that did.
+# A module no name of which passed the finder (an extension that puts itself into
+# sys.modules, as a mypyc-compiled charset_normalizer.md) is known by its own __name__.
 _cs_byid = {}
 for _cs_name in sorted(_cs_after):
     if _cs_name in _cs_seen or _cs_name in _cs_startup:
+        _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
+for _cs_name in sorted(_cs_after):
+    try:
+        _cs_own = object.__getattribute__(_cs_after[_cs_name], '__name__') == _cs_name
+    except Exception:
+        _cs_own = False
+    if _cs_own:
         _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
 _cs_modules = {}
 for _cs_name in sorted(_cs_after):

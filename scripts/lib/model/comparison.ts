@@ -48,7 +48,11 @@ export interface Side {
   failures: Record<string, { kind: string; message: string }>;
   /** The interpreter's own share, per quantity (`python -c pass`). */
   interpreter: Partial<Record<QuantityKey, Stats>>;
-  moduleCounts: { total: number; filtered: number } | null;
+  /**
+   * Module objects loaded (an alias under another name counted once), total and of the
+   * package; `names` (every name in sys.modules) only when aliases make them more.
+   */
+  moduleCounts: { total: number; filtered: number; names?: { total: number; filtered: number } } | null;
   /** `-X importtime` rows of the breakdown measurement (see `Comparison.breakdown`). */
   importtime: ImportTimeRow[] | null;
   /** Who imported each module, and the hotspots, of the breakdown measurement. */
@@ -136,6 +140,11 @@ export interface ModuleCountRow {
   candidate: number | null;
   /** baseline − candidate (> 0: fewer modules now); null when a side is n/a. */
   delta: number | null;
+  /**
+   * Names in sys.modules, when aliases (one module object under several names) make them
+   * more than the modules counted above; null when names and modules agree.
+   */
+  names: { baseline: number | null; candidate: number | null } | null;
 }
 
 export type LazyChange = "now-lazy" | "now-eager" | "no-change" | "unknown";
@@ -202,6 +211,34 @@ export interface HotspotChange {
   label?: string;
 }
 
+/** A hotspot line found on both sides: the candidate's record, and the baseline's time and line for it. */
+export interface RemainingHotspot {
+  hotspot: Hotspot;
+  baselineMs: number;
+  /** The line in the baseline: another one when an edit above the call moved it. */
+  baselineLine: number | null;
+}
+
+/** A module whose own (self) time is among the largest on both sides, µs. */
+export interface RemainingModule {
+  module: string;
+  selfUs: number;
+  baselineSelfUs: number;
+  cumulativeUs: number | null;
+  baselineCumulativeUs: number | null;
+}
+
+/**
+ * The largest costs common to both sides, largest in the candidate first: what is still
+ * there to win, whatever changed. Hotspot lines from `hotspots`; modules from `-X
+ * importtime` self time (else from the hotspots' module self time).
+ */
+export interface StillLargest {
+  measurement: string;
+  hotspots: RemainingHotspot[];
+  modules: RemainingModule[];
+}
+
 export interface EnvironmentMismatch {
   field: "python_version" | "python" | "platform" | "cpu" | "pyc" | "metric";
   baseline: string;
@@ -262,6 +299,8 @@ export interface CandidateComparison {
   hotspots: HotspotChange[];
   /** Profiled runs behind each side's hotspots: changes are compared only with two or more a side. */
   hotspotRuns: { baseline: number; candidate: number } | null;
+  /** The top costs that remain in the candidate (null: neither hotspots nor importtime on both sides). */
+  stillLargest: StillLargest | null;
   environmentMismatches: EnvironmentMismatch[];
   /** True when neither file has samples: arithmetic on means only. */
   arithmeticOnly: boolean;

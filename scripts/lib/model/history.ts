@@ -165,13 +165,21 @@ export interface Machine {
   python: string | null;
 }
 
+/** A commit found in several result files (compare --history): the one file its point is drawn from, and the others. */
+export interface DuplicateFiles {
+  commit: string;
+  used: string;
+  skipped: string[];
+}
+
 export type TrendNote =
   | { kind: "machines-differ"; machines: number }
   | { kind: "python-differs"; versions: string[] }
   | { kind: "settings-differ"; keys: number }
   | { kind: "failed"; commits: string[] }
   | { kind: "counts-missing" }
-  | { kind: "shard"; index: number; count: number; points: number; total: number };
+  | { kind: "shard"; index: number; count: number; points: number; total: number }
+  | { kind: "duplicates"; commits: DuplicateFiles[] };
 
 export interface Trend {
   formatVersion: number;

@@ -161,5 +161,10 @@ export function noteText(note: TrendNote): string {
       return "Instructions were asked for but the files hold no counts: the trend shows import time.";
     case "shard":
       return `Shard ${note.index}/${note.count}: ${note.points} of ${note.total} points. Assemble the whole trend with coldstart-compare --history FILES... (every shard's benchmark_results/cache).`;
+    case "duplicates": {
+      const shown = note.commits.slice(0, 5).map((item) => `${shortCommit(item.commit)} from ${item.used}, not ${item.skipped.join(", ")}`);
+      const more = note.commits.length > shown.length ? `; and ${note.commits.length - shown.length} more (see --format json)` : "";
+      return `${plural(note.commits.length, "commit")} in more than one file: one file per commit is used (the most runs, then the newest), so each median and its change come from the same measurement: ${shown.join("; ")}${more}.`;
+    }
   }
 }

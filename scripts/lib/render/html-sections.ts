@@ -8,10 +8,10 @@ import { formatMs } from "./words.ts";
 import { escapeXml as esc, icicle, type ImportNode, importTree, treeTotalUs } from "./svg.ts";
 import { importChain } from "../compare/why.ts";
 import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
-import { chainText, packageDiffLines } from "./why.ts";
+import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import { sideRole } from "../compare/matrix.ts";
 import {
-  LAZY_TEXT, lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, plural,
+  countWithNames, LAZY_TEXT, lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, plural,
 } from "./words.ts";
 
 const MARK = { good: "✓", bad: "✗", same: "=" } as const;
@@ -37,9 +37,13 @@ export function modulesSection(comparison: Comparison): string[] {
     const delta = !base ? null : base.total - counts.total;
     const tone = delta === null ? "" : delta > 0 ? "good" : delta < 0 ? "bad" : "same";
     const bar = `<span class="bar" style="width:${Math.round((counts.total / maxTotal) * 120)}px"></span>`;
-    out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${counts.total}</td><td class="num">${counts.filtered}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
+    const [total, filtered] = [countWithNames(counts.total, counts.names?.total), countWithNames(counts.filtered, counts.names?.filtered)];
+    out.push(`<tr><td><strong>${esc(side.label)}</strong></td><td class="num">${bar}${esc(total)}</td><td class="num">${esc(filtered)}</td><td class="num ${tone}">${delta === null ? "—" : delta > 0 ? `↓ ${delta} fewer` : delta < 0 ? `↑ ${-delta} more` : "="}</td></tr>`);
   });
   out.push("</tbody></table></div>");
+  if (comparison.sides.some((side) => side.moduleCounts?.names)) {
+    out.push('<p class="note">Modules are module objects: an alias in sys.modules (the same module under another name) is counted once; names counts every name.</p>');
+  }
   for (const c of comparison.candidates) {
     const diff = c.moduleDiff;
     if (!diff || (diff.newlyLoaded.length === 0 && diff.noLongerLoaded.length === 0)) continue;
@@ -157,7 +161,7 @@ function whyTooltip(side: Comparison["sides"][number]): ((module: string) => str
 function whyList(comparison: Comparison): string[] {
   const out: string[] = [];
   const sides = comparison.sides.filter((side) => side.hotspots?.length);
-  if (sides.length === 0 && comparison.candidates.every((c) => c.hotspots.length === 0)) return out;
+  if (sides.length === 0 && comparison.candidates.every((c) => c.hotspots.length === 0 && !c.stillLargest)) return out;
   out.push('<h3 id="why">Why: the lines behind the time</h3>');
   for (const side of sides) {
     out.push(`<p><strong>${esc(side.label)}</strong>: calls in module top-level code, largest first</p><ul>`);
@@ -173,6 +177,16 @@ function whyList(comparison: Comparison): string[] {
     for (const { change, hotspot: h } of c.hotspots.slice(0, 12)) {
       const where = `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}`;
       out.push(`<li class="${change === "appeared" ? "bad" : "good"}">${change === "appeared" ? "+ appeared" : "− gone"}: <code>${esc(where)}</code> ${esc(h.call)} ${esc(formatMs(h.ms))}</li>`);
+    }
+    out.push("</ul>");
+  }
+  for (const c of comparison.candidates) {
+    if (!c.stillLargest) continue;
+    const cells = stillLargestCells(c.stillLargest);
+    out.push(`<p><strong>${esc(comparison.sides[c.candidate]!.label)} vs ${esc(comparison.sides[c.baseline]!.label)}</strong>: ${esc(STILL_LARGEST_TITLE)}</p><ul>`);
+    for (const row of cells.lines) out.push(`<li><code>${esc(row.where)}</code> ${esc(row.call)} <span class="muted">${esc(`${row.baseline} → ${row.candidate}`)}</span></li>`);
+    for (const row of cells.modules) {
+      out.push(`<li>module <code>${esc(row.module)}</code> self time <span class="muted">${esc(`${row.baseline} → ${row.candidate}${row.cumulative ? `, cumulative ${row.cumulative}` : ""}`)}</span></li>`);
     }
     out.push("</ul>");
   }

@@ -6,9 +6,9 @@
 import type { AdviceReport, CandidateComparison, Comparison, MeasurementRow } from "../model/comparison.ts";
 import { quantity } from "../quantities.ts";
 import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
-import { chainText, packageDiffLines } from "./why.ts";
+import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
+  arrow, countWithNames, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowNotes, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -32,7 +32,8 @@ function table(header: string[], align: ("l" | "r")[], rows: string[][]): string
 function measurementRow(row: MeasurementRow): string[] {
   const name = `${escapeMarkdown(row.name)}${row.primary ? " (primary)" : ""}`;
   const main = row.quantities[0];
-  if (row.status !== "ok") return [name, "—", "—", "—", escapeMarkdown(`n/a: ${reasonText(row.reason)}`), "—", "—"];
+  const median = (stats: { median: number } | null | undefined) => (stats ? formatValue(row.headline, stats.median) : "—");
+  if (row.status !== "ok") return [name, median(main?.baseline), median(main?.candidate), "—", escapeMarkdown(`n/a: ${reasonText(row.reason)}`), "—", "—"];
   if (row.means) {
     const { baseline, candidate, deltaMs, deltaPct } = row.means;
     return [name, `${formatMs(baseline)} (mean)`, `${formatMs(candidate)} (mean)`, `${arrow(deltaMs)} ${formatMs(deltaMs)} (${formatPct(deltaPct ?? 0, 2)})`,
@@ -106,12 +107,13 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
   out.push(...otherQuantities(c));
 
   out.push("### Modules", "");
-  const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
+  const show = (value: number | null, names: number | null | undefined) => (value === null ? "n/a (failed)" : countWithNames(value, names));
   out.push(...table(["", "Baseline", "Optimized", "Δ"], ["l", "r", "r", "r"],
     c.moduleCounts.map((row) => [
       row.key === "total" ? "Total modules loaded" : escapeMarkdown(`${row.package ?? "Package"} modules loaded`),
-      show(row.baseline), show(row.candidate), row.delta === null ? "n/a" : String(row.delta),
+      show(row.baseline, row.names?.baseline), show(row.candidate, row.names?.candidate), row.delta === null ? "n/a" : String(row.delta),
     ])));
+  if (c.moduleCounts.some((row) => row.names)) out.push("", "_Modules are module objects: an alias in sys.modules (the same module under another name) is counted once; names counts every name._");
   out.push("");
 
   out.push("### Lazy loading", "");
@@ -159,6 +161,18 @@ function candidateReport(comparison: Comparison, c: CandidateComparison): string
       escapeMarkdown(`${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}`),
       hotspot.ms.toFixed(1),
     ])), "");
+  }
+  if (c.stillLargest) {
+    const cells = stillLargestCells(c.stillLargest);
+    out.push(`### ${escapeMarkdown(STILL_LARGEST_TITLE)}`, "");
+    if (cells.lines.length) {
+      out.push(...table(["Where", "Call", "Baseline", "Optimized"], ["l", "l", "r", "r"],
+        cells.lines.map((row) => [escapeMarkdown(row.where), escapeMarkdown(row.call), row.baseline, row.candidate])), "");
+    }
+    if (cells.modules.length) {
+      out.push(...table(["Module", "Self, baseline", "Self, optimized", "Cumulative"], ["l", "r", "r", "r"],
+        cells.modules.map((row) => [escapeMarkdown(row.module), row.baseline, row.candidate, row.cumulative ?? "—"])), "");
+    }
   }
   return out;
 }

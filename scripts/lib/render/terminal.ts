@@ -10,10 +10,10 @@ import { quantity, unitOf } from "../quantities.ts";
 import { plainPalette, type Palette } from "./color.ts";
 import { sketchLines } from "./sketch.ts";
 import { adviceLines } from "./advice.ts";
-import { chainText, packageDiffLines } from "./why.ts";
+import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
   arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
-  lazyTone, MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
+  lazyTone, MATRIX_AXIS, matrixCellText, namesText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
   hotspotNote, rowNotes, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
 
@@ -63,7 +63,8 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   const name = printable(row.name).padEnd(30);
   const main: QuantityRow | undefined = row.quantities[0];
   if (row.status !== "ok") {
-    return [`${name}${"—".padStart(8)}${"—".padStart(13)}   ${paint(palette, row.status === "failed-candidate" ? "bad" : "same", "n/a")}`,
+    const median = (side: "baseline" | "candidate") => (main?.[side] ? formatCompact(row.headline, main[side]!.median) : "—");
+    return [`${name}${median("baseline").padStart(8)}${median("candidate").padStart(13)}   ${paint(palette, row.status === "failed-candidate" ? "bad" : "same", "n/a")}`,
       `    ${printable(reasonText(row.reason))}`];
   }
   const tone = rowTone(row);
@@ -139,7 +140,8 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
     out.push(`${printable(row.key === "total" ? "Total modules loaded" : `${row.package ? row.package[0]!.toUpperCase() + row.package.slice(1) : "Package"} modules loaded`)}:`);
     const show = (value: number | null) => (value === null ? "n/a (failed)" : String(value));
     const delta = row.delta === null ? "n/a" : paint(palette, deltaTone(row.delta), String(row.delta).padStart(4));
-    out.push(`  Baseline: ${show(row.baseline).padStart(5)}  Optimized: ${show(row.candidate).padStart(4)}  Δ: ${delta}`);
+    const names = row.names ? `  (${namesText(row.names)})` : "";
+    out.push(`  Baseline: ${show(row.baseline).padStart(5)}  Optimized: ${show(row.candidate).padStart(4)}  Δ: ${delta}${names}`);
   }
 
   out.push("", palette.bold("LAZY LOADING STATUS"), LINE);
@@ -192,6 +194,21 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
       const where = `${hotspot.file ?? hotspot.module}${hotspot.line !== null ? `:${hotspot.line}` : ""}`;
       const text = `${change === "appeared" ? "+" : "−"} ${where}  ${hotspot.call}${hotspot.count > 1 ? ` ×${hotspot.count}` : ""}  ${formatMs(hotspot.ms)}`;
       out.push(change === "appeared" ? palette.bad(`  ${printable(text)}`) : palette.good(`  ${printable(text)}`));
+    }
+  }
+
+  if (c.stillLargest) {
+    const cells = stillLargestCells(c.stillLargest);
+    out.push("", palette.bold(`${STILL_LARGEST_TITLE.replace(/^[^(]+/, (title) => title.toUpperCase())}`), LINE);
+    if (cells.lines.length) {
+      out.push("Lines (calls in module top-level code), baseline → optimized:");
+      for (const row of cells.lines) out.push(`  ${printable(`${row.where}  ${row.call}  ${row.baseline} → ${row.candidate}`)}`);
+    }
+    if (cells.modules.length) {
+      out.push("Modules (self time), baseline → optimized:");
+      for (const row of cells.modules) {
+        out.push(`  ${printable(`${row.module}  ${row.baseline} → ${row.candidate}${row.cumulative ? `  (cumulative ${row.cumulative})` : ""}`)}`);
+      }
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { BudgetCheck } from "../budgets.ts";
 import type { Config } from "../config.ts";
+import { inPackage, modulesAmong } from "../compare/why.ts";
 import { topOffenders } from "../measure/importtime.ts";
 import { QUANTITIES } from "../quantities.ts";
 import { moduleStatement } from "../measure/result.ts";
@@ -43,8 +44,18 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
   out.push("Counting loaded modules...");
   if (result.module_counts.measured === false) out.push(`  Total modules: n/a (\`${moduleStatement(config)}\` did not run to the end)`);
   else {
-    out.push(`  Total modules: ${result.module_counts.total}`);
-    out.push(`  ${capitalize(config.package)} modules: ${result.module_counts.filtered}`);
+    // Module objects: an alias (the same module under another name, per the importers records) is counted once.
+    const loaded = result.modules?.loaded;
+    const measured = Object.entries(result.measurements).find(([, m]) => m.statement === result.modules?.after)?.[0];
+    const records = measured ? result.importers?.[measured] : undefined;
+    const pkg = result.modules?.package ?? config.package;
+    const counted = (names: readonly string[] | undefined, fallback: number) => {
+      const { modules, names: all } = names ? modulesAmong(names, records) : { modules: fallback, names: fallback };
+      return modules === all ? String(all) : `${modules} (${all} names in sys.modules: ${all - modules} alias${all - modules === 1 ? "" : "es"})`;
+    };
+    const whole = loaded && loaded.length === result.module_counts.total ? loaded : undefined;
+    out.push(`  Total modules: ${counted(whole, result.module_counts.total)}`);
+    out.push(`  ${capitalize(config.package)} modules: ${counted(whole?.filter((name) => inPackage(name, pkg)), result.module_counts.filtered)}`);
   }
   for (const lazy of config.lazy) {
     const check = result.lazy_checks?.[lazy.key];

@@ -4,7 +4,7 @@
  * line, the others one per line with the chain that loads them), and `--why MODULE`.
  */
 import { type ChainLink, importChain, packageChain, type PackageKind, packageKind, STATEMENT } from "../compare/why.ts";
-import type { PackageDiffRow } from "../model/comparison.ts";
+import type { PackageDiffRow, StillLargest } from "../model/comparison.ts";
 import type { ImporterRecord, ResultFile } from "../result/schema.ts";
 
 function place(file: string | null, line: number | null, code: string | null): string {
@@ -137,6 +137,32 @@ export function moduleDiffLines(
 }
 
 /** `import acme → acme/__init__.py:2 from .cli import ssh → acme/cli/ssh.py:1 import asyncio`. */
+/** "Still the largest", as every renderer words it: the title, and the cells of each row. */
+export const STILL_LARGEST_TITLE = "Still the largest (top costs on both sides, what remains to win)";
+
+export interface StillLargestCells {
+  lines: { where: string; call: string; baseline: string; candidate: string }[];
+  modules: { module: string; baseline: string; candidate: string; cumulative: string | null }[];
+}
+
+export function stillLargestCells(still: StillLargest): StillLargestCells {
+  const ms = (us: number) => `${(us / 1000).toFixed(2)}ms`;
+  return {
+    lines: still.hotspots.map(({ hotspot: h, baselineMs, baselineLine }) => ({
+      where: `${h.file ?? h.module}${h.line !== null ? `:${h.line}` : ""}${h.line !== null && baselineLine !== null && baselineLine !== h.line ? ` (line ${baselineLine} in the baseline)` : ""}`,
+      call: `${h.call}${h.count > 1 ? ` ×${h.count}` : ""}`,
+      baseline: `${baselineMs.toFixed(2)}ms`,
+      candidate: `${h.ms.toFixed(2)}ms`,
+    })),
+    modules: still.modules.map((row) => ({
+      module: row.module,
+      baseline: ms(row.baselineSelfUs),
+      candidate: ms(row.selfUs),
+      cumulative: row.cumulativeUs !== null && row.baselineCumulativeUs !== null ? `${ms(row.baselineCumulativeUs)} → ${ms(row.cumulativeUs)}` : null,
+    })),
+  };
+}
+
 export function chainText(chain: readonly ChainLink[]): string {
   return formatChain(chain);
 }

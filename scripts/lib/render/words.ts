@@ -30,6 +30,17 @@ export function formatAdds(key: QuantityKey, value: number): string {
   return Number.parseFloat(shown) > 0 ? shown : `≈${shown}`;
 }
 
+/** Names in sys.modules beside the modules counted, when aliases make them differ: "names in sys.modules: 49 → 91; …". */
+export function namesText(names: { baseline: number | null; candidate: number | null }): string {
+  const show = (value: number | null) => (value === null ? "n/a" : String(value));
+  return `names in sys.modules: ${show(names.baseline)} → ${show(names.candidate)}; an alias, the same module under another name, is counted once`;
+}
+
+/** A module count with its names when aliases make them more: "49 (91 names)". */
+export function countWithNames(modules: number, names: number | null | undefined): string {
+  return names !== null && names !== undefined && names !== modules ? `${modules} (${names} names)` : String(modules);
+}
+
 /** A value in a narrow column: "12.35ms", "41.2MB", "230.89M" (instructions). */
 export function formatCompact(key: QuantityKey, value: number): string {
   return unitOf(key).compact(value);

@@ -3,7 +3,7 @@
  * `cold_start_latest.json`, both through the one writer (../write.ts).
  */
 import { join } from "node:path";
-import { createNewFile, ensureDir, writeFile } from "../write.ts";
+import { createNewFile, ensureOutputDir, writeFile } from "../write.ts";
 import { resultFileName, type ResultFile } from "./schema.ts";
 
 /**
@@ -11,7 +11,7 @@ import { resultFileName, type ResultFile } from "./schema.ts";
  * as `cold_start_latest.json`. Returns the timestamped path.
  */
 export function saveResult(outDir: string, result: ResultFile, ref?: string | null, latest = true): string {
-  ensureDir(outDir);
+  ensureOutputDir(outDir);
   const text = `${JSON.stringify(result, null, 2)}\n`;
   const path = createNewFile(join(outDir, resultFileName(result.timestamp, ref)), text, { flag: "--out" });
   if (latest) writeFile(join(outDir, "cold_start_latest.json"), text, { flag: "--out" });
