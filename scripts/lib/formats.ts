@@ -41,30 +41,30 @@ export interface FormatDef {
 }
 
 /** The json format: the model itself (every verdict, interval and figure; no NaN), versioned by its `formatVersion`. */
+/** A renderer's module as the table loads it (types only: the table imports no renderer). */
+type RendererModule<S extends Subject> = { render: (value: Subjects[S], options?: RenderOptions) => string };
+
 const json = () => (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export const FORMATS: FormatDef[] = [
   {
     name: "terminal", about: "for reading here", forTerminal: true,
     renders: {
-      comparison: () => (require("./render/terminal.ts") as typeof import("./render/terminal.ts")).render,
-      trend: () => (require("./render/history-terminal.ts") as typeof import("./render/history-terminal.ts")).render,
-      bisect: () => (require("./render/bisect-terminal.ts") as typeof import("./render/bisect-terminal.ts")).render,
+      comparison: () => (require("./render/terminal.ts") as RendererModule<"comparison">).render,
+      trend: () => (require("./render/history-terminal.ts") as RendererModule<"trend">).render,
+      bisect: () => (require("./render/bisect-terminal.ts") as RendererModule<"bisect">).render,
     },
   },
   {
     name: "markdown", aliases: ["md"], about: "a pull request comment or $GITHUB_STEP_SUMMARY",
-    renders: { comparison: () => (require("./render/markdown.ts") as typeof import("./render/markdown.ts")).render },
+    renders: { comparison: () => (require("./render/markdown.ts") as RendererModule<"comparison">).render },
   },
   { name: "json", about: "the model itself, for programs", renders: { comparison: json, trend: json, bisect: json } },
   {
     name: "html", about: "a self-contained page",
     renders: {
-      comparison: () => {
-        const html = require("./render/html.ts") as typeof import("./render/html.ts");
-        return (comparison) => html.render(comparison);
-      },
-      trend: () => (require("./render/history-html.ts") as typeof import("./render/history-html.ts")).render,
+      comparison: () => (require("./render/html.ts") as RendererModule<"comparison">).render,
+      trend: () => (require("./render/history-html.ts") as RendererModule<"trend">).render,
     },
   },
 ];

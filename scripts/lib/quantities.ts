@@ -159,3 +159,11 @@ export type QuantityValues = Partial<Record<QuantityKey, number>>;
 /** Statistics a budget may name: `"<measurement>[.<quantity>].<stat>"`. */
 export const BUDGET_STATS = ["min", "max", "mean", "median"] as const;
 export type BudgetStat = (typeof BUDGET_STATS)[number];
+
+/** A wall-clock span for progress lines and ETAs: "42s", "3m05s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "0s";
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+}

@@ -3,10 +3,65 @@
  */
 import { signedRankCritical, untiedSignedRankDistribution } from "../lib/stats/signed-rank.ts";
 import { ALPHA } from "../lib/stats/verdict.ts";
-import type { SimulationRow, TestFigures } from "./simulation.ts";
 import { stretchTruthPct as stretchTruth } from "./simulation-stretch.ts";
 import type { BisectFigures } from "./simulation-bisect.ts";
 import type { StretchRow, TailMethodRow } from "./simulation-stretch.ts";
+import type { Shape } from "./simulation-shapes.ts";
+
+export interface TestFigures {
+  falseAlarm: number;
+  falseAlarmStopping: number;
+  meanRoundsStopping: number;
+  power3: number;
+  power10: number;
+  /** Null where undefined (the old test on a distribution without a floor). */
+  coverage: number | null;
+  /** Median could-detect on A/A data, %. */
+  mdePct: number;
+  /** Effect found 80% of the time, %. */
+  shift80Pct: number;
+  calibration: number;
+  /** Real power at the reported could-detect (a fresh comparison made that much slower); null for the old test. */
+  powerAtFigure: number | null;
+  /** Share of could-detect figures that are lower bounds ("≥ X"); null for the old test. */
+  lowerBounds: number | null;
+}
+
+/** The slow-runs line (p90) of the new paired verdict in one cell. */
+export interface TailFigures {
+  q: number;
+  /** Runs the line needs; below it, every comparison is "insufficient". */
+  needed: number;
+  shown: boolean;
+  /** A/A comparisons called lower or higher (of `reps`). */
+  falseAlarm: number;
+  /** Intervals holding the true change, over effects 0, +3%, +10%. */
+  coverage: number;
+  power10: number;
+}
+
+/** Typical, best case and slow runs disagreeing (shape.ts) under a uniform change: false shape warnings. */
+export interface ShapeFigures {
+  aa: number;
+  plus3: number;
+  plus10: number;
+}
+
+export interface SimulationRow {
+  shape: Shape;
+  n: number;
+  /** Comparisons per effect (power, coverage, calibration). */
+  reps: number;
+  /** A/A comparisons (false alarms). */
+  nullReps: number;
+  old: TestFigures;
+  new: TestFigures;
+  /** For reference: the unpaired Mann–Whitney verdict on the same runs (null when not run). */
+  unpaired: TestFigures | null;
+  tail: TailFigures;
+  shapeWarnings: ShapeFigures;
+}
+
 
 
 /** One-sided 99% Monte Carlo allowance above 5% for `reps` A/A comparisons of an exact 5% test. */

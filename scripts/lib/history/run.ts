@@ -8,7 +8,7 @@ import type { MeasureArgs, ReportArgs } from "../options.ts";
 import type { ParsedArgs } from "../settings.ts";
 import { VERSION } from "../settings.ts";
 import { emit } from "../render/emit.ts";
-import { metricDef } from "../quantities.ts";
+import { formatDuration, metricDef } from "../quantities.ts";
 import type { MeasureContext } from "./measure.ts";
 import { spinnerOnly } from "./measure.ts";
 import type { BisectReport } from "../model/history.ts";
@@ -146,7 +146,6 @@ async function runHistory(setup: Setup, out: Output, options: MeasureArgs, repor
   const { buildTrend } = await import("./trend.ts");
   const { plural } = await import("../render/words.ts");
   const { shortCommit } = await import("../render/history-words.ts");
-  const { formatDuration } = await import("../render/progress.ts");
   const { every, shard, range } = setup.question;
   const points = sample(setup.path.commits, every);
   const { config, rounds } = historyConfig(setup.config, points.length, shard, { thresholdPct: setup.thresholdPct, iterationsAsked: options.settings.iterations !== undefined });

@@ -10,7 +10,7 @@ import {
   figuresText, judgementTone, judgementWord, metricSentence, notReproducible, shortCommit, signed, stepDetail,
 } from "./history-words.ts";
 import { chainText, packageDiffLines } from "./why.ts";
-import { formatDuration } from "./progress.ts";
+import { formatDuration } from "../quantities.ts";
 import { plural, type Tone } from "./words.ts";
 
 function paint(palette: Palette, tone: Tone, text: string): string {

@@ -5,6 +5,7 @@
  */
 import type { MeasureEvent } from "../measure/scheduler.ts";
 import type { Failure } from "../result/schema.ts";
+import { formatDuration } from "../quantities.ts";
 import { formatMs, plural } from "./words.ts";
 
 export interface Reporter {
@@ -16,12 +17,6 @@ export interface Reporter {
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms <= 0) return "0s";
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
-}
 
 /** A failed measurement for stderr: one line naming it, then the child's stderr tail, indented. */
 export function describeFailure(tool: string, where: string, failure: Failure): string {

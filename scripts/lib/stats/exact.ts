@@ -5,7 +5,7 @@
  * want of runs (one run per side is enough). When a side's runs disagree, this returns
  * null and the usual rank test decides.
  */
-import type { TestOutcome } from "./verdict.ts";
+import type { TestOutcome } from "./outcome.ts";
 
 /** (max − min) / |median| × 100 of `samples`; 0 for one sample, null for none or a zero median. */
 export function spreadPct(samples: readonly number[]): number | null {

@@ -22,7 +22,7 @@
  * positive = candidate lower (faster). Pure.
  */
 import type { TailOutcome } from "./tail.ts";
-import type { TestOutcome } from "./verdict.ts";
+import type { TestOutcome } from "./outcome.ts";
 
 export type Part = "typical" | "best-case" | "tail";
 /** A part's move; "unknown": no interval (too few runs, no samples, insufficient for the quantile). */
