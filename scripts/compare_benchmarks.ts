@@ -34,15 +34,20 @@ ${optionsHelp("compare")}
 Verdicts: the typical change of each measurement — files from one bench run are paired by
 round (exact Wilcoxon signed-rank test on per-round ratios), other files unpaired (exact
 Mann–Whitney) — with its Hodges–Lehmann estimate, 95% interval, p-value, and the change
-the samples could detect (power 0.8); the fastest runs are compared too, as the best case.
+the samples could detect (power 0.8). Beside it the best case (the fastest runs) and the
+slow runs (the --tail quantile, a bootstrap interval of paired rounds from 30 runs at p90; fewer
+give its estimate only). A change is claimed only when p < 0.05 and the interval excludes 0
+(an end within a quarter of the timer's tick of 0 reads as 0). When the parts disagree
+(median unchanged, slow runs slower) the row says the distribution changed shape.
 Files without samples get the original tool's arithmetic on means, and no verdict.
 Δ = baseline − candidate: ↓ faster, ↑ slower. Colour: NO_COLOR, FORCE_COLOR, terminal only.
 
-Exit codes: 0 no regression, 1 regression (with --fail-on-regression: significantly slower
-by PCT % or more, a lazy module turned eager, or a candidate measurement that failed),
-2 usage or input error (including files with no measurement in common), 3 the primary
-comparison is inconclusive (too few runs, no samples, a failed baseline, or noise too large
-to see a PCT % change) with --fail-on-regression.`;
+Exit codes: 0 no regression, 1 regression (with --fail-on-regression=PCT: the whole interval
+is beyond PCT % slower — bare: significantly slower — a lazy module turned eager, or a
+candidate measurement that failed), 2 usage or input error (including files with no
+measurement in common), 3 the primary comparison cannot tell with --fail-on-regression
+(too few runs, no samples, a failed baseline, or an interval that straddles PCT: it could
+be PCT % slower or more; run more --iterations).`;
 
 export async function main(argv: string[]): Promise<number> {
   const { args, report } = parseToolArgs(argv, "compare", TOOL);

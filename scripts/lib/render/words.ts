@@ -205,7 +205,7 @@ export function shapeText(key: QuantityKey, shape: ShapeAgreement, q: number): s
 export function edgeText(figures: Figures, detail: VerdictDetail | null | undefined, key: QuantityKey): string | null {
   if (!detail) return null;
   const tick = detail.resolution !== null ? ` (ties at the timer's ${formatValue(key, detail.resolution)} resolution)` : "";
-  if (figures.direction === "no-change" && detail.testRejects) return `the interval reaches 0${tick}: no change is claimed although p < ${1 - figures.confidence}`;
+  if (figures.direction === "no-change" && detail.testRejects) return `the interval reaches 0${tick}: no change is claimed although p < ${Number((1 - figures.confidence).toPrecision(6))}`;
   if (detail.edge === "snapped") return `an interval end within a quarter tick of 0 is read as 0${tick}`;
   return null;
 }
