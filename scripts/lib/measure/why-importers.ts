@@ -297,13 +297,11 @@ def _cs_kind(name, mod):
     return 'other'
 
 # A module object known under several names (an alias put in sys.modules by hand, as
-# requests.packages does): the names that did not pass the finder point at the one that did.
-# A module no name of which passed the finder (an extension that puts itself into
-# sys.modules, as a mypyc-compiled charset_normalizer.md) is known by its own __name__.
+# requests.packages does, or at start-up, as os.path for posixpath): the other names point at
+# the one the module calls itself; a module that calls itself by no name in sys.modules, at
+# the name that passed the finder. So an extension that puts itself into sys.modules (a
+# mypyc-compiled charset_normalizer.md) is known by its own __name__.
 _cs_byid = {}
-for _cs_name in sorted(_cs_after):
-    if _cs_name in _cs_seen or _cs_name in _cs_startup:
-        _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
 for _cs_name in sorted(_cs_after):
     try:
         _cs_own = object.__getattribute__(_cs_after[_cs_name], '__name__') == _cs_name
@@ -311,11 +309,17 @@ for _cs_name in sorted(_cs_after):
         _cs_own = False
     if _cs_own:
         _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
+for _cs_name in sorted(_cs_after):
+    if _cs_name in _cs_seen or _cs_name in _cs_startup:
+        _cs_byid.setdefault(id(_cs_after[_cs_name]), _cs_name)
 _cs_modules = {}
 for _cs_name in sorted(_cs_after):
     _cs_rec = {'by': None, 'file': None, 'line': None, 'code': None}
+    _cs_a = _cs_byid.get(id(_cs_after[_cs_name]))
     if _cs_name in _cs_startup:
         _cs_rec['startup'] = True
+        if _cs_a is not None and _cs_a != _cs_name:
+            _cs_rec['alias'] = _cs_a
     else:
         _cs_e = _cs_seen.get(_cs_name)
         if _cs_e is not None:
@@ -330,10 +334,8 @@ for _cs_name in sorted(_cs_after):
                     _cs_vf, _cs_vr = _cs_where(_cs_v[1], _cs_v[3])
                     _cs_rec['via'] = {'by': _cs_v[0] if isinstance(_cs_v[0], str) else None, 'file': _cs_vf, 'line': _cs_v[2],
                                       'code': _cs_line(_cs_v[1], _cs_v[2], _cs_v[3]), 'root': _cs_vr}
-        else:
-            _cs_a = _cs_byid.get(id(_cs_after[_cs_name]))
-            if _cs_a is not None and _cs_a != _cs_name:
-                _cs_rec['alias'] = _cs_a
+        elif _cs_a is not None and _cs_a != _cs_name:
+            _cs_rec['alias'] = _cs_a
     _cs_k = _cs_kind(_cs_name, _cs_after[_cs_name])
     if _cs_k is not None:
         _cs_rec['kind'] = _cs_k
