@@ -1,17 +1,19 @@
 /**
- * `coldstart-bench --bisect GOOD BAD` end to end on a 40-commit fixture (real git and
- * python3) whose commit 23 imports heavy standard-library modules up front: it names
- * commit 23 in at most 7 measurements with wall time and with counted instructions, reads
- * a repeated bisect from the cache, says "not reproducible" (exit 1) when nothing slowed,
- * refuses bad input in one line (exit 2), and leaves the repository — dirty, on a branch
- * of its own, with a stash — exactly as it was, also when interrupted.
+ * `coldstart-bench --bisect GOOD BAD` end to end (real git and python3). On a 40-commit
+ * fixture whose commit 23 imports heavy standard-library modules up front it names commit
+ * 23 in at most 7 measurements with wall time, reads a repeated bisect from the cache, says
+ * "not reproducible" (exit 1) when nothing slowed, refuses bad input in one line (exit 2).
+ * On 128-commit histories slowed at a random commit, the default bisect picks its metric
+ * and names the commit: modules when the slow commit adds modules, instructions (with a
+ * counter) when it only adds work. Every repository — dirty, with a stash — is left exactly
+ * as it was, also when interrupted.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import type { BisectReport } from "../../scripts/lib/model/history.ts";
-import { buildHistoryRepo, makeHistoryDirty } from "../support/history-fixture.ts";
+import { buildHistoryRepo, makeHistoryDirty, type Slowdown } from "../support/history-fixture.ts";
 import { cleanupTempDirs, hangLimit, missing, repoSnapshot, runScript, startScript, tempDir, worktreeCount, worktreeFolders } from "../helpers.ts";
 
 // Real git and python3 runs; an instruction-counted bisect runs python under valgrind (a
@@ -21,21 +23,27 @@ setDefaultTimeout(hangLimit(600_000));
 let repo = "";
 let commits: string[] = [];
 let snapshot = "";
-let countRepo = "";
-let countSnapshot = "";
-const noCounter = missing("the counted bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
+const noCounter = missing("the work-only bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
+
+/** A dirty 128-commit history slowed at a random commit (printed: a failure names it). */
+interface Long { dir: string; commits: string[]; slowAt: number; snapshot: string }
+const long: Partial<Record<Slowdown, Long>> = {};
+function longHistory(slowdown: Slowdown): Long {
+  const dir = tempDir("coldstart-bisect-long-");
+  const slowAt = 2 + Math.floor(Math.random() * 127);
+  const made = buildHistoryRepo(dir, { count: 128, slowAt, slowdown });
+  makeHistoryDirty(dir);
+  console.log(`128-commit history slowed by ${slowdown} at commit ${slowAt}`);
+  return { dir, commits: made, slowAt, snapshot: repoSnapshot(dir) };
+}
 
 beforeAll(() => {
   repo = tempDir("coldstart-bisect-");
   commits = buildHistoryRepo(repo);
   makeHistoryDirty(repo);
   snapshot = repoSnapshot(repo);
-  if (!noCounter) {
-    countRepo = tempDir("coldstart-bisect-");
-    buildHistoryRepo(countRepo);
-    makeHistoryDirty(countRepo);
-    countSnapshot = repoSnapshot(countRepo);
-  }
+  long.modules = longHistory("modules");
+  if (!noCounter) long.work = longHistory("work");
 });
 afterAll(cleanupTempDirs);
 
@@ -77,20 +85,37 @@ describe("wall time", () => {
   });
 });
 
-// Counted beside the wall-time bisect below (test.concurrent: each keeps about one core busy,
-// instructions do not depend on the load), on a dirty repository of its own.
-describe.skipIf(noCounter)("counted instructions", () => {
-  test.concurrent("the default for bisect when a counter is found: names commit 23 in at most 7 measurements", async () => {
+// The default bisect, as a user runs it: no --metric, no --iterations. Beside the wall-time
+// bisect above (test.concurrent): modules are exact and instructions do not depend on the load.
+describe("the default bisect on 128 commits picks its metric", () => {
+  test.concurrent("a commit that adds modules: the modules metric, one run per commit, the commit named", async () => {
+    const history = long.modules!;
     const started = performance.now();
-    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~39", "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: countRepo });
-    console.log(`counted bisect: ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
+    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~127", "main", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
+    console.log(`modules bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("metric: modules loaded, because the two ends load different modules");
+    const steps = stepLines(run.stdout);
+    expect(steps.length).toBeLessThanOrEqual(8);
+    expect(steps.every((line) => line.includes("modules"))).toBe(true);
+    expect(run.stdout).toContain(`First slow commit: ${history.commits[history.slowAt - 1]}`);
+    expect(run.stdout).toContain(`commit ${history.slowAt}: import email.parser`);
+    expectUntouched(run.tmp, history.dir, history.snapshot);
+  });
+
+  test.concurrent.skipIf(noCounter)("a commit that only adds work: instructions, the counter's default, the commit named", async () => {
+    const history = long.work!;
+    const started = performance.now();
+    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~127", "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
+    console.log(`instructions bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("metric: instructions (counted), the default for bisect when an instruction counter is found");
     const steps = stepLines(run.stdout);
-    expect(steps.length).toBeLessThanOrEqual(7);
+    expect(steps.length).toBeLessThanOrEqual(8);
     expect(steps.every((line) => line.includes("instructions"))).toBe(true);
-    expect(run.stdout).toContain(`First slow commit: ${commits[22]}`);
-    expectUntouched(run.tmp, countRepo, countSnapshot);
+    expect(steps.some((line) => line.includes("undecided"))).toBe(false);
+    expect(run.stdout).toContain(`First slow commit: ${history.commits[history.slowAt - 1]}`);
+    expectUntouched(run.tmp, history.dir, history.snapshot);
   });
 });
 

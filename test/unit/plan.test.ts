@@ -45,8 +45,13 @@ describe("the round planner", () => {
     expect(planRounds(config({ iterations: 3, max_iterations: 3 }, 0.05 / 7))).toMatchObject({ timed: 9, needed: 9 });
   });
 
-  test("one tree is never compared: what was asked", () => {
+  test("one tree is not compared: what was asked", () => {
     expect(planRounds(config({ metric: "instructions", iterations: 2 }), 1)).toMatchObject({ counted: 2, needed: 1 });
+  });
+
+  test("one tree of a flow that set the level (a bisect step against GOOD's earlier counts): the level's rounds", () => {
+    expect(planRounds(config({ metric: "instructions" }, 0.05 / 7), 1)).toMatchObject({ counted: 6, needed: 6 });
+    expect(planRounds(config({ metric: "instructions", iterations: 2 }, 0.05 / 7), 1)).toMatchObject({ counted: 6, needed: 6 });
   });
 
   test("time: iterations, extended up to max_iterations while noisy", () => {

@@ -31,14 +31,16 @@ export function roundsForLevel(metric: Config["metric"], level: number): number 
 }
 
 /**
- * The rounds of a measurement of `trees` trees. One tree is never compared: it gets what
- * was asked. A comparison gets at least what its test needs for `config.level` — always
+ * The rounds of a measurement of `trees` trees. One tree is not compared, unless a flow set
+ * the level (a bisect step compares it with a file measured before): it gets what was asked. A comparison gets at least what its test needs for `config.level` — always
  * when a flow set that level (a bisect step), and unless the user asked for fewer
  * `--iterations` otherwise (the report then says the comparison could not decide, and
  * how many rounds would).
  */
 export function planRounds(config: Pick<Config, "metric" | "iterations" | "max_iterations" | "given" | "level">, trees = 2): RoundPlan {
-  const needed = trees >= 2 ? roundsForLevel(config.metric, config.level ?? ALPHA) : 1;
+  // A flow that set a level compares what it measures, a lone tree included (a bisect step
+  // measures the candidate alone and compares it with GOOD's earlier counts).
+  const needed = trees >= 2 || config.level !== undefined ? roundsForLevel(config.metric, config.level ?? ALPHA) : 1;
   const asked = config.given.includes("iterations") ? config.iterations : null;
   const floor = asked !== null && config.level === undefined ? 1 : needed;
   switch (config.metric) {

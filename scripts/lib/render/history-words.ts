@@ -17,7 +17,7 @@ export function figuresText(figures: Figures): string {
   const word = figures.estimatePct >= 0 ? def.lower : def.higher;
   if (figures.test === "exact" && figures.baselineMedian !== null && figures.candidateMedian !== null) {
     const delta = figures.candidateMedian - figures.baselineMedian;
-    if (delta === 0) return "no change (exact)";
+    if (delta === 0) return `no change: ${formatValue(figures.headline, figures.baselineMedian)} on both (exact)`;
     const size = def.unit === "count" ? String(Math.abs(Math.round(delta))) : formatValue(figures.headline, Math.abs(delta));
     return `${size} ${delta > 0 ? def.higher : def.lower} (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))}), exact`;
   }
