@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { parseHotspots, parseImporters } from "./read-why.ts";
+import { type Deferred, splitSections } from "./read-sections.ts";
 import { checkedOnRead, entries, type FieldList, ShapeChecker } from "./shape.ts";
 import { isQuantityKey, quantity } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
@@ -116,7 +117,7 @@ const IMPORTTIME_FIELDS: FieldList = [["module", "string"], ["self_us", "number"
 
 function parseImportTime(check: ShapeChecker, value: unknown, field: string): ImportTimeRow[] {
   if (!Array.isArray(value)) check.fail(field, "must be a list");
-  value.forEach((item, index) => check.fields(item, () => `${field}[${index}]`, IMPORTTIME_FIELDS));
+  for (let index = 0; index < value.length; index += 1) check.fields(value[index], () => `${field}[${index}]`, IMPORTTIME_FIELDS);
   return value as ImportTimeRow[];
 }
 
@@ -124,7 +125,7 @@ function parseImportTime(check: ShapeChecker, value: unknown, field: string): Im
  * Validates parsed JSON as a result file. Throws a UserError naming the source and the
  * first field that is wrong. Unknown extra keys are kept (forward compatibility).
  */
-export function validateResult(value: unknown, source: string): LoadedResult {
+export function validateResult(value: unknown, source: string, deferred?: Deferred): LoadedResult {
   const check: ShapeChecker = new ShapeChecker(source);
   const raw = check.object(value, "(top level)");
   entries(check, raw, "(top level)");
@@ -192,10 +193,10 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     data.importtime = {};
     for (const [name, rows] of entries(check, importtime, "importtime")) {
       if (!Array.isArray(rows)) check.fail(`importtime.${name}`, "must be a list");
-      checkedOnRead(data.importtime, name, () => parseImportTime(check, rows, `importtime.${name}`));
+      checkedOnRead(data.importtime, name, () => parseImportTime(check, deferred?.take("importtime", name) ?? rows, `importtime.${name}`));
     }
   }
-  if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers");
+  if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers", deferred);
   if (raw.hotspots !== undefined && raw.hotspots !== null) data.hotspots = parseHotspots(check, raw.hotspots, "hotspots");
   if (raw.failures !== undefined && raw.failures !== null) {
     const failures: Record<string, Failure> = {};
@@ -263,17 +264,32 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
   return { source, data, measurements, failures, lazy, hasSamples, moduleCountsMeasured, interpreter, runId: data.run_id ?? null };
 }
 
-/** Parses result-file text; `source` names it in errors. */
+/**
+ * Parses result-file text; `source` names it in errors. The per-measurement `importtime`
+ * and `importers` values are parsed when first read (read-sections.ts): a comparison
+ * reads one or two measurements' worth of a file that holds a record per module for each.
+ */
 export function parseResult(text: string, source: string): LoadedResult {
   if (text.trim() === "") throw new UserError(`${source}: the file is empty; it is not a coldstart result file`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError(`${source}: not valid JSON (${detail}); was the run interrupted while writing it?`);
+  const whole = (): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new UserError(`${source}: not valid JSON (${detail}); was the run interrupted while writing it?`);
+    }
+  };
+  const split = splitSections(text);
+  if (split) {
+    let skeleton: unknown;
+    try {
+      skeleton = JSON.parse(split.skeleton);
+    } catch {
+      return validateResult(whole(), source); // not cut where it should have been: the whole text decides
+    }
+    return validateResult(skeleton, source, split.deferred(whole));
   }
-  return validateResult(value, source);
+  return validateResult(whole(), source);
 }
 
 /** Reads and validates a result file from disk. */
