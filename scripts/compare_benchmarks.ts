@@ -12,7 +12,8 @@ import { numberValue, optionsHelp, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-compare";
 
-const HELP = `Usage: ${TOOL} <baseline.json> <candidate.json> [more.json ...] [options]
+/** Built when asked for: formatting every option's help is not start-up work. */
+const help = () => `Usage: ${TOOL} <baseline.json> <candidate.json> [more.json ...] [options]
        ${TOOL} --merge <files or folders from several CI jobs> [options]
        ${TOOL} --history <files or folders of bench --history runs> [options]
 
@@ -45,7 +46,7 @@ to see a PCT % change) with --fail-on-regression.`;
 export async function main(argv: string[]): Promise<number> {
   const { args, report } = parseToolArgs(argv, "compare", TOOL);
   if (args.values.help) {
-    await Bun.write(Bun.stdout, `${HELP}\n`);
+    await Bun.write(Bun.stdout, `${help()}\n`);
     return 0;
   }
   if (args.values.version) {

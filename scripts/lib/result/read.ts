@@ -52,12 +52,33 @@ export interface LoadedResult {
   runId: string | null;
 }
 
-/** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
-function parseSeries(check: ShapeChecker, value: unknown, field: string, decimals: number): Partial<Series> & { samples: number[] } {
+/** Checks a series as stored (`samples` and statistics) and returns its samples. */
+function checkSeries(check: ShapeChecker, value: unknown, field: string): number[] {
   const stats = check.object(value, field);
   const samples = check.optional(stats.samples, (v) => check.numbers(v, `${field}.samples`)) ?? [];
   for (const key of ["min", "max", "mean", "median", "stddev"] as const) check.optional(stats[key], (v) => check.number(v, `${field}.${key}`));
+  return samples;
+}
+
+/** The series made from stored samples: the statistics are recomputed from them. */
+function seriesOf(samples: number[], decimals: number): Partial<Series> & { samples: number[] } {
   return toSeries(samples, decimals, Math.max(2, decimals)) ?? { samples: [] };
+}
+
+/** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
+function parseSeries(check: ShapeChecker, value: unknown, field: string, decimals: number): Partial<Series> & { samples: number[] } {
+  return seriesOf(checkSeries(check, value, field), decimals);
+}
+
+/**
+ * Sets `out[key]` to the series of `value`, checked now and its statistics computed when
+ * first read: the older `process_ms` fields that files keep beside `quantities.process_ms`
+ * are read only by files without it.
+ */
+function seriesOnRead(out: object, key: string, check: ShapeChecker, value: unknown, field: string, decimals: number): void {
+  const samples = checkSeries(check, value, field);
+  let series: ReturnType<typeof seriesOf> | undefined;
+  Object.defineProperty(out, key, { enumerable: true, configurable: true, get: () => (series ??= seriesOf(samples, decimals)) });
 }
 
 function parseMeasurement(check: ShapeChecker, value: unknown, field: string): Measurement {
@@ -75,8 +96,7 @@ function parseMeasurement(check: ShapeChecker, value: unknown, field: string): M
   if (samples !== undefined) measurement.samples = samples;
   const statement = check.optional(raw.statement, (v) => check.string(v, `${field}.statement`));
   if (statement !== undefined) measurement.statement = statement;
-  const processMs = check.optional(raw.process_ms, (v) => parseSeries(check, v, `${field}.process_ms`, 3));
-  if (processMs !== undefined) measurement.process_ms = processMs;
+  if (raw.process_ms !== undefined && raw.process_ms !== null) seriesOnRead(measurement, "process_ms", check, raw.process_ms, `${field}.process_ms`, 3);
   const outliers = check.optional(raw.outliers, (v) => check.numbers(v, `${field}.outliers`));
   if (outliers !== undefined) measurement.outliers = outliers;
   const warmup = check.optional(raw.warmup_samples, (v) => check.numbers(v, `${field}.warmup_samples`));
@@ -174,9 +194,11 @@ export function validateResult(value: unknown, source: string, deferred?: Deferr
   }
   if (raw.interpreter !== undefined && raw.interpreter !== null) {
     const section = check.object(raw.interpreter, "interpreter");
-    const processMs = parseSeries(check, section.process_ms, "interpreter.process_ms", 3);
+    const interpreter = {} as NonNullable<ResultFile["interpreter"]>;
+    seriesOnRead(interpreter, "process_ms", check, section.process_ms, "interpreter.process_ms", 3);
     const quantities = check.optional(section.quantities, (v) => parseQuantities(check, v, "interpreter.quantities"));
-    data.interpreter = { process_ms: processMs, ...(quantities ? { quantities } : {}) };
+    if (quantities) interpreter.quantities = quantities;
+    data.interpreter = interpreter;
   }
   if (raw.modules !== undefined && raw.modules !== null) {
     const modules = check.object(raw.modules, "modules");
