@@ -264,8 +264,10 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
     lazy[key] = { label: SEED_LAZY_LABELS[key] ?? key, loaded: item };
   }
   const interpreter: Quantities = { ...data.interpreter?.quantities };
-  const startup = data.interpreter?.process_ms;
-  if (!interpreter.process_ms && startup?.samples.length) interpreter.process_ms = toSeries(startup.samples, 3) ?? undefined;
+  if (!interpreter.process_ms) {
+    const startup = data.interpreter?.process_ms; // read only when needed: its statistics are computed when read
+    if (startup?.samples.length) interpreter.process_ms = toSeries(startup.samples, 3) ?? undefined;
+  }
 
   const measurements: Record<string, LoadedMeasurement> = {};
   for (const [name, measurement] of Object.entries(data.measurements)) {
