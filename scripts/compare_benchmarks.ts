@@ -13,7 +13,8 @@ import { numberValue, optionsHelp, VERSION } from "./lib/settings.ts";
 
 const TOOL = "coldstart-compare";
 
-const HELP = `Usage: ${TOOL} <baseline.json> <candidate.json> [more.json ...] [options]
+/** Built when asked for: formatting every option's help is not start-up work. */
+const help = () => `Usage: ${TOOL} <baseline.json> <candidate.json> [more.json ...] [options]
        ${TOOL} --merge <files or folders from several CI jobs> [options]
        ${TOOL} --history <files or folders of bench --history runs> [options]
 
@@ -52,7 +53,7 @@ be PCT % slower or more; run more --iterations).`;
 export async function main(argv: string[]): Promise<number> {
   const { args, report } = parseToolArgs(argv, "compare", TOOL);
   if (args.values.help) {
-    await Bun.write(Bun.stdout, `${HELP}\n`);
+    await Bun.write(Bun.stdout, `${help()}\n`);
     return 0;
   }
   if (args.values.version) {

@@ -27,7 +27,8 @@ function write(name: string, samples: number[]): string {
 
 function compare(pair: [number[], number[]], ...args: string[]): Run & { json: () => any } {
   const [a, b] = [write(`${pair.length}-${Math.random()}-a.json`, pair[0]), write(`${Math.random()}-b.json`, pair[1])];
-  const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: "1", GITHUB_STEP_SUMMARY: undefined } as Record<string, string>;
+  const { FORCE_COLOR: _colour, GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
+  const env = { ...inherited, NO_COLOR: "1" };
   const result = Bun.spawnSync([process.execPath, SCRIPT, a, b, ...args], { cwd: dir, env });
   const run = { code: result.exitCode ?? -1, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
   return { ...run, json: () => JSON.parse(run.stdout).candidates[0].measurements[0] };

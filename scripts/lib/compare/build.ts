@@ -306,10 +306,12 @@ function compareOne(results: readonly LoadedResult[], base: number, index: numbe
   for (const row of measurements) row.primary = row.name === primaryName;
   const lazy = lazyRows(baseline, candidate);
   // The -X importtime diff of the primary measurement (or the first with rows on both sides).
-  const importTime = [primaryName, ...Object.keys(baseline.data.importtime ?? {})]
-    .filter((name) => baseline.data.importtime?.[name] && candidate.data.importtime?.[name])
-    .slice(0, 1)
-    .map((name) => importTimeDiff(name, baseline.data.importtime![name]!, candidate.data.importtime![name]!));
+  // `find`: only the measurements looked at are read (and checked: see result/shape.ts).
+  const importTimeName = [primaryName, ...Object.keys(baseline.data.importtime ?? {})]
+    .find((name) => baseline.data.importtime?.[name] && candidate.data.importtime?.[name]);
+  const importTime = importTimeName === undefined
+    ? []
+    : [importTimeDiff(importTimeName, baseline.data.importtime![importTimeName]!, candidate.data.importtime![importTimeName]!)];
   const partial: Omit<CandidateComparison, "summary" | "gate"> = {
     baseline: base,
     candidate: index,

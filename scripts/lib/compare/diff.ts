@@ -6,7 +6,7 @@
 import { hotspotChangesBeyondSpread, type SpreadHotspot, spreadRuns } from "../measure/hotspot-merge.ts";
 import type { LoadedResult } from "../result/read.ts";
 import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
-import { importChain, inPackage, modulesAmong, packageChain, packageKind } from "./why.ts";
+import { importChain, inPackage, modulesAmong, packageIndex } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
   PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
@@ -116,10 +116,11 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
   const rows = (from: Map<string, number>, other: Map<string, number>, result: LoadedResult): PackageDiffRow[] => {
     const changed = [...from].filter(([pkg]) => !other.has(pkg));
     const importers = changed.length ? importersFor(result, result.data.modules?.after) : null;
+    const index = importers ? packageIndex(importers) : null;
     return changed
       .map(([pkg, modules]) => {
-        const chain = importers ? packageChain(importers, pkg) : [];
-        return { package: pkg, modules, origin: importers ? packageKind(importers, pkg) : "unknown", chain: chain.length ? chain : null };
+        const chain = index ? index.chain(pkg) : [];
+        return { package: pkg, modules, origin: index ? index.kind(pkg) : "unknown", chain: chain.length ? chain : null };
       })
       .sort(byCountThenName);
   };
@@ -147,18 +148,21 @@ function largest<T>(items: Iterable<T>, count: number, score: (item: T) => numbe
 }
 
 export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows: ImportTimeRow[]): ImportTimeDiff {
-  const base = new Map(baseRows.map((row) => [row.module, row]));
-  const cand = new Map(candRows.map((row) => [row.module, row]));
-  const changes = function* (): Generator<ImportTimeChangeRow> {
-    for (const module of new Set([...base.keys(), ...cand.keys()])) {
-      const b = base.get(module)?.cumulative_us ?? null;
-      const c = cand.get(module)?.cumulative_us ?? null;
-      if ((b ?? 0) !== (c ?? 0)) yield { module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) };
-    }
+  // Plain loops: a side holds a row per imported module, and this runs once, before the JIT warms up.
+  const base = new Map<string, ImportTimeRow>();
+  for (let i = 0; i < baseRows.length; i += 1) base.set(baseRows[i]!.module, baseRows[i]!);
+  const cand = new Map<string, ImportTimeRow>();
+  for (let i = 0; i < candRows.length; i += 1) cand.set(candRows[i]!.module, candRows[i]!);
+  // Every module of either side whose cumulative time changed (the largest are kept: order does not matter).
+  const changes: ImportTimeChangeRow[] = [];
+  const change = (module: string, b: number | null, c: number | null) => {
+    if ((b ?? 0) !== (c ?? 0)) changes.push({ module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) });
   };
+  for (const [module, row] of base) change(module, row.cumulative_us, cand.get(module)?.cumulative_us ?? null);
+  for (const [module, row] of cand) if (!base.has(module)) change(module, null, row.cumulative_us);
   const topSelf = largest(candRows, DIFF_LIMIT, (row) => row.self_us, (row) => row.module)
     .map((row) => ({ module: row.module, selfUs: row.self_us, cumulativeUs: row.cumulative_us, baselineSelfUs: base.get(row.module)?.self_us ?? null }));
-  return { measurement: name, largestChanges: largest(changes(), DIFF_LIMIT, (row) => Math.abs(row.deltaUs), (row) => row.module), topSelf };
+  return { measurement: name, largestChanges: largest(changes, DIFF_LIMIT, (row) => Math.abs(row.deltaUs), (row) => row.module), topSelf };
 }
 
 /** Hotspots (module, line, call) of the measurement that exist on one side only. */

@@ -82,18 +82,62 @@ export function chainComplete(links: readonly ChainLink[]): boolean {
 export type PackageKind = ModuleKind | "unknown";
 
 /**
+ * The questions a module diff asks of one side's importers records, for dozens of packages:
+ * the module names are sorted once, and each package's submodules found by bisection.
+ */
+export interface PackageIndex {
+  kind(pkg: string): PackageKind;
+  chain(pkg: string): ChainLink[];
+}
+
+export function packageIndex(importers: Readonly<Record<string, ImporterRecord>>): PackageIndex {
+  const names = Object.keys(importers).sort();
+  /** The range of `names` that start with `pkg.` (they sort together). */
+  const submodules = (pkg: string): [number, number] => {
+    const prefix = `${pkg}.`;
+    let low = 0;
+    let high = names.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (names[middle]! < prefix) low = middle + 1;
+      else high = middle;
+    }
+    let end = low;
+    while (end < names.length && names[end]!.startsWith(prefix)) end += 1;
+    return [low, end];
+  };
+  return {
+    // The package module's own `kind`, else the first of its submodules that has one.
+    kind(pkg) {
+      const own = Object.hasOwn(importers, pkg) ? importers[pkg]?.kind : undefined;
+      if (own) return own;
+      const [start, end] = submodules(pkg);
+      for (let i = start; i < end; i += 1) {
+        const kind = importers[names[i]!]?.kind;
+        if (kind) return kind;
+      }
+      return "unknown";
+    },
+    // The package module's own chain, else that of its first submodule (by name) whose chain reaches the statement.
+    chain(pkg) {
+      const own = importChain(importers, pkg);
+      if (chainComplete(own)) return own;
+      const [start, end] = submodules(pkg);
+      for (let i = start; i < end; i += 1) {
+        const chain = importChain(importers, names[i]!);
+        if (chainComplete(chain)) return chain;
+      }
+      return own;
+    },
+  };
+}
+
+/**
  * What a top-level package is, from the importers records of the side that loaded it:
  * the package module's own `kind`, else the first of its submodules that has one.
  */
 export function packageKind(importers: Readonly<Record<string, ImporterRecord>> | undefined, pkg: string): PackageKind {
-  if (!importers) return "unknown";
-  const own = Object.hasOwn(importers, pkg) ? importers[pkg]?.kind : undefined;
-  if (own) return own;
-  const prefix = `${pkg}.`;
-  for (const name of Object.keys(importers).sort()) {
-    if (name.startsWith(prefix) && importers[name]?.kind) return importers[name]!.kind!;
-  }
-  return "unknown";
+  return importers ? packageIndex(importers).kind(pkg) : "unknown";
 }
 
 /**
@@ -101,14 +145,5 @@ export function packageKind(importers: Readonly<Record<string, ImporterRecord>> 
  * first submodule (by name) whose chain reaches the statement. Empty when unknown.
  */
 export function packageChain(importers: Readonly<Record<string, ImporterRecord>> | undefined, pkg: string): ChainLink[] {
-  if (!importers) return [];
-  const own = importChain(importers, pkg);
-  if (chainComplete(own)) return own;
-  const prefix = `${pkg}.`;
-  for (const name of Object.keys(importers).sort()) {
-    if (!name.startsWith(prefix)) continue;
-    const chain = importChain(importers, name);
-    if (chainComplete(chain)) return chain;
-  }
-  return own;
+  return importers ? packageIndex(importers).chain(pkg) : [];
 }

@@ -3,6 +3,7 @@
  * hotspots. Checked in place (a file holds a record per loaded module per measurement);
  * fields beyond the checked ones (root, kind, function, via...) are kept.
  */
+import type { Deferred } from "./read-sections.ts";
 import type { Hotspot, ImporterRecord } from "./schema.ts";
 import { checkedOnRead, entries, type FieldList, safeKey, type ShapeChecker } from "./shape.ts";
 
@@ -13,11 +14,13 @@ const IMPORTER_FIELDS: FieldList = [["by", "string"], ["file", "string"], ["line
  * module) is checked the first time it is read, so a comparison that never draws a chain
  * does not pay for thousands of records. A broken record is still one line naming it.
  */
-export function parseImporters(check: ShapeChecker, value: unknown, field: string): Record<string, Record<string, ImporterRecord>> {
+export function parseImporters(check: ShapeChecker, value: unknown, field: string, deferred?: Deferred): Record<string, Record<string, ImporterRecord>> {
   const out: Record<string, Record<string, ImporterRecord>> = {};
   for (const [name, table] of entries(check, check.object(value, field), field)) {
-    const modules = check.object(table, `${field}.${name}`);
+    check.object(table, `${field}.${name}`);
     checkedOnRead(out, name, () => {
+      // A table left out of the first parse (read-sections.ts) is parsed now.
+      const modules = check.object(deferred?.take("importers", name) ?? table, `${field}.${name}`);
       for (const module of Object.keys(modules)) {
         safeKey(check, module, `${field}.${name}`);
         const record = check.fields(modules[module], () => `${field}.${name}.${module}`, [], IMPORTER_FIELDS);

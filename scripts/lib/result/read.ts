@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { UserError } from "../errors.ts";
 import { parseHotspots, parseImporters } from "./read-why.ts";
+import { type Deferred, splitSections } from "./read-sections.ts";
 import { checkedOnRead, entries, type FieldList, ShapeChecker } from "./shape.ts";
 import { isQuantityKey, quantity } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
@@ -51,12 +52,33 @@ export interface LoadedResult {
   runId: string | null;
 }
 
-/** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
-function parseSeries(check: ShapeChecker, value: unknown, field: string, decimals: number): Partial<Series> & { samples: number[] } {
+/** Checks a series as stored (`samples` and statistics) and returns its samples. */
+function checkSeries(check: ShapeChecker, value: unknown, field: string): number[] {
   const stats = check.object(value, field);
   const samples = check.optional(stats.samples, (v) => check.numbers(v, `${field}.samples`)) ?? [];
   for (const key of ["min", "max", "mean", "median", "stddev"] as const) check.optional(stats[key], (v) => check.number(v, `${field}.${key}`));
+  return samples;
+}
+
+/** The series made from stored samples: the statistics are recomputed from them. */
+function seriesOf(samples: number[], decimals: number): Partial<Series> & { samples: number[] } {
   return toSeries(samples, decimals, Math.max(2, decimals)) ?? { samples: [] };
+}
+
+/** A series as stored (`samples` and statistics); the statistics are recomputed from the samples. */
+function parseSeries(check: ShapeChecker, value: unknown, field: string, decimals: number): Partial<Series> & { samples: number[] } {
+  return seriesOf(checkSeries(check, value, field), decimals);
+}
+
+/**
+ * Sets `out[key]` to the series of `value`, checked now and its statistics computed when
+ * first read: the older `process_ms` fields that files keep beside `quantities.process_ms`
+ * are read only by files without it.
+ */
+function seriesOnRead(out: object, key: string, check: ShapeChecker, value: unknown, field: string, decimals: number): void {
+  const samples = checkSeries(check, value, field);
+  let series: ReturnType<typeof seriesOf> | undefined;
+  Object.defineProperty(out, key, { enumerable: true, configurable: true, get: () => (series ??= seriesOf(samples, decimals)) });
 }
 
 function parseMeasurement(check: ShapeChecker, value: unknown, field: string): Measurement {
@@ -74,8 +96,7 @@ function parseMeasurement(check: ShapeChecker, value: unknown, field: string): M
   if (samples !== undefined) measurement.samples = samples;
   const statement = check.optional(raw.statement, (v) => check.string(v, `${field}.statement`));
   if (statement !== undefined) measurement.statement = statement;
-  const processMs = check.optional(raw.process_ms, (v) => parseSeries(check, v, `${field}.process_ms`, 3));
-  if (processMs !== undefined) measurement.process_ms = processMs;
+  if (raw.process_ms !== undefined && raw.process_ms !== null) seriesOnRead(measurement, "process_ms", check, raw.process_ms, `${field}.process_ms`, 3);
   const outliers = check.optional(raw.outliers, (v) => check.numbers(v, `${field}.outliers`));
   if (outliers !== undefined) measurement.outliers = outliers;
   const warmup = check.optional(raw.warmup_samples, (v) => check.numbers(v, `${field}.warmup_samples`));
@@ -116,7 +137,7 @@ const IMPORTTIME_FIELDS: FieldList = [["module", "string"], ["self_us", "number"
 
 function parseImportTime(check: ShapeChecker, value: unknown, field: string): ImportTimeRow[] {
   if (!Array.isArray(value)) check.fail(field, "must be a list");
-  value.forEach((item, index) => check.fields(item, () => `${field}[${index}]`, IMPORTTIME_FIELDS));
+  for (let index = 0; index < value.length; index += 1) check.fields(value[index], () => `${field}[${index}]`, IMPORTTIME_FIELDS);
   return value as ImportTimeRow[];
 }
 
@@ -124,7 +145,7 @@ function parseImportTime(check: ShapeChecker, value: unknown, field: string): Im
  * Validates parsed JSON as a result file. Throws a UserError naming the source and the
  * first field that is wrong. Unknown extra keys are kept (forward compatibility).
  */
-export function validateResult(value: unknown, source: string): LoadedResult {
+export function validateResult(value: unknown, source: string, deferred?: Deferred): LoadedResult {
   const check: ShapeChecker = new ShapeChecker(source);
   const raw = check.object(value, "(top level)");
   entries(check, raw, "(top level)");
@@ -173,9 +194,11 @@ export function validateResult(value: unknown, source: string): LoadedResult {
   }
   if (raw.interpreter !== undefined && raw.interpreter !== null) {
     const section = check.object(raw.interpreter, "interpreter");
-    const processMs = parseSeries(check, section.process_ms, "interpreter.process_ms", 3);
+    const interpreter = {} as NonNullable<ResultFile["interpreter"]>;
+    seriesOnRead(interpreter, "process_ms", check, section.process_ms, "interpreter.process_ms", 3);
     const quantities = check.optional(section.quantities, (v) => parseQuantities(check, v, "interpreter.quantities"));
-    data.interpreter = { process_ms: processMs, ...(quantities ? { quantities } : {}) };
+    if (quantities) interpreter.quantities = quantities;
+    data.interpreter = interpreter;
   }
   if (raw.modules !== undefined && raw.modules !== null) {
     const modules = check.object(raw.modules, "modules");
@@ -192,10 +215,10 @@ export function validateResult(value: unknown, source: string): LoadedResult {
     data.importtime = {};
     for (const [name, rows] of entries(check, importtime, "importtime")) {
       if (!Array.isArray(rows)) check.fail(`importtime.${name}`, "must be a list");
-      checkedOnRead(data.importtime, name, () => parseImportTime(check, rows, `importtime.${name}`));
+      checkedOnRead(data.importtime, name, () => parseImportTime(check, deferred?.take("importtime", name) ?? rows, `importtime.${name}`));
     }
   }
-  if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers");
+  if (raw.importers !== undefined && raw.importers !== null) data.importers = parseImporters(check, raw.importers, "importers", deferred);
   if (raw.hotspots !== undefined && raw.hotspots !== null) data.hotspots = parseHotspots(check, raw.hotspots, "hotspots");
   if (raw.failures !== undefined && raw.failures !== null) {
     const failures: Record<string, Failure> = {};
@@ -241,8 +264,10 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
     lazy[key] = { label: SEED_LAZY_LABELS[key] ?? key, loaded: item };
   }
   const interpreter: Quantities = { ...data.interpreter?.quantities };
-  const startup = data.interpreter?.process_ms;
-  if (!interpreter.process_ms && startup?.samples.length) interpreter.process_ms = toSeries(startup.samples, 3) ?? undefined;
+  if (!interpreter.process_ms) {
+    const startup = data.interpreter?.process_ms; // read only when needed: its statistics are computed when read
+    if (startup?.samples.length) interpreter.process_ms = toSeries(startup.samples, 3) ?? undefined;
+  }
 
   const measurements: Record<string, LoadedMeasurement> = {};
   for (const [name, measurement] of Object.entries(data.measurements)) {
@@ -263,17 +288,32 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
   return { source, data, measurements, failures, lazy, hasSamples, moduleCountsMeasured, interpreter, runId: data.run_id ?? null };
 }
 
-/** Parses result-file text; `source` names it in errors. */
+/**
+ * Parses result-file text; `source` names it in errors. The per-measurement `importtime`
+ * and `importers` values are parsed when first read (read-sections.ts): a comparison
+ * reads one or two measurements' worth of a file that holds a record per module for each.
+ */
 export function parseResult(text: string, source: string): LoadedResult {
   if (text.trim() === "") throw new UserError(`${source}: the file is empty; it is not a coldstart result file`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError(`${source}: not valid JSON (${detail}); was the run interrupted while writing it?`);
+  const whole = (): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new UserError(`${source}: not valid JSON (${detail}); was the run interrupted while writing it?`);
+    }
+  };
+  const split = splitSections(text);
+  if (split) {
+    let skeleton: unknown;
+    try {
+      skeleton = JSON.parse(split.skeleton);
+    } catch {
+      return validateResult(whole(), source); // not cut where it should have been: the whole text decides
+    }
+    return validateResult(skeleton, source, split.deferred(whole));
   }
-  return validateResult(value, source);
+  return validateResult(whole(), source);
 }
 
 /** Reads and validates a result file from disk. */
