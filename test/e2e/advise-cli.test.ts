@@ -14,7 +14,7 @@ setDefaultTimeout(600_000);
 afterAll(cleanupTempDirs);
 
 const FIXTURE = join(ROOT, "test", "fixtures", "advise", "service");
-const CHECK = "python3 -c \"import acme; print(acme.render_report([1, 2, 3]))\"";
+const CHECK = "python3 -c \"import acme; print(acme.render_report([[1, 2], [3, 4]]))\"";
 
 /** The fixture committed on `main` of a new repository, with `changes` over it. */
 function fixtureRepo(changes: Record<string, string> = {}): string {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../../scripts/lib/measure/executor.ts";
+import { HOTSPOT_RUNS } from "../../scripts/lib/measure/hotspot-merge.ts";
 import { FAST, alive, cleanupTempDirs, eventually, gitRepo, hangLimit, pidsIn, resultFile, runScript, scaledSeconds, startScript, tempDir } from "../helpers.ts";
 
 setDefaultTimeout(hangLimit(90_000));
@@ -71,9 +72,9 @@ describe("an import that starts a subprocess which outlives it", () => {
       expect(data.measurements[name].samples).toHaveLength(3);
       expect(data.measurements[name].no_exit_runs).toBeUndefined();
     }
-    // 3 timed runs and 2 explaining runs per statement, 15 in all: none may wait for the
-    // timeout (that alone would take 15 timeouts; the whole run, waiting for none, well under 7).
-    expect(pidsIn(pids).length).toBe(names.length * 5);
+    // 3 timed runs and the explaining runs (importers once, hotspots HOTSPOT_RUNS times) per
+    // statement: none may wait for the timeout (the whole run, waiting for none, well under 7).
+    expect(pidsIn(pids).length).toBe(names.length * (3 + 1 + HOTSPOT_RUNS));
     expect(seconds).toBeLessThan(7 * timeout);
     expect(pidsIn(pids).filter(alive)).toEqual([]);
   });

@@ -145,8 +145,13 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
   const durations: number[] = [];
 
   const run = async (state: TreeRecords, job: Omit<Job, "tree" | "checks">): Promise<JobResult> => {
-    if (options.stopped?.()) throw new UserError("interrupted", options.stopCode?.() ?? 130);
+    const stopIfInterrupted = () => {
+      if (options.stopped?.()) throw new UserError("interrupted", options.stopCode?.() ?? 130);
+    };
+    stopIfInterrupted();
     const result = await executor.run({ ...job, tree: state.tree, checks });
+    // A run the signal's handler killed ended by the signal, not by the import: never a failure.
+    stopIfInterrupted();
     durations.push(result.wallMs);
     state.runs.processes += 1;
     state.runs.child_ms += result.wallMs;
