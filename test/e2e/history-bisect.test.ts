@@ -3,10 +3,11 @@
  * fixture whose commit 23 imports heavy standard-library modules up front it names commit
  * 23 in at most 7 measurements with wall time, reads a repeated bisect from the cache, says
  * "not reproducible" (exit 1) when nothing slowed, refuses bad input in one line (exit 2).
- * On 128-commit histories slowed at a random commit, the default bisect picks its metric
- * and names the commit: modules when the slow commit adds modules, instructions (with a
- * counter) when it only adds work. Every repository — dirty, with a stash — is left exactly
- * as it was, also when interrupted.
+ * On histories slowed at a random commit, the default bisect picks its metric and names the
+ * commit: modules when the slow commit adds modules (128 commits), instructions (with a
+ * counter) when it only adds work (16 commits: every counted step is some 20 s under
+ * valgrind; `bun run bench --only 11` bisects 128 such commits). Every repository —
+ * dirty, with a stash — is left exactly as it was, also when interrupted.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
@@ -25,16 +26,16 @@ let commits: string[] = [];
 let snapshot = "";
 const noCounter = missing("the work-only bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
 
-/** A dirty 128-commit history slowed at a random commit (printed: a failure names it). */
-interface Long { dir: string; commits: string[]; slowAt: number; snapshot: string }
+/** A dirty history of `count` commits slowed at a random commit (printed: a failure names it). */
+interface Long { dir: string; commits: string[]; count: number; slowAt: number; snapshot: string }
 const long: Partial<Record<Slowdown, Long>> = {};
-function longHistory(slowdown: Slowdown): Long {
+function longHistory(slowdown: Slowdown, count: number): Long {
   const dir = tempDir("coldstart-bisect-long-");
-  const slowAt = 2 + Math.floor(Math.random() * 127);
-  const made = buildHistoryRepo(dir, { count: 128, slowAt, slowdown });
+  const slowAt = 2 + Math.floor(Math.random() * (count - 1));
+  const made = buildHistoryRepo(dir, { count, slowAt, slowdown });
   makeHistoryDirty(dir);
-  console.log(`128-commit history slowed by ${slowdown} at commit ${slowAt}`);
-  return { dir, commits: made, slowAt, snapshot: repoSnapshot(dir) };
+  console.log(`${count}-commit history slowed by ${slowdown} at commit ${slowAt}`);
+  return { dir, commits: made, count, slowAt, snapshot: repoSnapshot(dir) };
 }
 
 beforeAll(() => {
@@ -42,8 +43,8 @@ beforeAll(() => {
   commits = buildHistoryRepo(repo);
   makeHistoryDirty(repo);
   snapshot = repoSnapshot(repo);
-  long.modules = longHistory("modules");
-  if (!noCounter) long.work = longHistory("work");
+  long.modules = longHistory("modules", 128);
+  if (!noCounter) long.work = longHistory("work", 16);
 });
 afterAll(cleanupTempDirs);
 
@@ -87,11 +88,11 @@ describe("wall time", () => {
 
 // The default bisect, as a user runs it: no --metric, no --iterations. Beside the wall-time
 // bisect above (test.concurrent): modules are exact and instructions do not depend on the load.
-describe("the default bisect on 128 commits picks its metric", () => {
-  test.concurrent("a commit that adds modules: the modules metric, one run per commit, the commit named", async () => {
+describe("the default bisect picks its metric", () => {
+  test.concurrent("128 commits, one adds modules: the modules metric, one run per commit, the commit named", async () => {
     const history = long.modules!;
     const started = performance.now();
-    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~127", "main", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
+    const run = await runScript("benchmark_cold_start.ts", ["--bisect", `main~${history.count - 1}`, "main", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
     console.log(`modules bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("metric: modules loaded, because the two ends load different modules");
@@ -103,15 +104,15 @@ describe("the default bisect on 128 commits picks its metric", () => {
     expectUntouched(run.tmp, history.dir, history.snapshot);
   });
 
-  test.concurrent.skipIf(noCounter)("a commit that only adds work: instructions, the counter's default, the commit named", async () => {
+  test.concurrent.skipIf(noCounter)("16 commits, one adds only work: instructions, the counter's default, the commit named", async () => {
     const history = long.work!;
     const started = performance.now();
-    const run = await runScript("benchmark_cold_start.ts", ["--bisect", "main~127", "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
+    const run = await runScript("benchmark_cold_start.ts", ["--bisect", `main~${history.count - 1}`, "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
     console.log(`instructions bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("metric: instructions (counted), the default for bisect when an instruction counter is found");
     const steps = stepLines(run.stdout);
-    expect(steps.length).toBeLessThanOrEqual(8);
+    expect(steps.length).toBeLessThanOrEqual(5);
     expect(steps.every((line) => line.includes("instructions"))).toBe(true);
     expect(steps.some((line) => line.includes("undecided"))).toBe(false);
     expect(run.stdout).toContain(`First slow commit: ${history.commits[history.slowAt - 1]}`);

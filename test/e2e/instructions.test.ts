@@ -52,10 +52,10 @@ test.concurrent.skipIf(noCounter)("A/A agrees within 0.5%, a heavier import coun
 
 test.concurrent.skipIf(noCounter || noValgrind)("an import that outlives its timeout under the counter: one line, exit 2", async () => {
   // The timeout must trip in the counted run only. The uncounted runs (timed runs, the
-  // interpreter baseline) start python3 in some 40 ms on a calm machine: 1 s, stretched by
+  // interpreter baseline) start python3 in some 40 ms on a calm machine: 0.5 s, stretched by
   // the machine's slowness, leaves them a wide margin. A counted run gets 40 times the
   // timeout (COUNT_TIMEOUT_FACTOR), and under the counter this import never ends.
-  const timeout = scaledSeconds(1);
+  const timeout = scaledSeconds(0.5);
   const slow = gitRepo({ "pyproject.toml": '[project]\nname = "slow"\n', "slow/__init__.py": "import time, os\n# Only under valgrind (its preload library): the timed runs are quick.\nif 'vgpreload' in os.environ.get('LD_PRELOAD', ''):\n    time.sleep(100_000)\n" });
   const run = await runScript("benchmark_cold_start.ts", [
     "--metric", "instructions", "--timeout", String(timeout), "--iterations", "6", "--max-iterations", "6", "--warmup", "0", "--importtime-runs", "0", "--out", tempDir(), "main",
