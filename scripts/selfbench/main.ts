@@ -5,7 +5,8 @@
  *
  * 1. False alarms   2. Power   3. Harness accuracy   4. Overhead   5. Start-up
  * 6. Precision against hyperfine   7. Simulation   8. Recorded sets (new test vs old)
- * 9. Instruction counts   10. Environments (build and reuse). Each section lives in sections/.
+ * 9. Instruction counts   10. Environments (build and reuse)   11. Bisect on 128 commits
+ * 12. Advice, predicted against measured. Each section lives in sections/.
  *
  *   bun scripts/selfbench/main.ts [--quick] [--only 1,2,...]
  *
@@ -30,14 +31,12 @@ import { runSimulated } from "./sections/simulated.ts";
 import { runStartup } from "./sections/startup.ts";
 import { runVerdicts } from "./sections/verdicts.ts";
 import { runEnvironments } from "./sections/environments.ts";
+import { runBisect } from "./sections/bisect.ts";
+import { runAdvise } from "./sections/advise.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { quick: { type: "boolean" }, only: { type: "string" } } });
 const quick = values.quick === true;
 const only = values.only ? new Set(values.only.split(",").map((part) => Number(part.trim()))) : null;
-if (only && [...only].some((id) => !Number.isInteger(id) || id < 1 || id > 10)) {
-  process.stderr.write(`--only takes section numbers 1 to 10, comma-separated (got ${JSON.stringify(values.only)})\n`);
-  process.exit(2);
-}
 const wanted = (id: number) => !only || only.has(id);
 
 installSignalHandlers();
@@ -62,7 +61,14 @@ const SECTIONS: { ids: number[]; title: string; run: () => Promise<SectionResult
   { ids: [8], title: "Recorded sets", run: () => runRecorded(bench) },
   { ids: [9], title: "Instruction counts", run: () => runInstructions(bench) },
   { ids: [10], title: "Environments", run: () => runEnvironments(bench) },
+  { ids: [11], title: "Bisect on a generated history", run: () => runBisect(bench) },
+  { ids: [12], title: "Advice, predicted against measured", run: () => runAdvise(bench) },
 ];
+const sectionIds = SECTIONS.flatMap((section) => section.ids);
+if (only && [...only].some((id) => !sectionIds.includes(id))) {
+  process.stderr.write(`--only takes section numbers ${sectionIds[0]} to ${sectionIds.at(-1)}, comma-separated (got ${JSON.stringify(values.only)})\n`);
+  process.exit(2);
+}
 
 const started = performance.now();
 const rows: Row[] = [];

@@ -10,6 +10,8 @@
  *   (statement minus `pass`) and the count of a probe loop are counted once, and the
  *   candidate gets 1% of the import's instructions worth of iterations.
  * - The spread of each tree's counts, (max − min) / median.
+ * - An import that starts a Python subprocess, A/A: the spread of the importing process's
+ *   counts (the children's are counted apart, as child_instructions) and no false alarm.
  * - The wall time of a two-ref instruction comparison as a user runs it:
  *   `bun scripts/benchmark_cold_start.ts --metric instructions main lazy` on the demo repo.
  *
@@ -27,7 +29,7 @@ import { rankSumCritical, untiedUDistribution } from "../../lib/stats/rank-sum.t
 import { ALPHA } from "../../lib/stats/verdict.ts";
 import { DEMO_FIXTURES } from "../../demo.ts";
 import {
-  benchConfig, type Bench, compareTrees, countOf, describeOutcome, medianOf, type Outcome, type Row, type SectionResult, seconds, signed,
+  benchConfig, type Bench, type CompareSetup, compareTrees, countOf, describeOutcome, medianOf, type Outcome, type Row, type SectionResult, seconds, signed,
 } from "../common.ts";
 import { loopSource } from "../fixtures.ts";
 import { runTool } from "./overhead.ts";
@@ -148,6 +150,7 @@ export async function runInstructions(bench: Bench): Promise<SectionResult> {
       met: maxSpread <= 0.005,
     },
   ];
+  rows.push(await subprocessSpread(bench, counter, setup.environment));
   if (bench.quick) {
     rows.push({ figure: "9. Two-ref instruction comparison (demo main vs lazy)", value: "skipped with --quick", goal: "reported", met: null });
   } else {
@@ -166,6 +169,32 @@ export async function runInstructions(bench: Bench): Promise<SectionResult> {
   // The raw counts of each false alarm, for whoever looks into one.
   const details = alarmCounts(aa);
   return { rows, details: details ? [details] : [] };
+}
+
+/** The demo package whose import also runs `python -c pass` in a subprocess. */
+function spawningTree(dir: string): string {
+  demoTree(dir, null);
+  const init = join(dir, PKG, "__init__.py");
+  writeFile(init, `${readFileSync(init, "utf8")}import subprocess as _subprocess, sys as _sys\n_subprocess.run([_sys.executable, "-c", "pass"], check=True)\n`);
+  return dir;
+}
+
+/** A/A on an import that starts a subprocess: the importing process's counts stay exact, the children's are apart. */
+async function subprocessSpread(bench: Bench, counter: Counter, environment: CompareSetup["environment"]): Promise<Row> {
+  const [a, b] = [spawningTree(join(bench.work, "spawn-a")), spawningTree(join(bench.work, "spawn-b"))];
+  const outcome = await compareTrees(bench, a, b, { pkg: PKG, config: COUNT_CONFIG, counter, environment });
+  bench.log(`  subprocess A/A: ${describeOutcome(outcome)}`);
+  const spread = Math.max(...spreads(outcome));
+  const children = outcome.results.map((result) => medianOf(Object.values(result.measurements).flatMap((m) => m.quantities?.child_instructions?.samples ?? [])));
+  const apart = children.every((count) => count !== null && count > 0);
+  const calm = outcome.verdict !== "faster" && outcome.verdict !== "slower";
+  return {
+    figure: "9. An import that starts a Python subprocess, A/A: spread of the importing process's counts, (max − min) / median",
+    value: `${(spread * 100).toFixed(4)}% over 2 × ${outcome.baseline.length} counts; verdict ${outcome.verdict}; ` +
+      `children counted apart: ${apart ? `median ${Math.round(children[0]!).toLocaleString("en")} instructions` : "**missing**"}`,
+    goal: "≤ 0.01%, no change, children apart",
+    met: spread <= 0.0001 && calm && apart,
+  };
 }
 
 /** Markdown listing the counts of the A/A comparisons that were called faster or slower; null when none was. */
