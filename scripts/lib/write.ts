@@ -82,8 +82,9 @@ function refusedType(stats: Stats): string | null {
  */
 export function resolveTarget(path: string, options: WriteOptions = {}): Target {
   if (path === STDOUT) return { kind: "stdout" };
-  const fail = (problem: string): never => {
-    throw new UserError(`${options.flag ? `${options.flag} ` : ""}${path}: ${problem}${options.flag ? `; choose another path for ${options.flag}` : ""}`);
+  // `hinted`: the problem already says what to do, so no second hint is added.
+  const fail = (problem: string, hinted = false): never => {
+    throw new UserError(`${options.flag ? `${options.flag} ` : ""}${path}: ${problem}${options.flag && !hinted ? `; choose another path for ${options.flag}` : ""}`);
   };
   let current = resolve(path);
   for (let hops = 0; hops <= 40; hops += 1) {
@@ -100,7 +101,8 @@ export function resolveTarget(path: string, options: WriteOptions = {}): Target 
       continue;
     }
     const refused = refusedType(stats);
-    if (refused) return fail(refused === "a folder" ? "is a folder; give a file name" : `is ${refused}, which coldstart does not write to`);
+    if (refused === "a folder") return fail("is a folder; give a file name", true);
+    if (refused) return fail(`is ${refused}, which coldstart does not write to`);
     if (stats.isFile()) return { kind: "regular", path: current, stats };
     return { kind: "stream", path: current, type: stats.isCharacterDevice() ? "character device" : "FIFO" };
   }
