@@ -40,6 +40,10 @@ export async function runMain(tool: string, main: () => Promise<number>): Promis
       if (error instanceof StoppedBySignal) console.error(`${tool}: ${error.signal}: stopped`);
       process.exit(error instanceof StoppedBySignal ? error.exitCode : interruptExitCode());
     }
+    if ((error as { code?: unknown } | null)?.code === "EPIPE") {
+      // The reader went away (`… --output - | head`): stop quietly, as a tool killed by SIGPIPE does.
+      process.exit(141);
+    }
     if (error instanceof UserError) {
       console.error(`${tool}: error: ${printable(error.message)}`);
       code = error.exitCode;

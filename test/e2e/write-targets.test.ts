@@ -140,6 +140,14 @@ describe("the tools' --output and --html", () => {
     expect(statSync(join(dir, "somedir")).isDirectory()).toBe(true);
   });
 
+  test("--output - into a pipe its reader closed (`… | head`): no message, exit 141 as SIGPIPE gives", () => {
+    // The read end is closed before the tool starts, so its first write fails: no race.
+    const closed = "import os, subprocess, sys\nr, w = os.pipe()\nos.close(r)\np = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\nprint(p.returncode, p.stderr.decode(), end='')";
+    const script = join(import.meta.dir, "..", "..", "scripts", "compare_benchmarks.ts");
+    const run = Bun.spawnSync(["python3", "-c", closed, process.execPath, script, ...COMPARE, "--format", "markdown", "--output", "-"], { stdout: "pipe", stderr: "pipe" });
+    expect(run.stdout.toString()).toBe("141 ");
+  });
+
   test("--output - is standard output", async () => {
     const run = await runScript("compare_benchmarks.ts", [...COMPARE, "--format", "markdown", "--output", "-"]);
     expect(run.code).toBe(0);
