@@ -74,6 +74,19 @@ describe("requirements*.txt", () => {
     });
   });
 
+  test("beside metadata that declares the dependencies, a requirements file is the developers' (pygments 2.17: tox); one that installs the tree is read", () => {
+    const pygments = { "pyproject.toml": '[project]\nname = "Pygments"\nrequires-python = ">=3.7"\n', "requirements.txt": "tox ~= 4.4\n# Other requirements are installed by tox.\n" };
+    expect(readDeclarations(tree(pygments))).toMatchObject({ requirements: [], sources: [] });
+    const listed = { "pyproject.toml": '[project]\nname = "pkg"\ndependencies = ["depx>=1"]\n', "requirements.txt": "depx==1.0\npytest\n" };
+    expect(readDeclarations(tree(listed))).toMatchObject({ requirements: ["depx>=1"], sources: ["pyproject.toml"] });
+    const setupCfg = { "setup.cfg": "[options]\ninstall_requires =\n    depx\n", "requirements.txt": "black\n" };
+    expect(readDeclarations(tree(setupCfg)).requirements).toEqual(["depx"]);
+    // Dependencies marked dynamic with nothing that gives them, or no metadata at all: the requirements file is what there is.
+    const dynamic = { "pyproject.toml": '[project]\nname = "pkg"\ndynamic = ["dependencies"]\n', "requirements.txt": "depx\n" };
+    expect(readDeclarations(tree(dynamic)).requirements).toEqual(["depx"]);
+    expect(readDeclarations(tree({ "requirements.txt": "depx\n" })).requirements).toEqual(["depx"]);
+  });
+
   test("-e . and . are the tree itself (on the path already); .[extra] brings that extra's dependencies", () => {
     const files = tree({
       "pyproject.toml": '[project]\nname = "pkg"\ndependencies = ["depx"]\n[project.optional-dependencies]\nfast = ["orjson"]\n',

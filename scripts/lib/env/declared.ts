@@ -10,7 +10,10 @@
  *   named for development (dev, test, doc, lint, ci, bench, typing, ...): comments, line
  *   continuations, `-r` / `-c` includes (relative to the including file), pip option lines
  *   (`--index-url`, `--find-links`, ...), and `-e .` / `.` (the tree itself, which is on
- *   the path anyway; `.[extra]` adds that extra's dependencies).
+ *   the path anyway; `.[extra]` adds that extra's dependencies). Only when the package's
+ *   metadata (above) does not declare its dependencies, or when the file installs the tree
+ *   itself: beside a `[project]` table, a requirements file is most often the developers'
+ *   tools (pygments 2.17's holds `tox ~= 4.4`), not what the import needs.
  *
  * Files are read through a `TreeFiles` reader, so a tree on disk and a commit in git
  * (history: every commit's declarations, without a worktree) read alike.
@@ -109,7 +112,11 @@ interface Collected {
   notes: string[];
   /** Extras of the tree itself asked for by `.[extra]` lines. */
   selfExtras: string[];
+  /** True when a line installs the tree itself (`-e .`, `.`, `.[extra]`). */
+  namesSelf: boolean;
 }
+
+const collected = (): Collected => ({ requirements: [], constraints: [], options: [], sources: [], notes: [], selfExtras: [], namesSelf: false });
 
 /** Logical lines of a requirements file: continuations joined, comments and blanks dropped. */
 export function requirementLines(text: string): string[] {
@@ -159,6 +166,7 @@ function addRequirement(line: string, file: string, into: Collected, asConstrain
   const extras = selfExtras(withoutLineOptions(line));
   if (extras !== null) {
     into.selfExtras.push(...extras);
+    into.namesSelf = true;
     return;
   }
   if (/^(\.|\/|~)/.test(line)) {
@@ -230,12 +238,13 @@ export function setupPyRequirements(text: string): string[] | null | "computed" 
 
 /** Reads everything `files` declares; `extras` are the tree's own optional-dependency groups to include. */
 export function readDeclarations(files: TreeFiles, extras: readonly string[] = []): Declarations {
-  const into: Collected = { requirements: [], constraints: [], options: [], sources: [], notes: [], selfExtras: [] };
+  const into = collected();
+  const fromFiles = collected();
   const names = files.list();
   const has = (name: string) => names.includes(name);
 
   for (const name of names.filter((item) => /^requirements.*\.txt$/i.test(item) && !NOT_RUNTIME.test(item.slice("requirements".length))).sort()) {
-    readRequirementsFile(files, name, into);
+    readRequirementsFile(files, name, fromFiles);
   }
 
   let project: Record<string, unknown> | null = null;
@@ -250,7 +259,7 @@ export function readDeclarations(files: TreeFiles, extras: readonly string[] = [
       into.notes.push("pyproject.toml is not valid TOML: its dependencies are not read");
     }
   }
-  const wanted = [...extras, ...into.selfExtras].map(normaliseExtra);
+  const wanted = [...extras, ...fromFiles.selfExtras].map(normaliseExtra);
   const fromSetupFiles = () => {
     const cfg = has("setup.cfg") ? files.read("setup.cfg") : null;
     const fromCfg = cfg === null ? null : setupCfgRequirements(cfg);
@@ -293,6 +302,12 @@ export function readDeclarations(files: TreeFiles, extras: readonly string[] = [
     }
   } else {
     fromSetupFiles();
+  }
+  // The metadata declares the dependencies when [project] lists them or does not mark them
+  // dynamic (absent then means none), or when a dynamic source or a setup file gave them.
+  const metadataDeclares = (project !== null && !(stringList(project.dynamic) ?? []).includes("dependencies")) || into.sources.length > 0;
+  if (!metadataDeclares || fromFiles.namesSelf) {
+    for (const key of ["requirements", "constraints", "options", "sources", "notes"] as const) into[key] = [...fromFiles[key], ...into[key]];
   }
   return {
     requirements: unique(into.requirements),
