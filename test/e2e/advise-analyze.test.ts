@@ -194,7 +194,7 @@ describe("movability and the rewrite", () => {
       return decision.blockers.map(blockerText).join("; ");
     });
     expect(reasons).toEqual([
-      "`decimal` is a base class of Money (line 12)",
+      "`decimal` is used in the base classes of Money (line 12)",
       "`functools` is a decorator of parse (line 17)",
       "`typing` is an annotation of rate evaluated at import (line 13); `typing` is an annotation of parse evaluated at import (line 18)",
     ]);

@@ -79,7 +79,7 @@ describe("advise and apply on the acceptance fixture", () => {
     const base = at("acme/admin.py", 2);
     expect(base).toMatchObject({ code: "import http.server", movable: false, form: "none", suggestion: { file: "acme/__init__.py", line: 8, code: "from .admin import AdminConsole", form: "getattr" } });
     expect(base.reason).toBe(
-      "not movable: `http` is a base class of AdminConsole (line 5); defer `from .admin import AdminConsole` (acme/__init__.py:8) instead, with a module __getattr__ (PEP 562)",
+      "not movable: `http` is used in the base classes of AdminConsole (line 5); defer `from .admin import AdminConsole` (acme/__init__.py:8) instead, with a module __getattr__ (PEP 562)",
     );
     expect(at("acme/__init__.py", 8)).toMatchObject({ form: "getattr", movable: true });
     expect(base.modules).toEqual(expect.arrayContaining(["http.server", "socketserver"]));

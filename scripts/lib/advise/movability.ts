@@ -116,7 +116,7 @@ function useBlocker(use: UseFact): Blocker {
 }
 
 const ROLE_WORDS: Record<string, (detail?: string) => string> = {
-  base: (d) => `a base class of ${d}`,
+  base: (d) => `used in the base classes of ${d}`,
   metaclass: (d) => `the metaclass of ${d}`,
   keyword: (d) => `a class keyword of ${d}`,
   decorator: (d) => `a decorator of ${d}`,
@@ -128,7 +128,7 @@ const ROLE_WORDS: Record<string, (detail?: string) => string> = {
   del: () => "deleted at module level",
 };
 
-/** One clause per blocker, e.g. "`http` is a base class of AdminConsole (line 4)". */
+/** One clause per blocker, e.g. "`http` is used in the base classes of AdminConsole (line 4)" (a base, or its subscript: `ParamType[uuid.UUID]`). */
 export function blockerText(blocker: Blocker): string {
   const at = blocker.line ? ` (line ${blocker.line})` : "";
   const name = blocker.name ? `\`${blocker.name}\`` : "";
