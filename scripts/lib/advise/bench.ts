@@ -58,7 +58,8 @@ export async function runAdviseBench(
     return run.failed ? 2 : 0;
   }
   const comparison = buildComparison(run.results, { primary: report.primary ?? what.spec.name, failOnRegressionPct: report.failOnRegressionPct, gate: report.gate, tailQ: report.tailQ });
-  comparison.advice = adviceReport(ref, advice, applied, { baseline: original, candidate: run.results[1]!, measurement: what.spec.name });
+  const row = comparison.candidates[0]?.measurements.find((measurement) => measurement.name === what.spec.name);
+  comparison.advice = adviceReport(ref, advice, applied, { baseline: original, candidate: run.results[1]!, measurement: what.spec.name, verdict: row?.verdict ?? null });
   await emit("comparison", comparison, report, how.tool);
   if (comparison.gate && comparison.gate.exitCode !== 0) return comparison.gate.exitCode;
   return run.failed ? 2 : 0;

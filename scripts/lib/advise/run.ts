@@ -10,7 +10,7 @@ import type { Config, ImportSpec } from "../config.ts";
 import { UserError } from "../errors.ts";
 import { git } from "../git/run.ts";
 import { prepareTree, type TreeSpec } from "../measure/trees.ts";
-import type { AdviceReport } from "../model/comparison.ts";
+import type { AdviceReport, Verdict } from "../model/comparison.ts";
 import type { LoadedResult } from "../result/read.ts";
 import type { Advice } from "../result/schema.ts";
 import { median } from "../stats/describe.ts";
@@ -112,7 +112,7 @@ export async function applyAdvice(original: TreeSpec, patched: TreeSpec, target:
 }
 
 /** The advice section of a comparison: what to defer, and with --apply the prediction against the benchmark. */
-export function adviceReport(ref: string | null, advice: Advice, applied: Applied | null, compared: { baseline: LoadedResult; candidate: LoadedResult; measurement: string } | null): AdviceReport {
+export function adviceReport(ref: string | null, advice: Advice, applied: Applied | null, compared: { baseline: LoadedResult; candidate: LoadedResult; measurement: string; verdict: Verdict | null } | null): AdviceReport {
   if (!applied?.prediction || !compared) return { ref, advice, patch: null };
   const { baseline, candidate, measurement } = compared;
   const series = (result: LoadedResult, key: "import_ms" | "rss_mb") => result.measurements[measurement]?.quantities[key]?.samples ?? [];
@@ -134,6 +134,7 @@ export function adviceReport(ref: string | null, advice: Advice, applied: Applie
       predictedMs, predictedMb: prediction.predictedMb, mbSource: prediction.mbSource,
       measuredMs: pairs.length ? median(pairs) : base.length && cand.length ? median(base) - median(cand) : null,
       measuredMb: baseMb !== null && candMb !== null ? baseMb - candMb : null,
+      verdict: compared.verdict,
     },
   };
 }

@@ -327,6 +327,8 @@ export interface AdviceReport {
     /** What the paired benchmark measured: median of per-round (original − patched) import time, ms; peak memory, MB. */
     measuredMs: number | null;
     measuredMb: number | null;
+    /** The comparison's verdict on the import time: a measured saving counts only when it is "faster". */
+    verdict: Verdict | null;
   } | null;
 }
 

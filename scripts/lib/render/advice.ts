@@ -21,7 +21,7 @@ export function mainPackages(candidate: Pick<Candidate, "modules" | "packages">)
 }
 
 /** A sentence, ended. */
-const ended = (text: string) => (/[.!?…)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+const ended = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 /** "12.4 ms, 2.3 MB (blocked run)". */
 export function savingText(ms: number, mb: number | null, mbSource: string): string {
@@ -78,7 +78,11 @@ export function adviceLines(report: Pick<AdviceReport, "advice" | "patch">): str
 export function patchLines(patch: AdviceReport["patch"]): string[] {
   if (!patch) return [];
   const measured = patch.measuredMs === null ? "not measured" : `${formatMs(patch.measuredMs)}${patch.measuredMb === null ? "" : `, ${patch.measuredMb.toFixed(1)} MB`}`;
-  const ratio = patch.measuredMs !== null && patch.predictedMs > 0 ? ` (measured / predicted ${(patch.measuredMs / patch.predictedMs).toFixed(2)})` : "";
+  // A saving the benchmark did not find significant is noise: no ratio is made of it.
+  const significant = patch.verdict === undefined || patch.verdict === null || patch.verdict === "faster";
+  const ratio = !significant
+    ? `; not a significant change (${patch.verdict}): smaller than these runs can tell, so no ratio to the prediction`
+    : patch.measuredMs !== null && patch.predictedMs > 0 ? ` (measured / predicted ${(patch.measuredMs / patch.predictedMs).toFixed(2)})` : "";
   return [
     `Patch: ${patch.path} (${plural(patch.applied, "candidate")}; ${plural(patch.modules, "module")} no longer loaded: ${packages(patch.packages)})`,
     `  predicted saving ${savingText(patch.predictedMs, patch.predictedMb, patch.mbSource)}; measured ${measured}${ratio}`,
