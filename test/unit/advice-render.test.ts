@@ -11,11 +11,16 @@ import type { Candidate } from "../../scripts/lib/result/schema.ts";
 
 type Patch = NonNullable<AdviceReport["patch"]>;
 const patch = (over: Partial<Patch>): Patch => ({
-  path: "/out/advice/main-defer.patch", applied: 1, modules: 1, packages: ["errno"],
+  path: "/out/advice/main-defer.patch", applied: 1, modules: 1, measuredModules: 1, packages: ["errno"],
   predictedMs: 0.18, predictedMb: 0.1, mbSource: "blocked-run", measuredMs: 1.21, measuredMb: 0, verdict: "faster", ...over,
 });
 
 describe("patchLines", () => {
+  test("modules: predicted, and measured; fewer than predicted says why", () => {
+    expect(patchLines(patch({}))[0]).toBe("Patch: /out/advice/main-defer.patch (1 candidate; predicted to stop 1 module: errno; measured: 1 fewer)");
+    expect(patchLines(patch({ modules: 38, measuredModules: 28 }))[0]).toContain("predicted to stop 38 modules: errno; measured: 28 fewer (an import moved into a function that runs at import still loads its modules)");
+  });
+
   test("faster: the ratio of measured to predicted", () => {
     expect(patchLines(patch({ verdict: "faster", measuredMs: 0.2 }))[1]).toContain("(measured / predicted 1.11)");
   });

@@ -115,11 +115,13 @@ export async function applyAdvice(original: TreeSpec, patched: TreeSpec, target:
 export function adviceReport(ref: string | null, advice: Advice, applied: Applied | null, compared: { baseline: LoadedResult; candidate: LoadedResult; measurement: string; verdict: Verdict | null } | null): AdviceReport {
   if (!applied?.prediction || !compared) return { ref, advice, patch: null };
   const { baseline, candidate, measurement } = compared;
-  const series = (result: LoadedResult, key: "import_ms" | "rss_mb") => result.measurements[measurement]?.quantities[key]?.samples ?? [];
+  const series = (result: LoadedResult, key: "import_ms" | "rss_mb" | "modules") => result.measurements[measurement]?.quantities[key]?.samples ?? [];
   const base = series(baseline, "import_ms");
   const cand = series(candidate, "import_ms");
   const pairs = base.length === cand.length ? base.map((value, i) => value - cand[i]!) : [];
-  const memory = (side: LoadedResult) => (series(side, "rss_mb").length ? median(series(side, "rss_mb")) : null);
+  const medianOf = (side: LoadedResult, key: "rss_mb" | "modules") => (series(side, key).length ? median(series(side, key)) : null);
+  const memory = (side: LoadedResult) => medianOf(side, "rss_mb");
+  const [baseModules, candModules] = [medianOf(baseline, "modules"), medianOf(candidate, "modules")];
   const [baseMb, candMb] = [memory(baseline), memory(candidate)];
   const prediction = applied.prediction;
   // The share of the import the modules took, restated against this benchmark's own baseline median.
@@ -130,6 +132,7 @@ export function adviceReport(ref: string | null, advice: Advice, applied: Applie
       path: applied.patchPath!,
       applied: advice.candidates.filter((candidate) => candidate.applied).length,
       modules: prediction.modules.length,
+      measuredModules: baseModules !== null && candModules !== null ? baseModules - candModules : null,
       packages: prediction.packages,
       predictedMs, predictedMb: prediction.predictedMb, mbSource: prediction.mbSource,
       measuredMs: pairs.length ? median(pairs) : base.length && cand.length ? median(base) - median(cand) : null,

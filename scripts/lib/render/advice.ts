@@ -74,6 +74,14 @@ export function adviceLines(report: Pick<AdviceReport, "advice" | "patch">): str
   return out;
 }
 
+/** "; measured: 28 fewer", and why when fewer than predicted. */
+function measuredModulesText(patch: NonNullable<AdviceReport["patch"]>): string {
+  if (patch.measuredModules === null || patch.measuredModules === undefined) return "";
+  const fewer = Math.round(patch.measuredModules);
+  const short = fewer < patch.modules ? " (an import moved into a function that runs at import still loads its modules)" : "";
+  return `; measured: ${fewer} fewer${short}`;
+}
+
 /** --apply: the patch, and predicted against measured. */
 export function patchLines(patch: AdviceReport["patch"]): string[] {
   if (!patch) return [];
@@ -84,7 +92,7 @@ export function patchLines(patch: AdviceReport["patch"]): string[] {
     ? `; not a significant change (${patch.verdict}): smaller than these runs can tell, so no ratio to the prediction`
     : patch.measuredMs !== null && patch.predictedMs > 0 ? ` (measured / predicted ${(patch.measuredMs / patch.predictedMs).toFixed(2)})` : "";
   return [
-    `Patch: ${patch.path} (${plural(patch.applied, "candidate")}; ${plural(patch.modules, "module")} no longer loaded: ${packages(patch.packages)})`,
+    `Patch: ${patch.path} (${plural(patch.applied, "candidate")}; predicted to stop ${plural(patch.modules, "module")}: ${packages(patch.packages)}${measuredModulesText(patch)})`,
     `  predicted saving ${savingText(patch.predictedMs, patch.predictedMb, patch.mbSource)}; measured ${measured}${ratio}`,
   ];
 }
