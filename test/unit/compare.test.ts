@@ -207,3 +207,25 @@ test("instruction counts: a significant change below what counts resolve (0.05%)
   const real = buildComparison([withCounts("a.json", counts(230_000_000, 100)), withCounts("b.json", counts(232_300_000, 100))]).candidates[0]!.measurements[0]!;
   expect(real.verdict).toBe("slower");
 });
+
+describe("the summary when the typical change cannot tell but another part moved", () => {
+  // Two modes (fast and slow runs); the candidate's both 15% slower, but more of its runs
+  // fall in the fast mode, so the typical change is lost in the mix (requests v2.31.0 →
+  // v2.32.0 on a noisy machine read "no significant change" while its fastest and slow
+  // runs were 17–21% slower).
+  const base = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 100 + i * 0.1 : 180 + i * 0.1));
+  const cand = Array.from({ length: 30 }, (_, i) => (i % 10 < 8 ? 115 + i * 0.1 : 207 + i * 0.1)).reverse();
+
+  test("'no significant change' is followed by what did move, and what would decide", () => {
+    const c = buildComparison([file("a.json", { pkg_total: base }), file("b.json", { pkg_total: cand })]).candidates[0]!;
+    expect(c.measurements[0]!.verdict).toBe("no-change");
+    const lines = summaryLines(c.summary).lines;
+    expect(lines[0]).toStartWith("No significant change in cold start");
+    expect(lines[1]).toMatch(/^But fastest runs: 15\.0% slower \(95% CI .*\), p<0\.001: the typical runs are too noisy to tell; more --iterations, or --metric instructions, would decide$/);
+  });
+
+  test("nothing moved: no such line", () => {
+    const c = buildComparison([file("a.json", { pkg_total: base }), file("b.json", { pkg_total: [...base].reverse() })]).candidates[0]!;
+    expect(summaryLines(c.summary).lines.some((line) => line.startsWith("But "))).toBe(false);
+  });
+});

@@ -298,8 +298,27 @@ export function summaryLines(summary: Summary): { tone: Tone; lines: string[] } 
     lines.push(`Inconclusive: ${name}: ${reasonText(summary.reason)}`);
   }
   if (summary.shapeChanged && summary.shape) lines.push(`${name}: ${shapeText(headline, summary.shape, summary.tail?.q ?? 0.9)}`);
+  else if (summary.verdict === "no-change" || summary.verdict === "inconclusive") {
+    const moved = otherPartsMoved(summary);
+    if (moved) lines.push(moved);
+  }
   if (medians) lines.push(medians);
   return { tone, lines };
+}
+
+/**
+ * The slow runs or the fastest runs moved, with an interval that excludes 0, where the
+ * typical change could not tell (too noisy): said in the summary, so that "no significant
+ * change" is not read as "no change" (requests v2.31.0 → v2.32.0, a noisy machine: typical
+ * p=0.66, slow runs 17.2% slower, fastest runs 21.3% slower). Null when nothing moved.
+ */
+function otherPartsMoved(summary: Summary): string | null {
+  const { headline, tail, bestCase } = summary;
+  const parts: string[] = [];
+  if (tail && (tail.verdict === "higher" || tail.verdict === "lower")) parts.push(tailText(headline, tail));
+  if (bestCase && (bestCase.direction === "lower" || bestCase.direction === "higher")) parts.push(`fastest runs: ${estimateText(headline, bestCase)}`);
+  if (parts.length === 0) return null;
+  return `But ${parts.join("; ")}: the typical runs are too noisy to tell; more --iterations, or --metric instructions, would decide`;
 }
 
 /** Extra summary lines: each lazy module turned eager, each failed measurement. */
