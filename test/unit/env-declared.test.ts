@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import {
-  readDeclarations, requirementLines, requirementName, setupCfgRequirements, setupPyRequirements, type TreeFiles, withoutLineOptions,
+  poetrySpecifier, readDeclarations, requirementLines, requirementName, setupCfgRequirements, setupPyRequirements, type TreeFiles, withoutLineOptions,
 } from "../../scripts/lib/env/declared.ts";
 
 /** A tree of `files` (path -> text) in memory. */
@@ -137,5 +137,35 @@ describe("setup.cfg and setup.py", () => {
     expect(setupPyRequirements("setup(install_requires=BASE + ['x'])")).toBe("computed");
     expect(setupPyRequirements("setup(name='pkg')")).toBe(null);
     expect(readDeclarations(tree({ "setup.py": "setup(install_requires=get())" })).notes[0]).toContain("setup.py computes install_requires");
+  });
+});
+
+describe("Poetry's [tool.poetry.dependencies]", () => {
+  test("^ and ~ as Poetry documents them; other operators as written; a bare version is ==", () => {
+    const cases: [string, string | null][] = [
+      ["^1.2.3", ">=1.2.3,<2.0.0"], ["^1.2", ">=1.2,<2.0"], ["^1", ">=1,<2"], ["^0.2.3", ">=0.2.3,<0.3.0"],
+      ["^0.0.3", ">=0.0.3,<0.0.4"], ["^0.0", ">=0.0,<0.1"], ["^0", ">=0,<1"],
+      ["~1.2.3", ">=1.2.3,<1.3.0"], ["~1.2", ">=1.2,<1.3"], ["~1", ">=1,<2"],
+      [">=7.5.1,<9", ">=7.5.1,<9"], ["~=2.2", "~=2.2"], ["1.2.*", "==1.2.*"], ["2.0", "==2.0"], ["*", ""], ["^1 || ^2", null],
+    ];
+    for (const [constraint, expected] of cases) expect({ constraint, spec: poetrySpecifier(constraint) }).toEqual({ constraint, spec: expected });
+  });
+
+  test("rich's shape: python skipped, optional only through its extra, python and markers as environment markers", () => {
+    const pyproject = [
+      "[tool.poetry]", 'name = "rich"', "[tool.poetry.dependencies]", 'python = ">=3.8.0"', 'pygments = "^2.13.0"',
+      'ipywidgets = { version = ">=7.5.1,<9", optional = true }', 'markdown-it-py = ">=2.2.0"',
+      'typing-extensions = { version = ">=4.0.0, <5.0", python = "<3.11" }', 'colorama = { version = "*", markers = "sys_platform == \'win32\'" }',
+      'requests = { version = "^2.31", extras = ["socks"] }', 'mylib = { git = "https://example.com/mylib.git" }',
+      "[tool.poetry.extras]", 'jupyter = ["ipywidgets"]', "[tool.poetry.dev-dependencies]", 'pytest = "^7"',
+    ].join("\n");
+    const read = readDeclarations(tree({ "pyproject.toml": pyproject, "requirements.txt": "black\n" }));
+    expect(read.requirements).toEqual([
+      "pygments>=2.13.0,<3.0.0", "markdown-it-py>=2.2.0", 'typing-extensions>=4.0.0,<5.0; python_version < "3.11"',
+      "colorama; (sys_platform == 'win32')", "requests[socks]>=2.31,<3.0",
+    ]);
+    expect(read.sources).toEqual(["pyproject.toml"]);
+    expect(read.notes).toEqual(["pyproject.toml: [tool.poetry.dependencies] mylib comes from a git repository: not installed (set install)"]);
+    expect(readDeclarations(tree({ "pyproject.toml": pyproject }), ["jupyter"]).requirements).toContain("ipywidgets>=7.5.1,<9");
   });
 });

@@ -5,7 +5,8 @@
  *   the configured `extras`); when `dependencies` is dynamic: setuptools'
  *   `[tool.setuptools.dynamic] dependencies = {file = [...]}`, else setup.cfg's
  *   `install_requires`, else a literal `install_requires = [...]` list in setup.py;
- *   with no `[project]` table, setup.cfg, then setup.py;
+ *   with no `[project]` table, Poetry's `[tool.poetry.dependencies]` (its `^` and `~`
+ *   constraints written as ranges), else setup.cfg, then setup.py;
  * - `requirements.txt` and the other `requirements*.txt` at the tree's top, except those
  *   named for development (dev, test, doc, lint, ci, bench, typing, ...): comments, line
  *   continuations, `-r` / `-c` includes (relative to the including file), pip option lines
@@ -300,6 +301,8 @@ export function readDeclarations(files: TreeFiles, extras: readonly string[] = [
         for (const line of stringList(lines) ?? []) addRequirement(line, "pyproject.toml", into, false);
       }
     }
+  } else if (poetryTable(pyproject) !== null) {
+    readPoetry(poetryTable(pyproject)!, wanted, into);
   } else {
     fromSetupFiles();
   }
@@ -317,6 +320,71 @@ export function readDeclarations(files: TreeFiles, extras: readonly string[] = [
     uvLock: has("uv.lock") ? files.read("uv.lock") : null,
     notes: into.notes,
   };
+}
+
+/** `[tool.poetry]` of a parsed pyproject.toml, when it has a dependencies table. */
+function poetryTable(pyproject: Record<string, unknown> | null): Record<string, unknown> | null {
+  const poetry = (pyproject?.tool as Record<string, unknown> | undefined)?.poetry;
+  if (typeof poetry !== "object" || poetry === null) return null;
+  const dependencies = (poetry as Record<string, unknown>).dependencies;
+  return typeof dependencies === "object" && dependencies !== null ? (poetry as Record<string, unknown>) : null;
+}
+
+/** One part of a Poetry version constraint as PEP 440 clauses ("^2.13.0" -> [">=2.13.0", "<3.0.0"]). */
+export function poetryClauses(part: string): string[] {
+  const text = part.trim();
+  if (text === "" || text === "*") return [];
+  const caret = /^\^\s*(\d+(?:\.\d+)*)$/.exec(text);
+  const tilde = /^~(?!=)\s*(\d+(?:\.\d+)*)$/.exec(text);
+  if (caret || tilde) {
+    const release = (caret ?? tilde)![1]!.split(".").map(Number);
+    // ^: the first non-zero part may not change; ~: the minor (the major when only it is given).
+    const fixed = caret ? Math.max(0, release.findIndex((n) => n !== 0)) : Math.min(1, release.length - 1);
+    const at = caret && release.every((n) => n === 0) ? release.length - 1 : fixed;
+    const upper = release.slice(0, at + 1).map((n, index) => (index === at ? n + 1 : n));
+    while (upper.length < release.length) upper.push(0);
+    return [`>=${release.join(".")}`, `<${upper.join(".")}`];
+  }
+  if (/^(==|!=|>=|<=|~=|>|<)/.test(text)) return [text.replace(/\s+/g, "")];
+  return [`==${text}`];
+}
+
+/** A Poetry constraint ("^2.13", ">=1,<3", "1.2.*") as a PEP 440 specifier, or null when it has an `||`. */
+export function poetrySpecifier(constraint: string): string | null {
+  if (constraint.includes("||")) return null;
+  return constraint.split(",").flatMap(poetryClauses).join(",");
+}
+
+/** Poetry's `[tool.poetry.dependencies]` (and the `extras` wanted) as requirement lines. */
+function readPoetry(poetry: Record<string, unknown>, wanted: readonly string[], into: Collected): void {
+  const extras = (poetry.extras ?? {}) as Record<string, unknown>;
+  const inExtras = new Set(Object.entries(extras).filter(([extra]) => wanted.includes(normaliseExtra(extra))).flatMap(([, names]) => (stringList(names) ?? []).map(normaliseExtra)));
+  into.sources.push("pyproject.toml");
+  for (const [name, raw] of Object.entries(poetry.dependencies as Record<string, unknown>)) {
+    if (name.toLowerCase() === "python") continue;
+    const spec = typeof raw === "string" ? { version: raw } : Array.isArray(raw) ? null : (raw as Record<string, unknown>);
+    if (spec === null || typeof spec !== "object") {
+      into.notes.push(`pyproject.toml: [tool.poetry.dependencies] ${name} has several constraints: not read (set install)`);
+      continue;
+    }
+    if (spec.optional === true && !inExtras.has(normaliseExtra(name))) continue;
+    if (spec.git || spec.path || spec.url) {
+      into.notes.push(`pyproject.toml: [tool.poetry.dependencies] ${name} comes from a ${spec.git ? "git repository" : spec.path ? "local path" : "URL"}: not installed (set install)`);
+      continue;
+    }
+    const version = poetrySpecifier(typeof spec.version === "string" ? spec.version : "*");
+    const python = typeof spec.python === "string" ? poetrySpecifier(spec.python) : "";
+    if (version === null || python === null) {
+      into.notes.push(`pyproject.toml: [tool.poetry.dependencies] ${name}: a constraint with || is not read (set install)`);
+      continue;
+    }
+    const markers = [
+      ...(python ? python.split(",").map((clause) => `python_version ${/^[<>=!~]+/.exec(clause)![0]} "${clause.replace(/^[<>=!~]+/, "")}"`) : []),
+      ...(typeof spec.markers === "string" ? [`(${spec.markers})`] : []),
+    ];
+    const extrasOf = stringList(spec.extras);
+    into.requirements.push(`${name}${extrasOf?.length ? `[${extrasOf.join(",")}]` : ""}${version}${markers.length ? `; ${markers.join(" and ")}` : ""}`);
+  }
 }
 
 function unique(items: string[]): string[] {
