@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import reference from "../fixtures/stats/verdicts2.json" with { type: "json" };
-import { BURST_Z, burstIndices, needsResampling, smallSampleFactor } from "../../scripts/lib/stats/detect.ts";
+import { BURST_Z, burstIndices, needsResampling, smallSampleFactor, solve, solveFromThresholds } from "../../scripts/lib/stats/detect.ts";
 import { normalQuantile } from "../../scripts/lib/stats/normal.ts";
 import { PAIRED } from "../../scripts/lib/stats/paired.ts";
 import { mulberry32, normal } from "../../scripts/lib/stats/random.ts";
@@ -67,5 +67,30 @@ describe("could-detect on a 0.1 ms timer", () => {
     const unpaired = typicalVerdict(baseline, candidate, { paired: false });
     expect(unpaired.detail.mdeModel).toBe("resampled");
     expect(unpaired.outcome.mdePct!).toBeGreaterThan(0);
+  });
+});
+
+describe("the resampled figure without a grid, read off thresholds", () => {
+  // Each resampled comparison is found for every shift above its own threshold, so the power
+  // at δ is the share of thresholds below δ. Reading the figure off the sorted thresholds
+  // must give what bisecting that power gives, to the bisection's own precision.
+  test("equals bisection of the same power curve, never above it", () => {
+    const random = mulberry32(7);
+    for (let trial = 0; trial < 200; trial += 1) {
+      const count = 50 + Math.floor(random() * 400);
+      const thresholds = Float64Array.from({ length: count }, () => (random() < 0.1 ? Number.NEGATIVE_INFINITY : normal(random) * 3 + 2));
+      const span = 4 + random() * 20;
+      const target = 0.5 + random() * 0.45;
+      const power = (delta: number) => thresholds.filter((t) => t < delta).length / count;
+      const bisected = solve(power, span, target);
+      const read = solveFromThresholds(Float64Array.from(thresholds), span, target);
+      expect(read === null).toBe(bisected === null);
+      if (read === null || bisected === null) continue;
+      expect(read).toBeLessThanOrEqual(bisected);
+      expect(bisected - read).toBeLessThanOrEqual(span * 1e-4 + 1e-12);
+      // Just above the figure the power reaches the target; just below it does not (unless 0).
+      expect(power(read + 1e-9)).toBeGreaterThanOrEqual(target);
+      if (read > 0) expect(power(read)).toBeLessThan(target);
+    }
   });
 });

@@ -47,7 +47,9 @@
  * runs can show, and X is the largest shift looked at.
  *
  * The resampled model is seeded by the data (random.ts: the same samples give the same
- * figure) and costs RESAMPLES · bisection steps · n log n: a few milliseconds for 30 rounds.
+ * figure). Without a grid each resampled comparison is found above a threshold shift, so the
+ * figure is read off the sorted thresholds (RESAMPLES · n² log n); on a coarse grid
+ * rounding makes that fail, and the power is bisected (RESAMPLES · bisection steps · n log n).
  */
 import { median } from "./describe.ts";
 import { normalQuantile } from "./normal.ts";
@@ -130,7 +132,7 @@ function differencesAtMostZero(x: Float64Array, y: Float64Array, limit = 0): num
 }
 
 /** Smallest δ in [0, span] with power(δ) ≥ target (bisection), or null when even span falls short. */
-function solve(power: (delta: number) => number, span: number, target: number): number | null {
+export function solve(power: (delta: number) => number, span: number, target: number): number | null {
   if (power(0) >= target) return 0;
   let high = span;
   if (power(high) < target) return null;
@@ -141,6 +143,32 @@ function solve(power: (delta: number) => number, span: number, target: number): 
     else low = middle;
   }
   return high;
+}
+
+/**
+ * The same answer when every resampled comparison b is found exactly for δ above its own
+ * threshold t_b (no grid: the shift moves every Walsh average, or every difference, by δ
+ * and changes nothing else). The power at δ is then the share of thresholds below δ, and
+ * the smallest δ reaching the target is read off the sorted thresholds: exact, in one pass
+ * over the resamples where bisection makes one per step.
+ */
+export function solveFromThresholds(thresholds: Float64Array, span: number, target: number): number | null {
+  const needed = Math.ceil(target * thresholds.length - 1e-9);
+  if (needed <= 0) return 0;
+  if (needed > thresholds.length) return null;
+  const at = thresholds.sort()[needed - 1]!;
+  if (at < 0) return 0;
+  return at >= span ? null : at;
+}
+
+/**
+ * The k-th smallest (1-based) of the first `count` values in `buffer`, which it reorders;
+ * −∞ when there are fewer than k (every one of them is at most the edge already: always
+ * found). A typed array's sort is native: this stays fast where the comparer runs before
+ * the JIT has compiled anything (scripts/build.ts).
+ */
+function kthSmallest(buffer: Float64Array, count: number, k: number): number {
+  return k > count ? Number.NEGATIVE_INFINITY : buffer.subarray(0, count).sort()[k - 1]!;
 }
 
 /**
@@ -219,6 +247,51 @@ function answer(size: number | null, span: number): Detectable {
 }
 
 /**
+ * Each resampled round set's threshold without a grid: found when at most c Walsh averages
+ * of s + δ are ≤ the edge, so the (c+1)-th smallest average of s must lie above edge − δ.
+ */
+function pairedThresholds(residuals: readonly number[], index: Int32Array, swap: Uint8Array, grow: Float64Array, edge: number, critical: number): Float64Array {
+  const n = residuals.length;
+  const thresholds = new Float64Array(RESAMPLES);
+  const s = new Float64Array(n);
+  const averages = new Float64Array((n * (n + 1)) / 2);
+  for (let b = 0; b < RESAMPLES; b += 1) {
+    for (let j = 0; j < n; j += 1) {
+      const k = b * n + j;
+      const residual = residuals[index[k]!]! * grow[k]!;
+      s[j] = swap[k] ? -residual : residual;
+    }
+    let count = 0;
+    for (let j = 0; j < n; j += 1) for (let k = j; k < n; k += 1) averages[count++] = (s[j]! + s[k]!) / 2;
+    thresholds[b] = edge - kthSmallest(averages, count, critical + 1);
+  }
+  return thresholds;
+}
+
+/**
+ * Each resampled pair of samples' threshold without a grid: found when at most c
+ * differences y_j + δ − x_i are ≤ the edge, so δ > edge − the (c+1)-th smallest y_j − x_i.
+ */
+function unpairedThresholds(values: readonly number[], n1: number, centre: number, index: Int32Array, grow: Float64Array, edge: number, critical: number): Float64Array {
+  const size = values.length;
+  const n2 = size - n1;
+  const thresholds = new Float64Array(RESAMPLES);
+  const [xs, ys] = [new Float64Array(n1), new Float64Array(n2)];
+  const differences = new Float64Array(n1 * n2);
+  for (let b = 0; b < RESAMPLES; b += 1) {
+    for (let j = 0; j < size; j += 1) {
+      const value = centre + (values[index[b * size + j]!]! - centre) * grow[b * size + j]!;
+      if (j < n1) xs[j] = value;
+      else ys[j - n1] = value;
+    }
+    let count = 0;
+    for (let j = 0; j < n2; j += 1) for (let i = 0; i < n1; i += 1) differences[count++] = ys[j]! - xs[i]!;
+    thresholds[b] = edge - kthSmallest(differences, count, critical + 1);
+  }
+  return thresholds;
+}
+
+/**
  * The paired test's could-detect on the resampled model: n rounds drawn from the observed
  * ones (each a baseline value and its residual difference), sides swapped at random, the
  * candidate shifted by δ (spread over its tick and rounded again on a coarse grid); found
@@ -237,6 +310,9 @@ export function pairedResampled(
   const random = mulberry32(seedOf([...context.baseline, ...context.candidate]));
   const { index, swap, jitter, grow } = plan(random, n, n, bursts, residuals);
   const s = new Float64Array(n);
+  const span = 4 * Math.max(...residuals.map(Math.abs), tickOf(coarse, log, context.baseline), 1e-12);
+  if (!coarse) return answer(solveFromThresholds(pairedThresholds(residuals, index, swap, grow, edge, critical), span, power), span);
+  const grid = coarse;
   const found = (delta: number): number => {
     let hits = 0;
     for (let b = 0; b < RESAMPLES; b += 1) {
@@ -244,23 +320,18 @@ export function pairedResampled(
         const k = b * n + j;
         const i = index[k]!;
         const residual = residuals[i]! * grow[k]!;
-        if (coarse) {
-          // The round's two values on the test's scale, the candidate's residual apart; sides swapped at random.
-          // The aligned candidate goes back on the grid first: a shift of a fraction of a tick
-          // taken out of grid values would leave them between ticks, spread by the jitter again.
-          const aligned = onGridScaled(coarse, log, x[i]! + residual);
-          const [first, second] = swap[k] ? [aligned, x[i]!] : [x[i]!, aligned];
-          s[j] = requantised(coarse, log, second, jitter[k]!, delta) - onGridScaled(coarse, log, first);
-        } else {
-          s[j] = (swap[k] ? -residual : residual) + delta;
-        }
+        // The round's two values on the test's scale, the candidate's residual apart; sides swapped at random.
+        // The aligned candidate goes back on the grid first: a shift of a fraction of a tick
+        // taken out of grid values would leave them between ticks, spread by the jitter again.
+        const aligned = onGridScaled(grid, log, x[i]! + residual);
+        const [first, second] = swap[k] ? [aligned, x[i]!] : [x[i]!, aligned];
+        s[j] = requantised(grid, log, second, jitter[k]!, delta) - onGridScaled(grid, log, first);
       }
       s.sort();
       if (walshAtMostZero(s, edge) <= critical) hits += 1;
     }
     return hits / RESAMPLES;
   };
-  const span = 4 * Math.max(...residuals.map(Math.abs), tickOf(coarse, log, context.baseline), 1e-12);
   return answer(solve(found, span, power), span);
 }
 
@@ -284,6 +355,10 @@ export function unpairedResampled(
   const size = n1 + n2;
   const random = mulberry32(seedOf([...context.baseline, ...context.candidate]));
   const { index, jitter, grow } = plan(random, size, size, bursts, values.map((value) => value - centre));
+  const range = Math.max(...values) - Math.min(...values);
+  const span = 2 * Math.max(range, tickOf(coarse, log, context.baseline), 1e-12);
+  if (!coarse) return answer(solveFromThresholds(unpairedThresholds(values, n1, centre, index, grow, edge, critical), span, power), span);
+  const grid = coarse;
   const xs = new Float64Array(n1);
   const ys = new Float64Array(n2);
   const found = (delta: number): number => {
@@ -292,8 +367,8 @@ export function unpairedResampled(
       for (let j = 0; j < size; j += 1) {
         const k = b * size + j;
         const value = centre + (values[index[k]!]! - centre) * grow[k]!;
-        if (j < n1) xs[j] = coarse ? onGridScaled(coarse, log, value) : value;
-        else ys[j - n1] = coarse ? requantised(coarse, log, onGridScaled(coarse, log, value), jitter[k]!, delta) : value + delta;
+        if (j < n1) xs[j] = onGridScaled(grid, log, value);
+        else ys[j - n1] = requantised(grid, log, onGridScaled(grid, log, value), jitter[k]!, delta);
       }
       xs.sort();
       ys.sort();
@@ -301,8 +376,6 @@ export function unpairedResampled(
     }
     return hits / RESAMPLES;
   };
-  const range = Math.max(...values) - Math.min(...values);
-  const span = 2 * Math.max(range, tickOf(coarse, log, context.baseline), 1e-12);
   return answer(solve(found, span, power), span);
 }
 
