@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildComparison } from "../../scripts/lib/compare/build.ts";
 import { parseResult, type LoadedResult } from "../../scripts/lib/result/read.ts";
-import { summaryLines } from "../../scripts/lib/render/words.ts";
+import { estimateText, figuresText, summaryLines } from "../../scripts/lib/render/words.ts";
 import { FIXTURES, loadFixture } from "../helpers.ts";
 
 const fixture = (name: string): LoadedResult => loadFixture(name);
@@ -227,5 +227,24 @@ describe("the summary when the typical change cannot tell but another part moved
   test("nothing moved: no such line", () => {
     const c = buildComparison([file("a.json", { pkg_total: base }), file("b.json", { pkg_total: [...base].reverse() })]).candidates[0]!;
     expect(summaryLines(c.summary).lines.some((line) => line.startsWith("But "))).toBe(false);
+  });
+});
+
+describe("a direction word only for a change the test can claim", () => {
+  const figures = (direction: "lower" | "higher" | "no-change" | "inconclusive", estimatePct: number, low: number, high: number, pValue: number) => ({
+    test: "wilcoxon-signed-rank" as const, paired: true, direction, pValue, estimatePct, ciPct: { low, high }, estimate: estimatePct, ci: { low, high },
+    mdePct: 4, mde: 4, confidence: 0.95, reason: null, n: { baseline: 10, candidate: 10 }, reference: 100, scale: "log-ratio" as const,
+  });
+  test("significant: the direction stands alone", () => {
+    expect(estimateText("process_ms", figures("higher", -1.6, -4.1, -0.5, 0.01))).toBe("1.6% slower (95% CI 0.5% to 4.1%), p=0.010");
+  });
+  test("not significant: said so, the estimate given as one", () => {
+    const text = estimateText("process_ms", figures("no-change", -1.6, -4.1, 1.0, 0.202));
+    expect(text).toBe("no significant change (estimate 1.6% slower, 95% CI -1.0% to 4.1%, p=0.202)");
+    expect(figuresText("process_ms", figures("no-change", -1.6, -4.1, 1.0, 0.202))).toBe("estimate 1.6% slower (95% CI -1.0% to 4.1%), p=0.202");
+    expect(estimateText("process_ms", figures("inconclusive", 2, -1, 5, 0.3))).toStartWith("undecided (estimate 2.0% faster");
+  });
+  test("every run alike on both sides: no change", () => {
+    expect(estimateText("read_calls", figures("no-change", 0, 0, 0, 1))).toBe("no change");
   });
 });

@@ -13,7 +13,7 @@ import { adviceSection, environmentSection, importTimeSection, lazySection, matr
 import { htmlPage, STYLE } from "./html-style.ts";
 import { escapeXml as esc, type Lane, stripPlot, type Tone } from "./svg.ts";
 import {
-  describeSide, detectText, estimateText, formatAdds, formatValue, gateLines, reasonText, ROLE_WORD, rowNotes, rowTone, spreadText, summaryEvents, summaryLines,
+  describeSide, detectText, estimateText, figuresText, formatAdds, formatValue, gateLines, reasonText, ROLE_WORD, rowNotes, rowTone, spreadText, summaryEvents, summaryLines,
   testText, verdictText,
 } from "./words.ts";
 
@@ -93,7 +93,7 @@ function measurementTable(comparison: Comparison, name: string, key: Measurement
     const main = row.quantities.find((q) => q.quantity === key);
     const tone = rowTone(row);
     const change = main?.typical
-      ? `<span class="pill ${toneClass(tone)}">${esc(`${MARK[tone]} ${verdictText(row)}`)}</span><br><span class="small">${esc(`${estimateText(key, main.typical)}; ${testText(main.typical)}`)}</span>` +
+      ? `<span class="pill ${toneClass(tone)}">${esc(`${MARK[tone]} ${verdictText(row)}`)}</span><br><span class="small">${esc(`${figuresText(key, main.typical)}; ${testText(main.typical)}`)}</span>` +
         rowNotes(row, main).map((note) => `<br><span class="small${note.startsWith("⚠") ? " warning" : ""}">${esc(note)}</span>`).join("")
       : `<span class="muted">${esc(row.means ? `Δ mean ${formatValue("import_ms", row.means.deltaMs)} (no samples)` : reasonText(row.reason))}</span>`;
     const detect = main?.typical ? detectText(main.typical, main.detail).replace("could detect ", "") : "—";

@@ -8,7 +8,7 @@ import { quantity } from "../quantities.ts";
 import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, countWithNames, describeSide, detectText, estimateText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
+  arrow, countWithNames, describeSide, detectText, estimateText, figuresText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowNotes, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -48,7 +48,7 @@ function measurementRow(row: MeasurementRow): string[] {
   // A faster/slower verdict already says the estimate: the details add its interval and test.
   const figures = typical && (row.verdict === "faster" || row.verdict === "slower") && intervalText(typical)
     ? `${intervalText(typical)}, ${formatP(typical.pValue)}`
-    : typical ? estimateText(row.headline, typical) : null;
+    : typical ? figuresText(row.headline, typical) : null;
   const notes = rowNotes(row, main).map((note) => `; ${note}`).join("");
   const details = escapeMarkdown(`${figures !== null ? `${figures}; ${testText(typical!)}` : reasonText(row.reason)}${notes}`);
   const best = row.bestCase && row.bestCase.estimatePct !== null ? escapeMarkdown(estimateText(row.headline, row.bestCase)) : "—";

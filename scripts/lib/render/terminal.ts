@@ -12,7 +12,7 @@ import { sketchLines } from "./sketch.ts";
 import { adviceLines } from "./advice.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, deltaTone, describeSide, detectText, estimateText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
+  arrow, deltaTone, describeSide, detectText, estimateText, figuresText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
   lazyTone, MATRIX_AXIS, matrixCellText, namesText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
   hotspotNote, rowNotes, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
@@ -83,7 +83,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   const cand = main?.candidate ? formatCompact(key, main.candidate.median) : "—";
   const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}`)}`];
   if (typical) {
-    lines.push(palette.dim(`    typical: ${estimateText(row.headline, typical)}, ${detectText(typical, main?.detail)}; ${testText(typical)}`));
+    lines.push(palette.dim(`    typical: ${figuresText(row.headline, typical)}, ${detectText(typical, main?.detail)}; ${testText(typical)}`));
   } else {
     lines.push(palette.dim(`    ${reasonText(row.reason)}`));
   }

@@ -97,12 +97,29 @@ export function directionWord(key: QuantityKey, figures: Figures): string {
   return (figures.estimatePct ?? 0) >= 0 ? def.lower : def.higher;
 }
 
-/** "11.6% faster (95% CI 8.9 to 14.0%), p<0.001" — one estimate, its interval and test. */
+/**
+ * "11.6% faster (95% CI 8.9 to 14.0%), p<0.001" — one estimate, its interval and test.
+ * A direction word stands alone only for a significant change; otherwise the estimate is
+ * given as what it is: "no significant change (estimate 1.6% slower, 95% CI -1.0% to
+ * 4.1%, p=0.202)", or "no change" when every run of both sides agrees.
+ */
 export function estimateText(key: QuantityKey, figures: Figures): string {
   if (figures.test === "exact") return exactText(key, figures);
   if (figures.estimatePct === null) return reasonText(figures.reason);
   const ci = intervalText(figures);
-  return `${formatPct(Math.abs(figures.estimatePct))} ${directionWord(key, figures)}${ci ? ` (${ci})` : ""}, ${formatP(figures.pValue)}`;
+  const estimate = `${formatPct(Math.abs(figures.estimatePct))} ${directionWord(key, figures)}`;
+  if (figures.direction === "lower" || figures.direction === "higher") return `${estimate}${ci ? ` (${ci})` : ""}, ${formatP(figures.pValue)}`;
+  if (figures.estimatePct === 0 && figures.ciPct?.low === 0 && figures.ciPct.high === 0) return "no change";
+  const lead = figures.direction === "no-change" ? "no significant change" : "undecided";
+  return `${lead} (estimate ${estimate}${ci ? `, ${ci}` : ""}, ${formatP(figures.pValue)})`;
+}
+
+/** The same figures under a line that already states the verdict: "estimate 2.4% slower (95% CI …), p=0.055" when not significant. */
+export function figuresText(key: QuantityKey, figures: Figures): string {
+  const significant = figures.direction === "lower" || figures.direction === "higher";
+  if (significant || figures.test === "exact" || figures.estimatePct === null) return estimateText(key, figures);
+  const ci = intervalText(figures);
+  return `estimate ${formatPct(Math.abs(figures.estimatePct))} ${directionWord(key, figures)}${ci ? ` (${ci})` : ""}, ${formatP(figures.pValue)}`;
 }
 
 /** "95% CI 8.9% to 14.0%", in the direction of the estimate; "" without an interval. */
