@@ -131,12 +131,23 @@ export function quantity(key: QuantityKey): QuantityDef {
   return def;
 }
 
+function pluralOf(noun: string): string {
+  return noun.endsWith("s") ? `${noun}es` : `${noun}s`;
+}
+
+/** A quantity's direction word for a change of `count`: "more modules", but "1 more module". */
+export function changeWord(key: QuantityKey, higher: boolean, count: number): string {
+  const def = quantity(key);
+  const word = higher ? def.higher : def.lower;
+  return def.noun && Math.abs(count) === 1 ? word.replace(pluralOf(def.noun), def.noun) : word;
+}
+
 export function unitOf(key: QuantityKey): UnitDef {
   const def = quantity(key);
   const unit: UnitDef = UNITS[def.unit];
   const noun = def.noun;
   if (!noun) return unit;
-  const plural = noun.endsWith("s") ? `${noun}es` : `${noun}s`;
+  const plural = pluralOf(noun);
   return { ...unit, full: (value) => `${unit.full(value)} ${Math.round(value) === 1 ? noun : plural}`, header: plural };
 }
 

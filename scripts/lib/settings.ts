@@ -211,9 +211,8 @@ function expectation(spec: OptionSpec): string {
     case "int":
       return `a whole number >= ${spec.min ?? 0}${spec.max !== undefined ? ` and <= ${spec.max}` : ""}`;
     case "number":
-      return spec.below !== undefined
-        ? `a number between ${spec.above ?? spec.min ?? 0} and ${spec.below}`
-        : spec.above !== undefined ? `a number > ${spec.above}` : `a number >= ${spec.min ?? 0}`;
+      // Both ends as the check applies them: --precision 0 is refused, so "between 0 and 100" would not say why.
+      return `a number ${spec.above !== undefined ? `> ${spec.above}` : `>= ${spec.min ?? 0}`}${spec.below !== undefined ? ` and < ${spec.below}` : ""}`;
     case "choice":
       return `one of ${choicesOf(spec).map((choice) => `"${choice}"`).join(", ")}`;
     case "module":

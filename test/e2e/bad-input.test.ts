@@ -25,7 +25,7 @@ describe("measuring tools", () => {
     ["test_cold_start.ts", ["--iterations", "ten"], '(got "ten")'],
     ["benchmark_cold_start.ts", ["--iterations", "-1", "main"], "--iterations must be a whole number >= 1"],
     ["benchmark_cold_start.ts", ["--iterations", "ten", "main"], '(got "ten")'],
-    ["benchmark_cold_start.ts", ["--precision", "0", "main"], "--precision must be a number between 0 and 100"],
+    ["benchmark_cold_start.ts", ["--precision", "0", "main"], "--precision must be a number > 0 and < 100"],
     ["test_cold_start.ts", ["--python", "/no/such/python3"], "--python /no/such/python3: no such file"],
     ["benchmark_cold_start.ts", ["--python", "/no/such/python3", "main"], "--python /no/such/python3: no such file"],
     ["test_cold_start.ts", ["--timeout", "soon"], '--timeout must be a number > 0 (got "soon")'],

@@ -248,3 +248,14 @@ describe("a direction word only for a change the test can claim", () => {
     expect(estimateText("read_calls", figures("no-change", 0, 0, 0, 1))).toBe("no change");
   });
 });
+
+describe("counts in words", () => {
+  test("one of a thing is singular: \"1 more module\", \"1 fewer child process\"; more are plural", async () => {
+    const { changeWord } = await import("../../scripts/lib/quantities.ts");
+    expect(changeWord("modules", true, 1)).toBe("more module");
+    expect(changeWord("modules", false, -1)).toBe("fewer module");
+    expect(changeWord("modules", true, 3)).toBe("more modules");
+    expect(changeWord("child_processes", true, 1)).toBe("more child process");
+    expect(changeWord("import_ms", true, 1)).toBe("slower");
+  });
+});

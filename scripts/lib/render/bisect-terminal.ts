@@ -127,7 +127,8 @@ export function progressLine(step: BisectStep, stepTimes: readonly number[], ela
   const sorted = [...stepTimes].sort((a, b) => a - b);
   const typical = sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
   const left = step.stepsLeft;
-  const eta = left === 0 ? "" : `, about ${formatDuration(typical * left)} to go`;
+  // No step timed yet (only the ends checked): no pace to promise.
+  const eta = left === 0 || sorted.length === 0 ? "" : `, about ${formatDuration(typical * left)} to go`;
   return `  ${plural(step.kind === "check" ? 0 : step.number, "step")} done, at most ${plural(left, "step")} left (${formatDuration(elapsedMs)} so far${eta})`;
 }
 

@@ -3,7 +3,7 @@
  * terminal, markdown and html renderers; numbers and units through words.ts.
  */
 import type { BisectReport, BisectStep, ChangeVerdict, Figures, Trend, TrendChange, TrendNote } from "../model/history.ts";
-import { quantity, type QuantityKey } from "../quantities.ts";
+import { changeWord, quantity, type QuantityKey } from "../quantities.ts";
 import { formatNumber, formatP, formatPct, formatValue, plural, reasonText, type Tone, unitLabel } from "./words.ts";
 
 export function shortCommit(commit: string): string {
@@ -19,7 +19,7 @@ export function figuresText(figures: Figures): string {
     const delta = figures.candidateMedian - figures.baselineMedian;
     if (delta === 0) return `no change: ${formatValue(figures.headline, figures.baselineMedian)} on both (exact)`;
     const size = def.unit === "count" ? String(Math.abs(Math.round(delta))) : formatValue(figures.headline, Math.abs(delta));
-    return `${size} ${delta > 0 ? def.higher : def.lower} (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))}), exact`;
+    return `${size} ${changeWord(figures.headline, delta > 0, delta)} (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))}), exact`;
   }
   const ci = figures.ciPct
     ? ` (95% CI ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.low : -figures.ciPct.high)} to ${formatPct(figures.estimatePct >= 0 ? figures.ciPct.high : -figures.ciPct.low)})`

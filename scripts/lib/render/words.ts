@@ -6,7 +6,7 @@
 import type {
   Comparison, ExactSpread, Figures, Gate, GateReason, LazyChange, Matrix, MatrixAxis, MatrixCell, MatrixRow, MeasurementRow, QuantityRow, Reason, Summary, Verdict,
 } from "../model/comparison.ts";
-import { quantity, type QuantityKey, unitOf } from "../quantities.ts";
+import { changeWord, quantity, type QuantityKey, unitOf } from "../quantities.ts";
 import type { ShapeAgreement, TailOutcome, VerdictDetail } from "../stats/verdict.ts";
 
 export type Tone = "good" | "bad" | "same";
@@ -137,7 +137,7 @@ function exactText(key: QuantityKey, figures: Figures): string {
   const def = quantity(key);
   const size = def.unit === "count" ? unitOf(key).number(Math.abs(delta)) : formatValue(key, Math.abs(delta));
   const pct = figures.estimatePct === null ? "" : ` (${delta > 0 ? "+" : "−"}${formatPct(Math.abs(figures.estimatePct))})`;
-  return `${size} ${delta > 0 ? def.higher : def.lower}${pct}`;
+  return `${size} ${changeWord(key, delta > 0, delta)}${pct}`;
 }
 
 /**
