@@ -14,6 +14,7 @@ import { addWorktree, type SubmoduleChoice } from "./git/worktrees.ts";
 import { InstallError, planInstall, runInstall } from "./install.ts";
 import { cleanupWorktrees, pruneStaleWorktrees } from "./git/worktrees.ts";
 import type { Counter } from "./measure/counter.ts";
+import { planRounds } from "./measure/plan.ts";
 import { measureTrees, type TreeSpec } from "./measure/trees.ts";
 import { interrupted, interruptExitCode } from "./process.ts";
 import { describeFailure, type Reporter } from "./render/progress.ts";
@@ -265,7 +266,10 @@ export async function measureRefs(targets: Target[], context: RefRunContext): Pr
     }
     await context.prepared?.(expanded.trees);
     say("Running cold start benchmarks...");
-    say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${config.iterations} counted per measurement`);
+    // The rounds the plan will run (--metric modules: one; a bisect step: what its level needs), not --iterations as given.
+    const plan = planRounds(config, expanded.trees.length);
+    const counted = plan.maxTimed > plan.timed ? `${plan.timed} counted (up to ${plan.maxTimed} while noisy)` : `${plan.timed} counted`;
+    say(`Trees: ${expanded.trees.map((tree) => tree.label).join(", ")}; runs interleaved, ${config.warmup} warm-up + ${counted} per measurement`);
     say("-".repeat(60));
     let results: ResultFile[];
     try {
