@@ -259,3 +259,32 @@ describe("counts in words", () => {
     expect(changeWord("import_ms", true, 1)).toBe("slower");
   });
 });
+
+describe("a quantity whose every run is one value on both sides", () => {
+  // 0 instructions in child processes in each of 3 counted runs, both sides: no test with 3
+  // runs could call that, but nothing needs testing: it is no change (found on click).
+  const withChildren = (name: string, children: number[]) => {
+    const samples = [10.1, 10.4, 10.2];
+    const series = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { n: values.length, min: sorted[0], max: sorted.at(-1), mean: values.reduce((a, b) => a + b, 0) / values.length, median: sorted[1], stddev: 0, mad: 0, p25: sorted[0], p75: sorted.at(-1), samples: values };
+    };
+    const body = {
+      timestamp: 1, python_version: "3.11.7", schema_version: 1,
+      measurements: { pkg_total: { ...series(samples), iterations: 3, statement: "import pkg", quantities: { import_ms: series(samples), child_instructions: series(children) } } },
+      module_counts: { total: 10, filtered: 2 }, modules: { after: "import pkg", package: "pkg", loaded: ["pkg"] },
+    };
+    return parseResult(JSON.stringify(body), name);
+  };
+  test("0 → 0 in every run: no change, exact", () => {
+    const c = buildComparison([withChildren("a.json", [0, 0, 0]), withChildren("b.json", [0, 0, 0])]).candidates[0]!;
+    const row = c.measurements[0]!.quantities.find((q) => q.quantity === "child_instructions")!;
+    expect(row.direction).toBe("no-change");
+    expect(estimateText("child_instructions", row.typical!)).toBe("no change");
+  });
+  test("runs that differ still go to the test (3 runs cannot decide)", () => {
+    const c = buildComparison([withChildren("a.json", [0, 0, 0]), withChildren("b.json", [0, 5, 0])]).candidates[0]!;
+    const row = c.measurements[0]!.quantities.find((q) => q.quantity === "child_instructions")!;
+    expect(row.direction).toBe("inconclusive");
+  });
+});
