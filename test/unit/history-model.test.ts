@@ -28,13 +28,19 @@ function series(centre: number, n: number, phase = 0): number[] {
   return Array.from({ length: n }, (_, i) => Number((centre * (1 + 0.01 * Math.sin(i * 1.7 + phase))).toFixed(3)));
 }
 
-function result(options: { commit: CommitFacts; samples: number[]; runId?: string; modules?: number; host?: string; python?: string; failed?: boolean }): LoadedResult {
+function result(options: { commit: CommitFacts; samples: number[]; runId?: string; modules?: number; host?: string; python?: string; failed?: boolean; metric?: "time" | "modules" }): LoadedResult {
   const { samples } = options;
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const stats = { n: samples.length, min: sorted[0]!, max: sorted[sorted.length - 1]!, mean: median, median, stddev: 0, mad: 0, p25: median, p75: median };
   const measurements = options.failed ? {} : {
-    pkg_total: { ...stats, iterations: samples.length, samples, statement: "import pkg", quantities: { import_ms: { ...stats, samples } } },
+    pkg_total: {
+      ...stats, iterations: samples.length, samples, statement: "import pkg",
+      quantities: {
+        import_ms: { ...stats, samples },
+        ...(options.metric === "modules" ? { modules: { ...stats, mean: options.modules ?? 100, median: options.modules ?? 100, min: options.modules ?? 100, max: options.modules ?? 100, samples: samples.map(() => options.modules ?? 100) } } : {}),
+      },
+    },
   };
   return validateResult({
     timestamp: 1_700_000_000 + (options.commit.depth ?? 0),
@@ -44,7 +50,7 @@ function result(options: { commit: CommitFacts; samples: number[]; runId?: strin
     schema_version: 1,
     git: { ref: options.commit.commit.slice(0, 12), commit: options.commit.commit, dirty: false },
     run_id: options.runId ?? `run-${options.commit.depth}`,
-    environment: { python: "/usr/bin/python3", python_version: options.python ?? "3.11.7", platform: "Linux", cpu: "cpu", pyc: "warm", env: {}, metric: "time" },
+    environment: { python: "/usr/bin/python3", python_version: options.python ?? "3.11.7", platform: "Linux", cpu: "cpu", pyc: "warm", env: {}, metric: options.metric ?? "time" },
     modules: { after: "import pkg", package: "pkg", loaded: Array.from({ length: options.modules ?? 100 }, (_, i) => `m${i}`) },
     failures: options.failed ? { pkg_total: { statement: "import pkg", kind: "error", message: "ImportError: boom", stderr_tail: "" } } : {},
     history: { subject: options.commit.subject, author: options.commit.author, date: options.commit.date, first_parent_depth: options.commit.depth, host: options.host ?? "ci-1", cache_key: "k" },
@@ -194,6 +200,25 @@ describe("trend", () => {
     const text = renderTrendTerminal(trend);
     expect(text).toContain("◆");
     expect(text.split("\n").filter((line) => line.includes("◆"))).toHaveLength(2); // the row and the summary
+  });
+
+  test("--metric modules: every change of the module set is a step, exact, whatever its size; no change reads so", () => {
+    const input: PointInput[] = commits.map((commit) => ({
+      facts: commit,
+      files: [{ path: `${commit.depth}.json`, result: result({ commit, samples: [10], metric: "modules", modules: commit.depth! >= 5 ? 103 : 100 }) }],
+      cached: true,
+    }));
+    const trend = buildTrend(input, { range: "a..b", every: 1, thresholdPct: 5, metric: "modules" });
+    expect(trend.headline).toBe("modules");
+    expect(trend.correction).toBe("exact");
+    expect(trend.comparisons).toBe(11);
+    expect(trend.points.filter((point) => point.change?.marked).map((point) => point.depth)).toEqual([5]);
+    const text = renderTrendTerminal(trend);
+    expect(text).toContain("modules loaded per commit");
+    expect(text).toContain("Markers: every change in modules loaded (exact: one run per commit).");
+    expect(text).toContain("◆ 3 more modules (+3.0%), exact");
+    expect(text).toContain("no change: 100 modules on both (exact)");
+    expect(text).not.toContain("Holm");
   });
 
   test("a change below the threshold is significant but not marked", () => {

@@ -7,7 +7,8 @@
  * Markers: a change is marked when it is significant and at least the threshold. With wall
  * time the p-values are adjusted over every change of the trend (Holm), since among forty
  * comparisons at 5% two false steps are to be expected; counted instructions need no
- * correction, their noise being far below any threshold.
+ * correction, their noise being far below any threshold. With --metric modules every
+ * change of the set of modules loaded is a step (exact: one run per commit).
  */
 import type { MetricName, QuantityKey } from "../quantities.ts";
 import type { LoadedResult } from "../result/read.ts";
@@ -15,6 +16,7 @@ import { ALPHA } from "../stats/verdict.ts";
 import { holmAdjusted, medianInterval } from "../stats/multiple.ts";
 import { historyInfo, runsOf } from "./cache.ts";
 import { compareFiles } from "./figures.ts";
+import { moduleCountsOf } from "../compare/diff.ts";
 import {
   type ChangeVerdict, type CommitFacts, type Figures, HISTORY_FORMAT_VERSION, type Machine, type Trend, type TrendNote, type TrendPoint,
 } from "../model/history.ts";
@@ -76,6 +78,12 @@ function filesToCompare(before: PointInput, after: PointInput, measurement: stri
   return x && y ? [x, y] : null;
 }
 
+/** Module objects, as bench and compare count them (aliases once; compare/diff.ts), not names in sys.modules. */
+function moduleCounts(result: LoadedResult): { total: number; filtered: number } | null {
+  const counted = moduleCountsOf(result);
+  return counted ? { total: counted.total, filtered: counted.filtered } : null;
+}
+
 function machineOf(result: LoadedResult): Machine {
   const env = result.data.environment;
   return { host: historyInfo(result)?.host || null, platform: env?.platform ?? null, cpu: env?.cpu ?? null, python: result.data.python_version ?? null };
@@ -83,7 +91,15 @@ function machineOf(result: LoadedResult): Machine {
 
 function changeVerdict(figures: Figures, adjusted: number | null, alpha: number, thresholdPct: number): ChangeVerdict {
   if (figures.verdict === "inconclusive") return "inconclusive";
-  const significant = (figures.verdict === "slower" || figures.verdict === "faster") && adjusted !== null && adjusted < alpha;
+  const moved = figures.verdict === "slower" || figures.verdict === "faster";
+  // An exact comparison (every run of each side agreed) has no p-value: its difference is the difference.
+  if (figures.test === "exact") {
+    if (!moved) return "no-change";
+    // The set of modules loaded is what --metric modules asks about: every change of it is a step.
+    if (figures.headline === "modules") return figures.verdict as "slower" | "faster";
+    return Math.abs(figures.estimatePct ?? 0) < thresholdPct ? "below-threshold" : figures.verdict as "slower" | "faster";
+  }
+  const significant = moved && adjusted !== null && adjusted < alpha;
   if (!significant) return "no-change";
   return Math.abs(figures.estimatePct ?? 0) < thresholdPct ? "below-threshold" : figures.verdict as "slower" | "faster";
 }
@@ -94,7 +110,10 @@ export function buildTrend(inputs: readonly PointInput[], options: TrendOptions)
   const allFiles = inputs.flatMap((point) => point.files);
   const measuredFiles = allFiles.filter((file) => file.result.measurements[name]);
   const counted = measuredFiles.length > 0 && measuredFiles.every((file) => runsOf(file.result, name, "instructions") > 0);
-  const headline: QuantityKey = counted ? "instructions" : "import_ms";
+  // --metric modules (asked, or what every file was measured for): the trend of the module set.
+  const modulesAsked = options.metric === "modules" || (measuredFiles.length > 0 && measuredFiles.every((file) => file.result.data.environment?.metric === "modules"));
+  const modulesHeld = measuredFiles.length > 0 && measuredFiles.every((file) => runsOf(file.result, name, "modules") > 0);
+  const headline: QuantityKey = modulesAsked && modulesHeld ? "modules" : counted ? "instructions" : "import_ms";
   const machines: Machine[] = [];
   const machineIndex = (machine: Machine) => {
     const key = JSON.stringify(machine);
@@ -117,7 +136,7 @@ export function buildTrend(inputs: readonly PointInput[], options: TrendOptions)
       n: series?.samples.length ?? 0,
       median: series?.median ?? null,
       interval: series ? medianInterval(series.samples) : null,
-      modules: moduleFile?.result.moduleCountsMeasured ? { ...moduleFile.result.data.module_counts } : null,
+      modules: moduleFile ? moduleCounts(moduleFile.result) : null,
       change: null,
       cached: input.cached,
       machine: moduleFile ? machineIndex(machineOf(moduleFile.result)) : 0,
@@ -135,8 +154,8 @@ export function buildTrend(inputs: readonly PointInput[], options: TrendOptions)
     }
     previous = index;
   });
-  const correction = headline === "instructions" ? "none" : "holm";
-  const tested = pending.map(({ figures }) => (figures.verdict === "inconclusive" ? null : figures.pValue));
+  const correction = headline === "modules" ? "exact" : headline === "instructions" ? "none" : "holm";
+  const tested = pending.map(({ figures }) => (figures.verdict === "inconclusive" || figures.test === "exact" ? null : figures.pValue));
   const adjusted = correction === "holm" ? holmAdjusted(tested) : tested;
   pending.forEach(({ index, from, figures }, k) => {
     const verdict = changeVerdict(figures, adjusted[k] ?? null, ALPHA, options.thresholdPct);
@@ -175,7 +194,8 @@ export function buildTrend(inputs: readonly PointInput[], options: TrendOptions)
     thresholdPct: options.thresholdPct,
     alpha: ALPHA,
     correction,
-    comparisons: tested.filter((p) => p !== null).length,
+    // Exact comparisons are counted too: each is a change looked at (none needs correcting).
+    comparisons: pending.filter(({ figures }, k) => tested[k] !== null || (figures.test === "exact" && figures.verdict !== "inconclusive")).length,
     points,
     machines,
     comparable: versions.length <= 1 && (headline === "instructions" || machines.length <= 1),

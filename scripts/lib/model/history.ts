@@ -197,7 +197,8 @@ export interface Trend {
    * each change's p-value is adjusted over all of them. none: counted instructions, whose
    * noise is far below any threshold.
    */
-  correction: "holm" | "none";
+  /** holm: wall time, adjusted over every change; none: counted instructions; exact: modules, every change a step. */
+  correction: "holm" | "none" | "exact";
   /** Changes that were tested (Holm's m). */
   comparisons: number;
   points: TrendPoint[];

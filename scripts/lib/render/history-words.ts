@@ -94,6 +94,8 @@ export function notReproducible(report: BisectReport): string[] {
 /** "412.3% slower", "no significant change", "0.4% slower, below the 5% threshold", "inconclusive (…)". */
 export function changeText(change: TrendChange, trend: Pick<Trend, "thresholdPct">): string {
   const f = change.figures;
+  // Exact: "3 more modules (+2.4%), exact", "no change: 128 modules on both (exact)".
+  if (f.test === "exact" && change.verdict !== "below-threshold" && change.verdict !== "inconclusive") return figuresText(f);
   const size = f.estimatePct === null ? "" : `${formatPct(Math.abs(f.estimatePct))} ${f.estimatePct >= 0 ? quantity(f.headline).lower : quantity(f.headline).higher}`;
   const verdicts: Record<ChangeVerdict, string> = {
     slower: size,
@@ -130,6 +132,7 @@ export function trendValue(trend: Pick<Trend, "headline">, value: number): strin
 
 /** What a marker means, in one sentence. */
 export function markerRule(trend: Trend): string {
+  if (trend.correction === "exact") return `Markers: every change in ${quantity(trend.headline).label} (exact: one run per commit).`;
   const test = trend.correction === "holm"
     ? `significant at ${trend.alpha} after Holm's correction over ${plural(trend.comparisons, "change")}`
     : `significant at ${trend.alpha} (counted instructions: noise far below the threshold, no correction needed)`;
