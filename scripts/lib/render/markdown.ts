@@ -8,7 +8,7 @@ import { quantity } from "../quantities.ts";
 import { candidateText, mainPackages, patchLines, savingText, workloadText } from "./advice.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, countWithNames, describeSide, detectText, estimateText, figuresText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
+  arrow, verdictArrow, countWithNames, describeSide, detectText, estimateText, figuresText, formatAdds, formatMs, formatP, formatPct, formatValue, gateLines, intervalText, LAZY_TEXT, lazyTone,
   MATRIX_AXIS, matrixCellText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, hotspotNote, reasonText, rowNotes, rowTone, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText,
 } from "./words.ts";
 
@@ -42,7 +42,7 @@ function measurementRow(row: MeasurementRow): string[] {
   const value = (stats: { median: number } | null) => (stats ? formatValue(row.headline, stats.median) : "—");
   const typical = main?.typical;
   const change = typical?.estimate !== null && typical?.estimate !== undefined
-    ? `${arrow(typical.estimate)} ${formatValue(row.headline, typical.estimate)} (${formatPct(typical.estimatePct ?? 0, 2)})`
+    ? `${verdictArrow(row, typical.estimate)} ${formatValue(row.headline, typical.estimate)} (${formatPct(typical.estimatePct ?? 0, 2)})`
     : "—";
   const verdict = `${MARK[rowTone(row)]} ${escapeMarkdown(verdictText(row))}`;
   // A faster/slower verdict already says the estimate: the details add its interval and test.

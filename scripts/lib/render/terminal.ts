@@ -12,7 +12,7 @@ import { sketchLines } from "./sketch.ts";
 import { adviceLines } from "./advice.ts";
 import { chainText, packageDiffLines, STILL_LARGEST_TITLE, stillLargestCells } from "./why.ts";
 import {
-  arrow, deltaTone, describeSide, detectText, estimateText, figuresText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT,
+  arrow, deltaTone, describeSide, detectText, estimateText, figuresText, formatAdds, formatCompact, formatMs, formatValue, gateLines, LAZY_TEXT, verdictArrow,
   lazyTone, MATRIX_AXIS, matrixCellText, namesText, matrixColumn, matrixIntro, matrixMissingText, matrixRowName, matrixUnitsNote, reasonText, rowTone,
   hotspotNote, rowNotes, spreadText, summaryEvents, summaryLines, testText, type Tone, verdictText, verdictTone, waitingText,
 } from "./words.ts";
@@ -78,7 +78,7 @@ function measurementLines(row: MeasurementRow, palette: Palette): string[] {
   const key = row.headline;
   const delta = estimate === null
     ? "—".padStart(18)
-    : `${arrow(estimate)}${formatCompact(key, estimate).padStart(9)}${` ${(typical?.estimatePct ?? 0).toFixed(2)}%`.padStart(8)}`;
+    : `${verdictArrow(row, estimate)}${formatCompact(key, estimate).padStart(9)}${` ${(typical?.estimatePct ?? 0).toFixed(2)}%`.padStart(8)}`;
   const base = main?.baseline ? formatCompact(key, main.baseline.median) : "—";
   const cand = main?.candidate ? formatCompact(key, main.candidate.median) : "—";
   const lines = [`${name}${base.padStart(8)}${cand.padStart(13)} ${paint(palette, tone, `${delta}  ${MARK[tone]} ${verdictText(row)}`)}`];
@@ -133,7 +133,7 @@ function candidateReport(comparison: Comparison, c: CandidateComparison, palette
   }
   out.push(palette.dim(c.arithmeticOnly
     ? "Note: no samples in these files: Baseline, Optimized and Δ are the original tool's arithmetic on means; significance needs samples."
-    : `Baseline/Optimized: medians${counted ? ` (${[...new Set(c.measurements.filter((row) => quantity(row.headline).unit !== "ms").map((row) => unitOf(row.headline).header))].join(", ")} where not ms; M = millions)` : ""}. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? "; timings paired by round" : ", unpaired"}), baseline − optimized, ↓ faster.`));
+    : `Baseline/Optimized: medians${counted ? ` (${[...new Set(c.measurements.filter((row) => quantity(row.headline).unit !== "ms").map((row) => unitOf(row.headline).header))].join(", ")} where not ms; M = millions)` : ""}. Δ: the typical change (Hodges–Lehmann estimate${c.paired ? "; timings paired by round" : ", unpaired"}), baseline − optimized, ↓ faster, ~ within noise.`));
 
   out.push("", palette.bold("MODULE LOAD COMPARISON"), LINE);
   for (const row of c.moduleCounts) {

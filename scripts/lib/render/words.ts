@@ -262,6 +262,14 @@ export function arrow(delta: number): string {
   return delta > 0 ? "↓" : delta < 0 ? "↑" : "=";
 }
 
+/**
+ * The arrow of a verdict row's Δ: a direction only when the verdict claims one; "~" beside
+ * an estimate the test could not tell from 0 (its sign may even differ from the medians').
+ */
+export function verdictArrow(row: Pick<MeasurementRow, "verdict">, delta: number): string {
+  return row.verdict === "faster" || row.verdict === "slower" ? arrow(delta) : "~";
+}
+
 /** Words a lazy change is written as (the seed's). */
 export const LAZY_TEXT: Record<LazyChange, string> = {
   "now-lazy": "NOW LAZY",
