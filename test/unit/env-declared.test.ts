@@ -87,6 +87,19 @@ describe("requirements*.txt", () => {
     expect(readDeclarations(tree({ "requirements.txt": "depx\n" })).requirements).toEqual(["depx"]);
   });
 
+  test("setup.cfg's [options] without install_requires declares no dependencies: requirements.txt is the developers' (pygments 2.14: pytest, pylint, tox)", () => {
+    const pygments = {
+      "setup.cfg": "[metadata]\nname = Pygments\n\n[options]\npackages = find:\nzip_safe = false\n", "setup.py": "from setuptools import setup\n\nsetup()\n",
+      "requirements.txt": "pytest-cov\npytest-randomly\npytest>=7.0\npyflakes\npylint\ntox\n",
+    };
+    expect(readDeclarations(tree(pygments))).toMatchObject({ requirements: [], sources: ["setup.cfg"] });
+    // A setup.py that lists them, beside such a setup.cfg, still gives them.
+    expect(readDeclarations(tree({ ...pygments, "setup.py": "setup(install_requires=['depx'])\n" })).requirements).toEqual(["depx"]);
+    // One that computes them (often from requirements.txt): the requirements file is read.
+    const computed = { ...pygments, "setup.py": "setup(install_requires=open('requirements.txt').read().split())\n", "requirements.txt": "depx\n" };
+    expect(readDeclarations(tree(computed)).requirements).toEqual(["depx"]);
+  });
+
   test("-e . and . are the tree itself (on the path already); .[extra] brings that extra's dependencies", () => {
     const files = tree({
       "pyproject.toml": '[project]\nname = "pkg"\ndependencies = ["depx"]\n[project.optional-dependencies]\nfast = ["orjson"]\n',

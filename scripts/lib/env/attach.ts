@@ -214,9 +214,12 @@ interface AcquireSpec {
   say: (text: string) => void;
 }
 
-function stepFailure(error: unknown, label: string, log: string): unknown {
-  if (error instanceof StepError) return new UserError(`environment for ${label}: ${error.step} failed: ${error.lastLine}; full log: ${log}`);
-  return error;
+function stepFailure(error: unknown, label: string, log: string, sources: readonly string[] = []): unknown {
+  if (!(error instanceof StepError)) return error;
+  // What was installed came from files the user may not think of as run-time needs (a
+  // requirements.txt of developer tools): name them, and the way to measure without them.
+  const from = sources.length ? `; the dependencies came from ${sources.join(", ")}: if the import needs none of them, --env none measures with the interpreter as it is (or set install in the config)` : "";
+  return new UserError(`environment for ${label}: ${error.step} failed: ${error.lastLine}${from}; full log: ${log}`);
 }
 
 /** The environment `key`: from the cache, or built (under the key's lock) and published. */
@@ -246,7 +249,7 @@ async function acquire(root: string, key: string, spec: AcquireSpec): Promise<Ac
       built = await buildInto(folder.dir, { mode: spec.mode, interpreter: spec.base, declarations: spec.declarations, treeDir: spec.treeDir, uv: findUv(), log });
     } catch (error) {
       folder.remove();
-      throw stepFailure(error, spec.label, log.path);
+      throw stepFailure(error, spec.label, log.path, spec.declarations.sources);
     } finally {
       closeLog(log);
     }

@@ -6,7 +6,8 @@
  *   `[tool.setuptools.dynamic] dependencies = {file = [...]}`, else setup.cfg's
  *   `install_requires`, else a literal `install_requires = [...]` list in setup.py;
  *   with no `[project]` table, Poetry's `[tool.poetry.dependencies]` (its `^` and `~`
- *   constraints written as ranges), else setup.cfg, then setup.py;
+ *   constraints written as ranges), else setup.cfg, then setup.py (a setup.cfg with an
+ *   `[options]` section and no install_requires anywhere declares no dependencies);
  * - `requirements.txt` and the other `requirements*.txt` at the tree's top, except those
  *   named for development (dev, test, doc, lint, ci, bench, typing, ...): comments, line
  *   continuations, `-r` / `-c` includes (relative to the including file), pip option lines
@@ -273,12 +274,16 @@ export function readDeclarations(files: TreeFiles, extras: readonly string[] = [
       return;
     }
     const py = has("setup.py") ? files.read("setup.py") : null;
-    if (py === null) return;
-    const found = setupPyRequirements(py);
+    const found = py === null ? null : setupPyRequirements(py);
     if (found === "computed") into.notes.push("setup.py computes install_requires: those dependencies are not read (set install, or declare them in pyproject.toml)");
     else if (found !== null) {
       into.sources.push("setup.py");
       for (const line of found) addRequirement(line, "setup.py", into, false);
+    } else if (cfg !== null && /^\s*\[options\]\s*$/m.test(cfg)) {
+      // setup.cfg's [options] without install_requires (and a setup.py without one): the
+      // package declares that it needs nothing (pygments 2.14, whose requirements.txt is
+      // pytest, pylint and tox).
+      into.sources.push("setup.cfg");
     }
   };
 
