@@ -67,6 +67,21 @@ describe("rounds", () => {
     expect(events.filter((kind) => kind === "noisy")).toHaveLength(1);
   });
 
+  test("too few --iterations for the level: said up front, and whether more rounds may still come", async () => {
+    const notes = async (overrides: Record<string, unknown>) => {
+      const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+      const executor = new FakeExecutor((job, i) => ok({ import_ms: job.statement === "pass" ? 0.1 : 10 + (i % 3) * 0.001 }));
+      const messages: string[] = [];
+      await schedule(trees, { config: config(overrides), executor, random: seeded(1), onEvent: (event) => { if (event.kind === "message") messages.push(event.text); } });
+      return messages.filter((text) => text.includes("cannot reach"));
+    };
+    const extendable = await notes({ iterations: 5, max_iterations: 30, precision: 5 });
+    expect(extendable).toHaveLength(1);
+    expect(extendable[0]).toContain("more are added while the runs are too noisy (up to 30)");
+    const capped = await notes({ iterations: 5, max_iterations: 5, precision: 5 });
+    expect(capped[0]).toContain("the comparison will be inconclusive (at least 6 are needed: --iterations 6)");
+  });
+
   test("quiet samples stop at `iterations`", async () => {
     const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
     const executor = new FakeExecutor((job, i) => ok({ import_ms: job.statement === "pass" ? 0.1 : 10 + (i % 3) * 0.001 }));

@@ -165,7 +165,12 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
   const plan = planRounds(config, trees.length);
   const deciding = config.metric === "instructions" ? plan.counted : plan.timed;
   if (deciding < plan.needed) {
-    emit({ kind: "message", text: `Note: ${deciding} rounds cannot reach p < ${(config.level ?? ALPHA).toPrecision(2)}; the comparison will be inconclusive (at least ${plan.needed} are needed: --iterations ${plan.needed})` });
+    const level = (config.level ?? ALPHA).toPrecision(2);
+    // Wall time goes on while too noisy, up to --max-iterations: then the runs may yet decide.
+    const outcome = config.metric === "time" && plan.maxTimed >= plan.needed
+      ? `more are added while the runs are too noisy (up to ${plan.maxTimed}); if they stop at ${deciding}, the comparison is inconclusive`
+      : "the comparison will be inconclusive";
+    emit({ kind: "message", text: `Note: ${deciding} rounds cannot reach p < ${level}; ${outcome} (at least ${plan.needed} are needed: --iterations ${plan.needed})` });
   }
   const measure = async (spec: ImportSpec, targets: TreeRecords[]) => {
     let rounds = config.warmup + plan.timed;
