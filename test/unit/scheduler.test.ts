@@ -119,6 +119,28 @@ describe("failures", () => {
   });
 });
 
+describe("what the import adds to the interpreter alone", () => {
+  test("paired by round: each statement run minus the same round's pass run, then the median (drift cancels)", async () => {
+    const trees = [newTreeRecords(runtime("a"))];
+    const drift = seeded(3);
+    const rounds = new Map<number, number>();
+    // The machine slows and speeds up between rounds (a shared drift); the import adds 5 ms ± 0.5.
+    const executor = new FakeExecutor((job, i) => {
+      const round = Math.floor(i / 2);
+      if (!rounds.has(round)) rounds.set(round, 20 + 60 * drift());
+      const process = rounds.get(round)! + (job.statement === "pass" ? 0 : 5 + (drift() - 0.5));
+      return ok({ import_ms: job.statement === "pass" ? 0.1 : 4, process_ms: process });
+    });
+    await schedule(trees, { config: config({ iterations: 9, max_iterations: 9 }), executor, random: seeded(2) });
+    const result = buildResult(trees[0]!, { config: config(), toolVersion: "t", git: null, runId: "r", runOrder: 0, timestamp: 1 });
+    const records = trees[0]!.records.filter((record) => record.measurement === "pkg_total" && record.round >= 0);
+    const differences = records.filter((record) => !record.baseline).map((run) => run.quantities.process_ms! - records.find((r) => r.baseline && r.round === run.round)!.quantities.process_ms!);
+    const sorted = differences.sort((a, b) => a - b);
+    expect(result.measurements.pkg_total!.import_adds!.process_ms).toBeCloseTo(sorted[4]!, 3);
+    expect(Math.abs(result.measurements.pkg_total!.import_adds!.process_ms! - 5)).toBeLessThan(0.5);
+  });
+});
+
 describe("counting instructions", () => {
   test("each round counts the statement and `pass`; the import's count is their difference; several at a time", async () => {
     const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];

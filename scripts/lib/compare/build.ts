@@ -69,7 +69,7 @@ function side(result: LoadedResult, label: string, breakdown: string | null): Si
   const measurements: Side["measurements"] = {};
   for (const name of Object.keys(data.measurements)) {
     const loaded = result.measurements[name];
-    measurements[name] = loaded ? { statement: loaded.statement, quantities: loaded.quantities, outliers: loaded.outliers } : null;
+    measurements[name] = loaded ? { statement: loaded.statement, quantities: loaded.quantities, outliers: loaded.outliers, importAdds: loaded.importAdds } : null;
   }
   const interpreter: Side["interpreter"] = {};
   for (const [key, series] of Object.entries(result.interpreter)) {
@@ -130,8 +130,9 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
   const base = baseline.measurements[name]?.quantities[key];
   const cand = candidate.measurements[name]?.quantities[key];
   const def = quantity(key);
+  // Paired by round when the file has it (drift cancels); else the two medians' difference (older files).
   const adds = (result: LoadedResult, series: Series | undefined) =>
-    series && result.interpreter[key] ? series.median - result.interpreter[key]!.median : null;
+    result.measurements[name]?.importAdds[key] ?? (series && result.interpreter[key] ? series.median - result.interpreter[key]!.median : null);
   const row: QuantityRow = {
     quantity: key,
     baseline: statsOf(base),

@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import type { Config } from "../config.ts";
 import { COUNTED_ENV } from "./counter.ts";
 import { aggregateImportTime } from "./importtime.ts";
-import type { TreeRecords } from "./scheduler.ts";
+import type { RunRecord, TreeRecords } from "./scheduler.ts";
 import { QUANTITIES, quantity, type QuantityDef, type QuantityKey, type QuantityValues } from "../quantities.ts";
 import { median, outlierIndices, roundTo, type Series, toSeries } from "../stats/describe.ts";
 import {
@@ -48,6 +48,20 @@ export function seriesOf(runs: readonly { quantities: QuantityValues }[]): Quant
 
 const EMPTY: Series = { n: 0, min: 0, max: 0, mean: 0, median: 0, stddev: 0, mad: 0, p25: 0, p75: 0, samples: [] };
 
+/** Per start-up quantity, the median over rounds of the statement's run minus that round's `pass` run. */
+function importAdds(records: TreeRecords, name: string, counted: readonly RunRecord[]): Partial<Record<QuantityKey, number>> {
+  const passes = new Map(records.records.filter((record) => record.measurement === name && record.baseline && record.round >= 0).map((record) => [record.round, record]));
+  const adds: Partial<Record<QuantityKey, number>> = {};
+  for (const def of QUANTITIES.filter((item) => item.startup)) {
+    const differences = counted.flatMap((run) => {
+      const [own, bare] = [run.quantities[def.key], passes.get(run.round)?.quantities[def.key]];
+      return own !== undefined && bare !== undefined ? [own - bare] : [];
+    });
+    if (differences.length) adds[def.key] = roundTo(median(differences), def.decimals);
+  }
+  return adds;
+}
+
 function measurement(records: TreeRecords, name: string): Measurement | null {
   const counted = records.records
     .filter((record) => record.measurement === name && !record.baseline && record.round >= 0)
@@ -70,6 +84,8 @@ function measurement(records: TreeRecords, name: string): Measurement | null {
     warmup_samples: warmup.map((record) => roundTo(record.quantities.import_ms ?? 0, 3)),
     quantities,
   };
+  const adds = importAdds(records, name, counted);
+  if (Object.keys(adds).length) result.import_adds = adds;
   if (records.noExit[name] !== undefined) result.no_exit_runs = records.noExit[name];
   const share = records.subprocessShare[name];
   if (share?.length) result.instructions_in_subprocesses_pct = roundTo(median(share), 2);

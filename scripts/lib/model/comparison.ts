@@ -43,7 +43,7 @@ export interface Side {
   };
   runId: string | null;
   /** Per measurement: its quantities (with samples, for distributions), or null when it failed or is absent. */
-  measurements: Record<string, { statement: string | null; quantities: Partial<Record<QuantityKey, Series>>; outliers: number[] } | null>;
+  measurements: Record<string, { statement: string | null; quantities: Partial<Record<QuantityKey, Series>>; outliers: number[]; importAdds?: Partial<Record<QuantityKey, number>> } | null>;
   /** Per measurement that failed here: what happened. */
   failures: Record<string, { kind: string; message: string }>;
   /** The interpreter's own share, per quantity (`python -c pass`). */

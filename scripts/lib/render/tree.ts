@@ -102,7 +102,9 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
       const base = def.startup ? result.interpreter?.quantities?.[def.key] : undefined;
       if (def.waiting) return waitingText(m.median, median) ?? `${def.label} ${formatValue(def.key, median)} of ${formatValue("import_ms", m.median)} import time`;
       const value = def.unit === "count" ? formatValue(def.key, median) : `${def.label} ${formatValue(def.key, median)}`;
-      return `${value}${base ? ` (import adds ${formatAdds(def.key, median - base.median)})` : ""}`;
+      // Paired by round when the file has it; else the two medians' difference (older files).
+      const adds = def.startup ? m.import_adds?.[def.key] ?? (base ? median - base.median : undefined) : undefined;
+      return `${value}${adds !== undefined ? ` (import adds ${formatAdds(def.key, adds)})` : ""}`;
     });
     return parts.length ? [`  ${name}: ${parts.join("; ")}`] : [];
   });

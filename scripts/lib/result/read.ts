@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 import { parseHotspots, parseImporters } from "./read-why.ts";
 import { type Deferred, splitSections } from "./read-sections.ts";
 import { checkedOnRead, entries, type FieldList, ShapeChecker } from "./shape.ts";
-import { isQuantityKey, quantity } from "../quantities.ts";
+import { isQuantityKey, quantity, type QuantityKey } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
 import {
   type Failure, type ImportTimeRow, MAX_RESULT_BYTES, type Measurement,
@@ -31,6 +31,8 @@ export interface LoadedMeasurement {
   quantities: Quantities;
   outliers: number[];
   noExitRuns: number;
+  /** What the import adds to the interpreter alone, paired by round (schema's import_adds); empty in older files. */
+  importAdds: Partial<Record<QuantityKey, number>>;
 }
 
 /** A result file as read: validated, normalised, with lazy checks made explicit for old files too. */
@@ -105,6 +107,12 @@ function parseMeasurement(check: ShapeChecker, value: unknown, field: string): M
   if (noExit !== undefined) measurement.no_exit_runs = noExit;
   const quantities = check.optional(raw.quantities, (v) => parseQuantities(check, v, `${field}.quantities`));
   if (quantities !== undefined) measurement.quantities = quantities;
+  const adds = check.optional(raw.import_adds, (v) => check.object(v, `${field}.import_adds`));
+  if (adds !== undefined) {
+    // Known quantities only (a newer coldstart's are skipped, as in quantities).
+    const known = Object.entries(adds).filter(([key]) => isQuantityKey(key)).map(([key, v]) => [key, check.number(v, `${field}.import_adds.${key}`)]);
+    measurement.import_adds = Object.fromEntries(known);
+  }
   return measurement;
 }
 
@@ -279,6 +287,7 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
       quantities: normaliseQuantities(measurement),
       outliers: measurement.outliers ?? [],
       noExitRuns: measurement.no_exit_runs ?? 0,
+      importAdds: measurement.import_adds ?? {},
     };
   }
   const hasSamples = Object.values(measurements).some((m) => (m.quantities.import_ms?.samples.length ?? 0) > 0);
