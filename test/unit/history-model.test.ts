@@ -90,6 +90,15 @@ describe("bisect search", () => {
     const text = bisectResult(report).join("\n");
     expect(text).toContain(`First slow commit: ${path[slowFrom - 1]!.commit}`);
     expect(text).toContain("Author: A <a@example.com>");
+    expect(text).not.toContain("Loads ");
+    // --why MODULE --bisect: the lines that load it at the first commit that does.
+    const chain = [
+      { module: "pkg", by: null, file: null, line: null, code: "import pkg" },
+      { module: "uuid", by: "pkg.types", file: "src/pkg/types.py", line: 10, code: "import uuid" },
+    ];
+    const why = bisectResult({ ...report, module: "uuid", first: { ...report.first!, whyChain: chain as never } }).join("\n");
+    expect(why).toMatch(/  Loads uuid: .*src\/pkg\/types\.py:10 import uuid/);
+    expect(bisectResult({ ...report, module: "uuid", first: { ...report.first!, whyChain: null } }).join("\n")).toContain("Loads uuid: (its importer was not recorded)");
   });
 
   test("too few runs at first: measured again with more, then decided", async () => {

@@ -16,7 +16,7 @@ import type {
 export const DIFF_LIMIT = 10;
 
 /** The importers records of the run whose statement is `statement` (null when not collected). */
-function importersFor(result: LoadedResult, statement: string | undefined): Record<string, ImporterRecord> | null {
+export function importersFor(result: LoadedResult, statement: string | undefined): Record<string, ImporterRecord> | null {
   const importers = result.data.importers;
   if (!importers) return null;
   const byStatement = Object.entries(result.measurements).find(([, m]) => m.statement === statement)?.[0];

@@ -124,6 +124,14 @@ async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report
       ...result.first, moduleDiff: comparison?.moduleDiff ?? null, moduleCounts: comparison?.moduleCounts ?? [],
       lazyTurnedEager: comparison?.lazy.filter((row) => row.change === "now-eager") ?? [],
     };
+    if (options.why) {
+      // --why MODULE: the lines that load it at the first commit that does.
+      const { importersFor } = await import("../compare/diff.ts");
+      const { importChain } = await import("../compare/why.ts");
+      const records = importersFor(first!.result, first!.result.data.modules?.after);
+      const chain = records ? importChain(records, options.why) : [];
+      result.first.whyChain = chain.length ? chain : null;
+    }
     out.stop();
   }
   if (result.countsMissing) out.print(render.countsMissingLine());

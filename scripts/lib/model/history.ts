@@ -75,6 +75,8 @@ export interface FirstSlow {
   moduleDiff: ModuleDiff | null;
   moduleCounts: ModuleCountRow[];
   lazyTurnedEager: LazyRow[];
+  /** --why MODULE --bisect: the imports that load MODULE at this commit (null: not found in its importers). */
+  whyChain?: ChainLink[] | null;
   files: { parent: string; commit: string };
 }
 

@@ -63,6 +63,9 @@ export function bisectResult(report: BisectReport, palette: Palette = plainPalet
   out.push(`  Author: ${printable(first.commit.author)}`);
   out.push(`  Date:   ${first.commit.date}`);
   out.push(paint(palette, "bad", `  Against good ${shortCommit(report.good.commit)}: ${figuresText(first.figures)}`));
+  if (report.module && first.whyChain !== undefined) {
+    out.push(paint(palette, "bad", `  Loads ${printable(report.module)}: ${first.whyChain ? printable(chainText(first.whyChain)) : "(its importer was not recorded)"}`));
+  }
   const total = first.moduleCounts.find((row) => row.key === "total");
   if (total && total.baseline !== null && total.candidate !== null) {
     const delta = signed(total.candidate - total.baseline);
