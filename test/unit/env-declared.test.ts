@@ -182,3 +182,15 @@ describe("Poetry's [tool.poetry.dependencies]", () => {
     expect(readDeclarations(tree({ "pyproject.toml": pyproject }), ["jupyter"]).requirements).toContain("ipywidgets>=7.5.1,<9");
   });
 });
+
+describe("a failed install names where its dependencies came from", () => {
+  test("requirements files only: named, with --env none; a package's own metadata: nothing added", async () => {
+    const { requirementsHint } = await import("../../scripts/lib/env/attach.ts");
+    expect(requirementsHint(["requirements.txt"])).toBe(
+      "; the dependencies came from requirements.txt: if the import needs none of them, --env none measures with the interpreter as it is (or set install in the config)",
+    );
+    expect(requirementsHint(["pyproject.toml"])).toBe("");
+    expect(requirementsHint(["requirements.txt", "setup.cfg"])).toBe("");
+    expect(requirementsHint([])).toBe("");
+  });
+});

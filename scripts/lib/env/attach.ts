@@ -214,12 +214,20 @@ interface AcquireSpec {
   say: (text: string) => void;
 }
 
+/**
+ * When what failed to install came from requirements files, which often list developer
+ * tools rather than what the import needs: "; the dependencies came from requirements.txt:
+ * …--env none…". Empty for a package's own metadata (pyproject.toml, setup.cfg, setup.py).
+ */
+export function requirementsHint(sources: readonly string[]): string {
+  const files = sources.filter((source) => /\.txt$/i.test(source));
+  if (files.length === 0 || files.length !== sources.length) return "";
+  return `; the dependencies came from ${files.join(", ")}: if the import needs none of them, --env none measures with the interpreter as it is (or set install in the config)`;
+}
+
 function stepFailure(error: unknown, label: string, log: string, sources: readonly string[] = []): unknown {
   if (!(error instanceof StepError)) return error;
-  // What was installed came from files the user may not think of as run-time needs (a
-  // requirements.txt of developer tools): name them, and the way to measure without them.
-  const from = sources.length ? `; the dependencies came from ${sources.join(", ")}: if the import needs none of them, --env none measures with the interpreter as it is (or set install in the config)` : "";
-  return new UserError(`environment for ${label}: ${error.step} failed: ${error.lastLine}${from}; full log: ${log}`);
+  return new UserError(`environment for ${label}: ${error.step} failed: ${error.lastLine}${requirementsHint(sources)}; full log: ${log}`);
 }
 
 /** The environment `key`: from the cache, or built (under the key's lock) and published. */
