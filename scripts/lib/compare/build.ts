@@ -130,14 +130,12 @@ function quantityRow(key: QuantityKey, baseline: LoadedResult, candidate: Loaded
   const base = baseline.measurements[name]?.quantities[key];
   const cand = candidate.measurements[name]?.quantities[key];
   const def = quantity(key);
-  // Paired by round when the file has it (drift cancels); else the two medians' difference (older files).
-  const adds = (result: LoadedResult, series: Series | undefined) =>
-    result.measurements[name]?.importAdds[key] ?? (series && result.interpreter[key] ? series.median - result.interpreter[key]!.median : null);
+  const adds = (result: LoadedResult) => result.measurements[name]?.importAdds[key] ?? null;
   const row: QuantityRow = {
     quantity: key,
     baseline: statsOf(base),
     candidate: statsOf(cand),
-    importAdds: def.startup ? { baseline: adds(baseline, base), candidate: adds(candidate, cand) } : null,
+    importAdds: def.startup ? { baseline: adds(baseline), candidate: adds(candidate) } : null,
     direction: "inconclusive",
     reason: null,
     typical: null,

@@ -93,14 +93,10 @@ function changeVerdict(figures: Figures, adjusted: number | null, alpha: number,
   if (figures.verdict === "inconclusive") return "inconclusive";
   const moved = figures.verdict === "slower" || figures.verdict === "faster";
   // An exact comparison (every run of each side agreed) has no p-value: its difference is the difference.
-  if (figures.test === "exact") {
-    if (!moved) return "no-change";
-    // The set of modules loaded is what --metric modules asks about: every change of it is a step.
-    if (figures.headline === "modules") return figures.verdict as "slower" | "faster";
-    return Math.abs(figures.estimatePct ?? 0) < thresholdPct ? "below-threshold" : figures.verdict as "slower" | "faster";
-  }
-  const significant = moved && adjusted !== null && adjusted < alpha;
+  const significant = figures.test === "exact" ? moved : moved && adjusted !== null && adjusted < alpha;
   if (!significant) return "no-change";
+  // The set of modules loaded is what --metric modules asks about: every change of it is a step.
+  if (figures.test === "exact" && figures.headline === "modules") return figures.verdict as "slower" | "faster";
   return Math.abs(figures.estimatePct ?? 0) < thresholdPct ? "below-threshold" : figures.verdict as "slower" | "faster";
 }
 
@@ -195,7 +191,7 @@ export function buildTrend(inputs: readonly PointInput[], options: TrendOptions)
     alpha: ALPHA,
     correction,
     // Exact comparisons are counted too: each is a change looked at (none needs correcting).
-    comparisons: pending.filter(({ figures }, k) => tested[k] !== null || (figures.test === "exact" && figures.verdict !== "inconclusive")).length,
+    comparisons: pending.filter(({ figures }) => figures.verdict !== "inconclusive" && (figures.test === "exact" || figures.pValue !== null)).length,
     points,
     machines,
     comparable: versions.length <= 1 && (headline === "instructions" || machines.length <= 1),

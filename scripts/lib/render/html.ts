@@ -118,9 +118,8 @@ function quantityTable(comparison: Comparison, name: string, headline: QuantityK
       const series = side.measurements[name]?.quantities[key];
       if (!series) return '<td class="muted">—</td>';
       const q = row?.quantities.find((candidate) => candidate.quantity === key);
-      const interpreter = side.interpreter[key];
-      const added = side.measurements[name]?.importAdds?.[key] ?? (interpreter ? series.median - interpreter.median : undefined);
-      const adds = quantity(key).startup && added !== undefined ? ` (import adds ${formatAdds(key, added)})` : "";
+      const added = side.measurements[name]?.importAdds?.[key];
+      const adds = added !== undefined ? ` (import adds ${formatAdds(key, added)})` : "";
       const verdict = (q?.typical ? `<br><span class="small">${esc(estimateText(key, q.typical))}</span>` : "") +
         (q?.spread ? `<br><span class="small warning">${esc(`⚠ ${spreadText(key, q.spread)}`)}</span>` : "");
       return `<td class="wrap">${esc(`${formatValue(key, series.median)}${adds}`)}${verdict}</td>`;

@@ -99,11 +99,10 @@ export function treeReport(result: ResultFile, config: Config, warnings: Record<
   const others = Object.entries(result.measurements).flatMap(([name, m]) => {
     const parts = QUANTITIES.filter((def) => def.key !== "import_ms" && m.quantities?.[def.key]).map((def) => {
       const median = m.quantities![def.key]!.median;
-      const base = def.startup ? result.interpreter?.quantities?.[def.key] : undefined;
       if (def.waiting) return waitingText(m.median, median) ?? `${def.label} ${formatValue(def.key, median)} of ${formatValue("import_ms", m.median)} import time`;
       const value = def.unit === "count" ? formatValue(def.key, median) : `${def.label} ${formatValue(def.key, median)}`;
-      // Paired by round when the file has it; else the two medians' difference (older files).
-      const adds = def.startup ? m.import_adds?.[def.key] ?? (base ? median - base.median : undefined) : undefined;
+      // A fresh measurement's: paired by round (measure/result.ts).
+      const adds = m.import_adds?.[def.key];
       return `${value}${adds !== undefined ? ` (import adds ${formatAdds(def.key, adds)})` : ""}`;
     });
     return parts.length ? [`  ${name}: ${parts.join("; ")}`] : [];

@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 import { parseHotspots, parseImporters } from "./read-why.ts";
 import { type Deferred, splitSections } from "./read-sections.ts";
 import { checkedOnRead, entries, type FieldList, ShapeChecker } from "./shape.ts";
-import { isQuantityKey, quantity, type QuantityKey } from "../quantities.ts";
+import { isQuantityKey, QUANTITIES, quantity, type QuantityKey } from "../quantities.ts";
 import { toSeries } from "../stats/describe.ts";
 import {
   type Failure, type ImportTimeRow, MAX_RESULT_BYTES, type Measurement,
@@ -31,7 +31,7 @@ export interface LoadedMeasurement {
   quantities: Quantities;
   outliers: number[];
   noExitRuns: number;
-  /** What the import adds to the interpreter alone, paired by round (schema's import_adds); empty in older files. */
+  /** What the import adds to the interpreter alone: paired by round (schema's import_adds), in older files the medians' difference. */
   importAdds: Partial<Record<QuantityKey, number>>;
 }
 
@@ -258,6 +258,19 @@ export function validateResult(value: unknown, source: string, deferred?: Deferr
 }
 
 /**
+ * What the import adds in a file older than import_adds: each start-up quantity's median
+ * minus the interpreter's (measured apart, so drift is not cancelled as by round).
+ */
+function mediansApart(quantities: Quantities, interpreter: Quantities): Partial<Record<QuantityKey, number>> {
+  const adds: Partial<Record<QuantityKey, number>> = {};
+  for (const def of QUANTITIES) {
+    const [own, bare] = [quantities[def.key], interpreter[def.key]];
+    if (def.startup && own && bare) adds[def.key] = own.median - bare.median;
+  }
+  return adds;
+}
+
+/**
  * The normalised view of a result file that is known to be well formed: one just checked
  * by validateResult, or one a measurement built in memory (nothing re-read, nothing
  * re-checked).
@@ -280,14 +293,15 @@ export function loadedFrom(data: ResultFile, source: string): LoadedResult {
   const measurements: Record<string, LoadedMeasurement> = {};
   for (const [name, measurement] of Object.entries(data.measurements)) {
     if (failures[name]) continue;
+    const quantities = normaliseQuantities(measurement);
     measurements[name] = {
       name,
       statement: measurement.statement ?? null,
       seed: { min: measurement.min, max: measurement.max, mean: measurement.mean, median: measurement.median, iterations: measurement.iterations },
-      quantities: normaliseQuantities(measurement),
+      quantities,
       outliers: measurement.outliers ?? [],
       noExitRuns: measurement.no_exit_runs ?? 0,
-      importAdds: measurement.import_adds ?? {},
+      importAdds: measurement.import_adds ?? mediansApart(quantities, interpreter),
     };
   }
   const hasSamples = Object.values(measurements).some((m) => (m.quantities.import_ms?.samples.length ?? 0) > 0);

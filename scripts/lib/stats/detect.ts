@@ -309,10 +309,10 @@ export function pairedResampled(
   const bursts = burstIndices(residuals);
   const random = mulberry32(seedOf([...context.baseline, ...context.candidate]));
   const { index, swap, jitter, grow } = plan(random, n, n, bursts, residuals);
-  const s = new Float64Array(n);
   const span = 4 * Math.max(...residuals.map(Math.abs), tickOf(coarse, log, context.baseline), 1e-12);
   if (!coarse) return answer(solveFromThresholds(pairedThresholds(residuals, index, swap, grow, edge, critical), span, power), span);
   const grid = coarse;
+  const s = new Float64Array(n);
   const found = (delta: number): number => {
     let hits = 0;
     for (let b = 0; b < RESAMPLES; b += 1) {

@@ -18,12 +18,17 @@ import { type Bench, type Row, type SectionResult, ROOT } from "../common.ts";
 import { median } from "../../lib/stats/describe.ts";
 import { type PairShape, realShapeFiles, RUNPOD_SHAPE } from "./startup-files.ts";
 
+/** Runs bun with `args` in `cwd`, its output kept off ours; throws with its stderr when it fails. */
+async function runBun(args: string[], cwd: string, what: string): Promise<void> {
+  const child = Bun.spawn([process.execPath, ...args], { cwd, stdout: "pipe", stderr: "pipe" });
+  const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+  if (code !== 0) throw new Error(`${what} failed (exit ${code}): ${stderr.trim()}`);
+}
+
 /** Builds the binary as scripts/build.ts ships it, in `dir` (in a child, so its message stays off stdout). */
 async function buildBinary(dir: string): Promise<string> {
   const script = `const { build } = await import(${JSON.stringify(join(ROOT, "scripts", "build.ts"))}); process.exit(await build(${JSON.stringify(dir)}));`;
-  const child = Bun.spawn([process.execPath, "-e", script], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-  if (code !== 0) throw new Error(`scripts/build.ts failed (exit ${code}): ${stderr.trim()}`);
+  await runBun(["-e", script], ROOT, "scripts/build.ts");
   return join(dir, "coldstart-compare");
 }
 
@@ -40,9 +45,7 @@ async function buildParseOnly(dir: string): Promise<string> {
   const source = join(dir, "parse-only.ts");
   writeFile(source, `import { readFileSync } from "node:fs";\nfor (const file of process.argv.slice(2)) JSON.parse(readFileSync(file, "utf8"));\nconsole.log("parsed");\n`);
   const outfile = join(dir, "parse-only");
-  const child = Bun.spawn([process.execPath, "build", "--compile", "--minify", "--bytecode", "--sourcemap=none", source, "--outfile", outfile], { cwd: dir, stdout: "pipe", stderr: "pipe" });
-  const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-  if (code !== 0) throw new Error(`bun build of the parse-only binary failed (exit ${code}): ${stderr.trim()}`);
+  await runBun(["build", "--compile", "--minify", "--bytecode", "--sourcemap=none", source, "--outfile", outfile], dir, "bun build of the parse-only binary");
   return outfile;
 }
 
