@@ -44,6 +44,14 @@ export function tempDir(prefix = "coldstart-test-"): string {
   return dir;
 }
 
+/**
+ * A temporary folder no file's cleanupTempDirs removes (it goes with the suite's folder):
+ * for work that outlives the file that started it (test/support/background.ts).
+ */
+export function suiteDir(prefix: string): string {
+  return mkdtempSync(join(TEST_TMP, prefix));
+}
+
 export function cleanupTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -141,8 +149,8 @@ export function git(dir: string, ...args: string[]): string {
 }
 
 /** A git repo with `files` committed on `main`, and each branch of `branches` a commit on top of main with its files. */
-export function gitRepo(files: Record<string, string>, branches: Record<string, Record<string, string>> = {}): string {
-  const dir = writeTree(tempDir("coldstart-repo-"), files);
+export function gitRepo(files: Record<string, string>, branches: Record<string, Record<string, string>> = {}, into = tempDir("coldstart-repo-")): string {
+  const dir = writeTree(into, files);
   git(dir, "init", "-q", "-b", "main");
   for (const [key, value] of [["user.email", "test@example.com"], ["user.name", "coldstart test"], ["commit.gpgsign", "false"]]) git(dir, "config", key!, value!);
   git(dir, "add", "-A");

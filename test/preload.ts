@@ -16,7 +16,10 @@ import { TEST_TMP } from "./helpers.ts";
 // Removing a whole suite's worktrees and caches takes seconds on a busy machine: a limit for a hang only.
 afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }), 600_000);
 
-if (process.env.COLDSTART_TEST_LAYER === "unit") {
+if (process.env.COLDSTART_TEST_LAYER !== "unit") {
+  const { startBackground } = await import("./support/background.ts");
+  startBackground();
+} else {
   const attempts: string[] = [];
   const refuse = (name: string) =>
     (..._args: unknown[]): never => {

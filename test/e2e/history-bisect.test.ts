@@ -6,7 +6,8 @@
  * On histories slowed at a random commit, the default bisect picks its metric and names the
  * commit: modules when the slow commit adds modules (128 commits), instructions (with a
  * counter) when it only adds work (16 commits: every counted step is some 20 s under
- * valgrind; `bun run bench --only 11` bisects 128 such commits). Every repository —
+ * valgrind, so that bisect starts with the suite, in test/support/background.ts's lane;
+ * `bun run bench --only 11` bisects 128 such commits). Every repository —
  * dirty, with a stash — is left exactly as it was, also when interrupted.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
@@ -14,6 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import type { BisectReport } from "../../scripts/lib/model/history.ts";
+import { background } from "../support/background.ts";
 import { buildHistoryRepo, makeHistoryDirty, type Slowdown } from "../support/history-fixture.ts";
 import { cleanupTempDirs, hangLimit, missing, repoSnapshot, runScript, startScript, tempDir, worktreeCount, worktreeFolders } from "../helpers.ts";
 
@@ -26,7 +28,7 @@ let commits: string[] = [];
 let snapshot = "";
 const noCounter = missing("the work-only bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
 
-/** A dirty history of `count` commits slowed at a random commit (printed: a failure names it). */
+/** A dirty history of `count` commits slowed at a random commit (printed: a failure names it). The work-only one: background.ts. */
 interface Long { dir: string; commits: string[]; count: number; slowAt: number; snapshot: string }
 const long: Partial<Record<Slowdown, Long>> = {};
 function longHistory(slowdown: Slowdown, count: number): Long {
@@ -44,7 +46,6 @@ beforeAll(() => {
   makeHistoryDirty(repo);
   snapshot = repoSnapshot(repo);
   long.modules = longHistory("modules", 128);
-  if (!noCounter) long.work = longHistory("work", 16);
 });
 afterAll(cleanupTempDirs);
 
@@ -104,11 +105,11 @@ describe("the default bisect picks its metric", () => {
     expectUntouched(run.tmp, history.dir, history.snapshot);
   });
 
+  // Started with the suite, beside the files before this one (test/support/background.ts).
   test.concurrent.skipIf(noCounter)("16 commits, one adds only work: instructions, the counter's default, the commit named", async () => {
-    const history = long.work!;
-    const started = performance.now();
-    const run = await runScript("benchmark_cold_start.ts", ["--bisect", `main~${history.count - 1}`, "main", "--importtime-runs", "0", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
-    console.log(`instructions bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);
+    const history = (await background("bisect-work"))!;
+    const run = history.run;
+    console.log(`instructions bisect (${history.count} commits, slow at ${history.slowAt}): ${history.seconds.toFixed(1)} s\n${run.stdout}`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("metric: instructions (counted), the default for bisect when an instruction counter is found");
     const steps = stepLines(run.stdout);
@@ -116,7 +117,7 @@ describe("the default bisect picks its metric", () => {
     expect(steps.every((line) => line.includes("instructions"))).toBe(true);
     expect(steps.some((line) => line.includes("undecided"))).toBe(false);
     expect(run.stdout).toContain(`First slow commit: ${history.commits[history.slowAt - 1]}`);
-    expectUntouched(run.tmp, history.dir, history.snapshot);
+    expectUntouched(run.tmp, history.repo, history.snapshot);
   });
 });
 

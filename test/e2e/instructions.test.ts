@@ -2,36 +2,25 @@
  * --metric instructions end to end: real git, real python3, real valgrind (skipped, with
  * the reason printed, where no instruction counter exists; CI installs valgrind).
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import { readResult } from "../../scripts/lib/result/read.ts";
-import { cleanupTempDirs, git, gitRepo, hangLimit, missing, runScript, scaledSeconds, tempDir, writeTree } from "../helpers.ts";
+import { cleanupTempDirs, gitRepo, hangLimit, missing, runScript, scaledSeconds, tempDir } from "../helpers.ts";
+import { background } from "../support/background.ts";
 
-// The two tests run at once (test.concurrent): the timeout test mostly waits for its
-// counted run's timeout while the A/A test counts.
+// The A/A run starts with the suite (test/support/background.ts); the timeout test runs
+// here, at once (test.concurrent): it mostly waits for its counted run's timeout.
 setDefaultTimeout(hangLimit(400_000));
 afterAll(cleanupTempDirs);
 
 const counter = await detectCounter();
 const noCounter = missing("--metric instructions end to end", counter ? null : "no instruction counter (apt-get install valgrind)");
 const noValgrind = !noCounter && missing("the counted-run timeout test", counter!.name === "cachegrind" ? null : `its fixture hangs only under valgrind's preload library, and the counter here is ${counter!.name}`);
-let repo = "";
-beforeAll(() => {
-  // An import of some substance: the spread of a near-empty import's count (a few thousand
-  // instructions of the interpreter's own variation) is a large share of almost nothing.
-  repo = gitRepo({ "pyproject.toml": '[project]\nname = "tiny"\n', "tiny/__init__.py": "import email.parser\n" });
-  // `heavier` imports more modules: more instructions, whatever the machine is doing.
-  writeTree(repo, { "tiny/__init__.py": "import email.parser, asyncio\n" });
-  for (const args of [["checkout", "-qb", "heavier"], ["commit", "-qam", "heavier"], ["checkout", "-q", "main"]]) git(repo, ...args);
-});
 
 test.concurrent.skipIf(noCounter)("A/A agrees within 0.5%, a heavier import counts more, and the verdicts speak in instructions", async () => {
-  const out = tempDir();
-  const run = await runScript("benchmark_cold_start.ts", [
-    "--metric", "instructions", "--iterations", "6", "--max-iterations", "6", "--warmup", "1", "--importtime-runs", "0", "--out", out,
-    "main", "main", "heavier",
-  ], { cwd: repo });
+  // Started with the suite, beside the files before this one (test/support/background.ts).
+  const { run, out } = (await background("instructions-aa"))!;
   expect(run.code).toBe(0);
   const files = (await Array.fromAsync(new Bun.Glob("cold_start_*_*.json").scan(out))).filter((name) => !name.includes("latest")).sort();
   const loaded = await Promise.all(files.map((name) => readResult(join(out, name))));
