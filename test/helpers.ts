@@ -9,7 +9,7 @@
  */
 import { expect } from "bun:test";
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../scripts/lib/errors.ts";
@@ -343,6 +343,70 @@ export function realPython(): string {
 }
 let python: string | undefined;
 
+/** The system's interpreter, the other candidate for the suite's python3 (choosePython). */
+const SYSTEM_PYTHON = "/usr/bin/python3";
+
+/** Median of five `exe -c pass` wall times (ms). */
+function startMs(executable: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    Bun.spawnSync([executable, "-c", "pass"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
+/** True when `executable` is Python 3.8+ that can make a virtualenv with pip (environments tests need both). */
+function fitForSuite(executable: string): boolean {
+  const version = Bun.spawnSync([executable, "-c", "import sys; sys.exit(sys.version_info < (3, 8))"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+  if (version.exitCode !== 0) return false;
+  return Bun.spawnSync([executable, "-m", "ensurepip", "--version"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" }).exitCode === 0;
+}
+
+/**
+ * The suite's python3 (test/preload.ts, end-to-end layer): $COLDSTART_TEST_PYTHON when set,
+ * else the one of python3 on PATH and the system's /usr/bin/python3 that starts faster,
+ * when it is fit for the suite. Every python3 the tests and the tool start goes through it
+ * (a folder of the suite's first on PATH), so the choice matters: a version manager's
+ * interpreter whose site start-up runs .pth files can take three times as long to start,
+ * thousands of times per suite, and under valgrind longer still. Nothing about the tool
+ * depends on which Python 3.8+ it measures; the tests that need other versions find them
+ * by version (findPython). Hang limits stay scaled by the first python3's speed (slowness).
+ */
+export function choosePython(): void {
+  const original = realPython();
+  if (original) process.env.COLDSTART_TEST_SLOWNESS_PYTHON = original;
+  const requested = process.env.COLDSTART_TEST_PYTHON;
+  let chosen = original;
+  let why = "";
+  if (requested) {
+    chosen = requested;
+    why = "COLDSTART_TEST_PYTHON";
+  } else if (original && existsSync(SYSTEM_PYTHON) && realpathOf(SYSTEM_PYTHON) !== realpathOf(original) && fitForSuite(SYSTEM_PYTHON)) {
+    const [fromPath, system] = [startMs(original), startMs(SYSTEM_PYTHON)];
+    if (system < fromPath * 0.8) {
+      chosen = SYSTEM_PYTHON;
+      why = `it starts in ${system.toFixed(0)} ms, ${original} in ${fromPath.toFixed(0)} ms; COLDSTART_TEST_PYTHON chooses another`;
+    }
+  }
+  if (!chosen || chosen === original) return;
+  const bin = join(TEST_TMP, "python-bin");
+  mkdirSync(bin, { recursive: true });
+  for (const name of ["python3", "python"]) symlinkSync(chosen, join(bin, name));
+  process.env.PATH = `${bin}:${process.env.PATH ?? ""}`;
+  python = undefined;
+  console.log(`suite python3: ${chosen} (${why})`);
+}
+
+function realpathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /** What `python3 -c pass` takes on a calm machine of the kind this suite runs on (real binary). */
 const CALM_PYTHON_MS = 40;
 
@@ -352,14 +416,8 @@ const CALM_PYTHON_MS = 40;
  */
 export function slowness(): number {
   if (factor === undefined) {
-    const executable = realPython() || "python3";
-    const times: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const started = performance.now();
-      Bun.spawnSync([executable, "-c", "pass"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
-      times.push(performance.now() - started);
-    }
-    const median = times.sort((a, b) => a - b)[2]!;
+    // The interpreter CALM_PYTHON_MS was taken with: python3 as PATH had it before choosePython.
+    const median = startMs(process.env.COLDSTART_TEST_SLOWNESS_PYTHON || realPython() || "python3");
     factor = Math.max(1, median / CALM_PYTHON_MS);
     console.log(`machine probe: python3 -c pass takes ${median.toFixed(0)} ms (calm: ${CALM_PYTHON_MS}): hang limits ×${factor.toFixed(1)}`);
   }

@@ -7,16 +7,20 @@
  * - Under `bun run test:unit` (COLDSTART_TEST_LAYER=unit) a unit test spawns no process:
  *   Bun.spawn, Bun.spawnSync, Bun.$ and node:child_process throw "a unit test spawns no
  *   process", and a test that tried fails even where a library swallowed the error (zx).
+ * - Otherwise the suite's python3 is chosen (helpers.ts choosePython) and the long
+ *   instruction-counted runs start, in a lane beside the files (test/support/background.ts):
+ *   bun test runs files one after another.
  */
 import { afterAll, afterEach, mock } from "bun:test";
 import * as childProcess from "node:child_process";
 import { rmSync } from "node:fs";
-import { TEST_TMP } from "./helpers.ts";
+import { choosePython, TEST_TMP } from "./helpers.ts";
 
 // Removing a whole suite's worktrees and caches takes seconds on a busy machine: a limit for a hang only.
 afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }), 600_000);
 
 if (process.env.COLDSTART_TEST_LAYER !== "unit") {
+  choosePython();
   const { startBackground } = await import("./support/background.ts");
   startBackground();
 } else {
