@@ -336,7 +336,7 @@ export async function eventually(check: () => boolean, ms = hangLimit(20_000)): 
 /** python3 on PATH resolved to its real executable (a pyenv shim is a shell script); "" when there is none. */
 export function realPython(): string {
   if (python === undefined) {
-    const probe = Bun.spawnSync(["python3", "-c", "import sys; print(sys.executable)"], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    const probe = Bun.spawnSync(["python3", "-c", "import sys; print(sys.executable)"], { env: process.env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     python = probe.exitCode === 0 ? probe.stdout.toString().trim() : "";
   }
   return python;
@@ -390,7 +390,10 @@ export function choosePython(): void {
       why = `it starts in ${system.toFixed(0)} ms, ${original} in ${fromPath.toFixed(0)} ms; COLDSTART_TEST_PYTHON chooses another`;
     }
   }
-  if (!chosen || chosen === original) return;
+  if (!chosen || chosen === original) {
+    if (requested) console.log(`suite python3: ${requested} (COLDSTART_TEST_PYTHON)`);
+    return;
+  }
   const bin = join(TEST_TMP, "python-bin");
   mkdirSync(bin, { recursive: true });
   for (const name of ["python3", "python"]) symlinkSync(chosen, join(bin, name));

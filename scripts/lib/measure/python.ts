@@ -79,9 +79,9 @@ function newestFirst(a: string, b: string): number {
  * pyenv or uv installation of that version. Null when none is found.
  */
 export function findPythonVersion(version: string, home = homedir()): string | null {
-  const onPath = Bun.which(`python${version}`);
+  const found = onPath(`python${version}`);
   // A version manager's shim answers only for the version it has selected: look behind it.
-  if (onPath && !/\/(shims|\.asdf\/shims)\//.test(onPath)) return onPath;
+  if (found && !/\/(shims|\.asdf\/shims)\//.test(found)) return found;
   const roots: [string, (name: string) => boolean, string][] = [
     [join(process.env.PYENV_ROOT ?? join(home, ".pyenv"), "versions"), (name) => name === version || name.startsWith(`${version}.`), `bin/python${version}`],
     [join(process.env.UV_PYTHON_INSTALL_DIR ?? join(home, ".local", "share", "uv", "python")), (name) => name.startsWith(`cpython-${version}.`), `bin/python${version}`],
@@ -101,11 +101,19 @@ export function findPythonVersion(version: string, home = homedir()): string | n
   return null;
 }
 
+/**
+ * `name` on the PATH the process has now (Bun.which and Bun.spawn without `env` look at
+ * the PATH it started with, so a PATH set since, as the test suite sets it, would be missed).
+ */
+function onPath(name: string): string | null {
+  return Bun.which(name, process.env.PATH === undefined ? undefined : { PATH: process.env.PATH });
+}
+
 /** What a requested interpreter resolves to before probing: a path, a command on PATH, or a version. */
 function locate(requested: string): string | null {
   if (requested.includes("/")) return existsSync(requested) ? requested : null;
   if (/^\d+(\.\d+)*$/.test(requested)) return findPythonVersion(requested);
-  return Bun.which(requested) ? requested : null;
+  return onPath(requested);
 }
 
 async function probePython(requested: string, cwd: string): Promise<PythonInfo> {
