@@ -3,8 +3,8 @@
  * theirs. bun test runs files one after another (no bunfig key runs them in parallel), and
  * most files keep one of the two cores idle while a python3 child runs; the longest runs
  * are the instruction-counted ones, whose answer no load can change (counts, not time).
- * They run one at a time, each counting one run at a time (--jobs 1), beside the files:
- * a lane, not a crowd.
+ * They run one at a time, each counting one run at a time (--jobs 1), niced, beside the
+ * files: a lane that takes what the files leave of the two cores, not a crowd.
  *
  * test/preload.ts starts the lane (`startBackground`) when the run will reach the files
  * that need them: a whole `bun test`, or path filters that match those files. A test awaits
@@ -35,12 +35,15 @@ export interface BackgroundBisect extends BackgroundRun {
   slowAt: number;
 }
 
+const NICE = Bun.which("nice") ? ["nice", "-n", "10"] : [];
+
 /** Runs a script in `repo` with a TMPDIR and --out folder of the suite's; --jobs 1: one core of two. */
 async function inLane(script: string, repo: string, args: string[]): Promise<BackgroundRun> {
   const out = suiteDir("coldstart-bg-out-");
   const snapshot = repoSnapshot(repo);
   const started = performance.now();
-  const run = await runScript(script, [...args, "--jobs", "1", "--out", out], { cwd: repo, tmp: suiteDir("coldstart-bg-runtmp-") });
+  // Niced: the files in front come first, the lane takes what they leave of the two cores.
+  const run = await runScript(script, [...args, "--jobs", "1", "--out", out], { cwd: repo, tmp: suiteDir("coldstart-bg-runtmp-"), prefix: NICE });
   return { run, repo, snapshot, out, seconds: (performance.now() - started) / 1000 };
 }
 
