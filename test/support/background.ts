@@ -105,7 +105,8 @@ const LANE: readonly Name[] = ["instructions-children", "bisect-work", "instruct
 
 const started = new Map<Name, Promise<unknown>>();
 
-function begin<N extends Name>(name: N): Promise<Result<N>> {
+/** The run `name`: the lane's, or started now. Null when it needs a tool this machine lacks (its test is skipped). */
+export function background<N extends Name>(name: N): Promise<Result<N>> {
   let promise = started.get(name) as Promise<Result<N>> | undefined;
   if (!promise) {
     promise = RUNS[name].start() as Promise<Result<N>>;
@@ -114,11 +115,6 @@ function begin<N extends Name>(name: N): Promise<Result<N>> {
     started.set(name, promise);
   }
   return promise;
-}
-
-/** The run `name`: the lane's, or started now. Null when it needs a tool this machine lacks (its test is skipped). */
-export function background<N extends Name>(name: N): Promise<Result<N>> {
-  return begin(name);
 }
 
 /**
@@ -142,6 +138,6 @@ export function startBackground(): void {
   if (filters === null) return;
   const wanted = LANE.filter((name) => filters.length === 0 || filters.some((filter) => RUNS[name].file.includes(filter.replace(/^\.\//, ""))));
   void (async () => {
-    for (const name of wanted) await begin(name).catch(() => {});
+    for (const name of wanted) await background(name).catch(() => {});
   })();
 }
