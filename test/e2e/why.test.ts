@@ -278,10 +278,14 @@ describe("hotspots: the top-level lines behind a module's self time", () => {
     expect(report.warnings).toEqual([]);
     expect(report.event_us).toBeGreaterThan(0);
     expect(report.raw_statement_ms).toBeGreaterThanOrEqual(report.statement_ms);
-    // The package's own time: the probe module's self time, against the whole statement.
+    // The package's own time: the probe module's self time (its 200 ms sleep) is the largest of
+    // any module's. Not a share of the statement: on a busy machine the rest of the import (CPU
+    // work) stretches and the sleep does not (0.48 of it beside two demo loops and the suite).
     const probe = report.modules["slowpkg.probe"]!;
     expect(probe.self_ms).toBeLessThanOrEqual(probe.total_ms);
-    expect(probe.self_ms / report.statement_ms).toBeGreaterThan(0.5);
+    expect(probe.self_ms).toBeGreaterThanOrEqual(top.ms);
+    const others = Object.entries(report.modules).filter(([name]) => name !== "slowpkg.probe").map(([, module]) => module.self_ms);
+    expect(probe.self_ms).toBeGreaterThan(Math.max(...others));
     // The import statements are not calls: nested imports are subtracted, never listed.
     for (const spot of spots) expect(spot.call).not.toMatch(/__import__|_handle_fromlist|_find_and_load|import_module/);
     console.log(`hotspots (python ${VERSION}):\n${spots.map((s) => `  ${s.file}:${s.line ?? "-"} ${s.call} ×${s.count}  ${s.ms.toFixed(1)} ms (${((100 * s.ms) / s.statement_ms!).toFixed(0)}% of import slowpkg)`).join("\n")}`);
