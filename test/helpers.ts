@@ -346,12 +346,17 @@ let python: string | undefined;
 /** The system's interpreter, the other candidate for the suite's python3 (choosePython). */
 const SYSTEM_PYTHON = "/usr/bin/python3";
 
+/** Runs `argv` with no output kept; true when it exits 0. */
+function succeeds(argv: string[]): boolean {
+  return Bun.spawnSync(argv, { stdout: "ignore", stderr: "ignore", stdin: "ignore" }).exitCode === 0;
+}
+
 /** Median of five `exe -c pass` wall times (ms). */
 function startMs(executable: string): number {
   const times: number[] = [];
   for (let i = 0; i < 5; i += 1) {
     const started = performance.now();
-    Bun.spawnSync([executable, "-c", "pass"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+    succeeds([executable, "-c", "pass"]);
     times.push(performance.now() - started);
   }
   return times.sort((a, b) => a - b)[2]!;
@@ -359,10 +364,11 @@ function startMs(executable: string): number {
 
 /** True when `executable` is Python 3.8+ that can make a virtualenv with pip (environments tests need both). */
 function fitForSuite(executable: string): boolean {
-  const version = Bun.spawnSync([executable, "-c", "import sys; sys.exit(sys.version_info < (3, 8))"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
-  if (version.exitCode !== 0) return false;
-  return Bun.spawnSync([executable, "-m", "ensurepip", "--version"], { stdout: "ignore", stderr: "ignore", stdin: "ignore" }).exitCode === 0;
+  return succeeds([executable, "-c", "import sys; sys.exit(sys.version_info < (3, 8))"]) && succeeds([executable, "-m", "ensurepip", "--version"]);
 }
+
+/** python3 as PATH had it before choosePython: the interpreter CALM_PYTHON_MS was taken with. */
+let firstPython: string | undefined;
 
 /**
  * The suite's python3 (test/preload.ts, end-to-end layer): $COLDSTART_TEST_PYTHON when set,
@@ -376,7 +382,7 @@ function fitForSuite(executable: string): boolean {
  */
 export function choosePython(): void {
   const original = realPython();
-  if (original) process.env.COLDSTART_TEST_SLOWNESS_PYTHON = original;
+  firstPython = original;
   const requested = process.env.COLDSTART_TEST_PYTHON;
   let chosen = original;
   let why = "";
@@ -390,16 +396,13 @@ export function choosePython(): void {
       why = `it starts in ${system.toFixed(0)} ms, ${original} in ${fromPath.toFixed(0)} ms; COLDSTART_TEST_PYTHON chooses another`;
     }
   }
-  if (!chosen || chosen === original) {
-    if (requested) console.log(`suite python3: ${requested} (COLDSTART_TEST_PYTHON)`);
-    return;
-  }
+  if (why) console.log(`suite python3: ${chosen} (${why})`);
+  if (!chosen || chosen === original) return;
   const bin = join(TEST_TMP, "python-bin");
   mkdirSync(bin, { recursive: true });
   for (const name of ["python3", "python"]) symlinkSync(chosen, join(bin, name));
   process.env.PATH = `${bin}:${process.env.PATH ?? ""}`;
   python = undefined;
-  console.log(`suite python3: ${chosen} (${why})`);
 }
 
 function realpathOf(path: string): string {
@@ -419,8 +422,7 @@ const CALM_PYTHON_MS = 40;
  */
 export function slowness(): number {
   if (factor === undefined) {
-    // The interpreter CALM_PYTHON_MS was taken with: python3 as PATH had it before choosePython.
-    const median = startMs(process.env.COLDSTART_TEST_SLOWNESS_PYTHON || realPython() || "python3");
+    const median = startMs(firstPython || realPython() || "python3");
     factor = Math.max(1, median / CALM_PYTHON_MS);
     console.log(`machine probe: python3 -c pass takes ${median.toFixed(0)} ms (calm: ${CALM_PYTHON_MS}): hang limits ×${factor.toFixed(1)}`);
   }

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import type { BisectReport } from "../../scripts/lib/model/history.ts";
 import { background } from "../support/background.ts";
-import { buildHistoryRepo, makeHistoryDirty, type Slowdown } from "../support/history-fixture.ts";
+import { buildHistoryRepo, makeHistoryDirty, slowedHistory, type SlowedHistory } from "../support/history-fixture.ts";
 import { cleanupTempDirs, hangLimit, missing, repoSnapshot, runScript, startScript, tempDir, worktreeCount, worktreeFolders } from "../helpers.ts";
 
 // Real git and python3 runs; an instruction-counted bisect runs python under valgrind (a
@@ -28,24 +28,16 @@ let commits: string[] = [];
 let snapshot = "";
 const noCounter = missing("the work-only bisect (history-bisect.test.ts)", (await detectCounter()) ? null : "no instruction counter (apt-get install valgrind)");
 
-/** A dirty history of `count` commits slowed at a random commit (printed: a failure names it). The work-only one: background.ts. */
-interface Long { dir: string; commits: string[]; count: number; slowAt: number; snapshot: string }
-const long: Partial<Record<Slowdown, Long>> = {};
-function longHistory(slowdown: Slowdown, count: number): Long {
-  const dir = tempDir("coldstart-bisect-long-");
-  const slowAt = 2 + Math.floor(Math.random() * (count - 1));
-  const made = buildHistoryRepo(dir, { count, slowAt, slowdown });
-  makeHistoryDirty(dir);
-  console.log(`${count}-commit history slowed by ${slowdown} at commit ${slowAt}`);
-  return { dir, commits: made, count, slowAt, snapshot: repoSnapshot(dir) };
-}
+/** The 128-commit history slowed by modules, and its snapshot; the work-only one is background.ts's. */
+let modulesHistory: SlowedHistory & { snapshot: string };
 
 beforeAll(() => {
   repo = tempDir("coldstart-bisect-");
   commits = buildHistoryRepo(repo);
   makeHistoryDirty(repo);
   snapshot = repoSnapshot(repo);
-  long.modules = longHistory("modules", 128);
+  const history = slowedHistory(tempDir("coldstart-bisect-long-"), "modules", 128);
+  modulesHistory = { ...history, snapshot: repoSnapshot(history.dir) };
 });
 afterAll(cleanupTempDirs);
 
@@ -91,7 +83,7 @@ describe("wall time", () => {
 // bisect above (test.concurrent): modules are exact and instructions do not depend on the load.
 describe("the default bisect picks its metric", () => {
   test.concurrent("128 commits, one adds modules: the modules metric, one run per commit, the commit named", async () => {
-    const history = long.modules!;
+    const history = modulesHistory;
     const started = performance.now();
     const run = await runScript("benchmark_cold_start.ts", ["--bisect", `main~${history.count - 1}`, "main", "--out", join(tempDir("coldstart-bisect-out-"), "r")], { cwd: history.dir });
     console.log(`modules bisect (slow at ${history.slowAt}): ${((performance.now() - started) / 1000).toFixed(1)} s\n${run.stdout}`);

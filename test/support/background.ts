@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import { git, gitRepo, repoSnapshot, runScript, suiteDir, writeTree, type Run } from "../helpers.ts";
-import { buildHistoryRepo, makeHistoryDirty } from "./history-fixture.ts";
+import { type SlowedHistory, slowedHistory } from "./history-fixture.ts";
 
 /** A finished run of a script, with the folders a test checks afterwards. */
 export interface BackgroundRun {
@@ -29,11 +29,7 @@ export interface BackgroundRun {
 }
 
 /** A bisect on a generated history slowed at a random commit. */
-export interface BackgroundBisect extends BackgroundRun {
-  commits: string[];
-  count: number;
-  slowAt: number;
-}
+export type BackgroundBisect = BackgroundRun & SlowedHistory;
 
 const NICE = Bun.which("nice") ? ["nice", "-n", "10"] : [];
 
@@ -53,13 +49,9 @@ const RUNS = {
     file: "test/e2e/history-bisect.test.ts",
     async start(): Promise<BackgroundBisect | null> {
       if (!(await detectCounter())) return null;
-      const repo = suiteDir("coldstart-bisect-long-");
-      const count = 16;
-      const slowAt = 2 + Math.floor(Math.random() * (count - 1));
-      const commits = buildHistoryRepo(repo, { count, slowAt, slowdown: "work" });
-      makeHistoryDirty(repo);
-      const done = await inLane("benchmark_cold_start.ts", repo, ["--bisect", `main~${count - 1}`, "main", "--importtime-runs", "0"]);
-      return { ...done, commits, count, slowAt };
+      const history = slowedHistory(suiteDir("coldstart-bisect-long-"), "work", 16);
+      const done = await inLane("benchmark_cold_start.ts", history.dir, ["--bisect", `main~${history.count - 1}`, "main", "--importtime-runs", "0"]);
+      return { ...done, ...history };
     },
   },
   /** instructions.test.ts: A/A of main, and a heavier branch, counted. */
