@@ -370,6 +370,11 @@ function fitForSuite(executable: string): boolean {
 /** python3 as PATH had it before choosePython: the interpreter CALM_PYTHON_MS was taken with. */
 let firstPython: string | undefined;
 
+/** python3 as PATH had it before choosePython, resolved (realPython until then). */
+export function firstPathPython(): string {
+  return firstPython || realPython();
+}
+
 /**
  * The suite's python3 (test/preload.ts, end-to-end layer): $COLDSTART_TEST_PYTHON when set,
  * else the one of python3 on PATH and the system's /usr/bin/python3 that starts faster,
@@ -422,7 +427,7 @@ const CALM_PYTHON_MS = 40;
  */
 export function slowness(): number {
   if (factor === undefined) {
-    const median = startMs(firstPython || realPython() || "python3");
+    const median = startMs(firstPathPython() || "python3");
     factor = Math.max(1, median / CALM_PYTHON_MS);
     console.log(`machine probe: python3 -c pass takes ${median.toFixed(0)} ms (calm: ${CALM_PYTHON_MS}): hang limits ×${factor.toFixed(1)}`);
   }
