@@ -386,6 +386,7 @@ export function firstPathPython(): string {
  * by version (findPython). Hang limits stay scaled by the first python3's speed (slowness).
  */
 export function choosePython(): void {
+  if (firstPython !== undefined) return; // once per process
   const original = realPython();
   firstPython = original;
   const requested = process.env.COLDSTART_TEST_PYTHON;

@@ -7,22 +7,32 @@
  * - Under `bun run test:unit` (COLDSTART_TEST_LAYER=unit) a unit test spawns no process:
  *   Bun.spawn, Bun.spawnSync, Bun.$ and node:child_process throw "a unit test spawns no
  *   process", and a test that tried fails even where a library swallowed the error (zx).
- * - Otherwise the suite's python3 is chosen (helpers.ts choosePython) and the long
- *   instruction-counted runs start, in a lane beside the files (test/support/background.ts):
- *   bun test runs files one after another.
+ * - A `bun test` over the whole suite hands itself to `bun test --parallel=2`
+ *   (test/support/parallel.ts) and exits with its code: two files at a time.
+ * - Otherwise the suite's python3 is chosen (helpers.ts choosePython); a serial run also
+ *   starts the long instruction-counted runs in a lane beside the files
+ *   (test/support/background.ts).
  */
 import { afterAll, afterEach, mock } from "bun:test";
 import * as childProcess from "node:child_process";
 import { rmSync } from "node:fs";
 import { choosePython, TEST_TMP } from "./helpers.ts";
+import { handOff, role, testArgs } from "./support/parallel.ts";
+
+const args = testArgs();
+const part = role(args);
+if (part === "hand-off") process.exit(await handOff(args!));
 
 // Removing a whole suite's worktrees and caches takes seconds on a busy machine: a limit for a hang only.
-afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }), 600_000);
+// A worker's hooks run after each of its files: its folder (inside the first process's) goes with the first process.
+if (part !== "worker") afterAll(() => rmSync(TEST_TMP, { recursive: true, force: true }), 600_000);
 
 if (process.env.COLDSTART_TEST_LAYER !== "unit") {
-  choosePython();
-  const { startBackground } = await import("./support/background.ts");
-  startBackground();
+  if (part !== "coordinator") choosePython();
+  if (part === "serial") {
+    const { startBackground } = await import("./support/background.ts");
+    startBackground();
+  }
 } else {
   const attempts: string[] = [];
   const refuse = (name: string) =>

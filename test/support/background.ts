@@ -12,10 +12,10 @@
  * (a file run alone). A run's folders live under the suite's folder (suiteDir): no file's
  * cleanupTempDirs removes them while they are in use.
  */
-import { readFileSync } from "node:fs";
 import { detectCounter } from "../../scripts/lib/measure/counter.ts";
 import { firstPathPython, git, gitRepo, repoSnapshot, runScript, suiteDir, writeTree, type Run } from "../helpers.ts";
 import { type SlowedHistory, slowedHistory } from "./history-fixture.ts";
+import { pathFilters, testArgs } from "./parallel.ts";
 
 /** A finished run of a script, with the folders a test checks afterwards. */
 export interface BackgroundRun {
@@ -112,25 +112,11 @@ export function background<N extends Name>(name: N): Promise<Result<N>> {
   return promise;
 }
 
-/**
- * Path filters of this `bun test` (its arguments that are not options), from the kernel's
- * record of the command line: Bun's own argv names the test file being loaded instead.
- * Null when unknown (not Linux).
- */
-function pathFilters(): string[] | null {
-  try {
-    const argv = readFileSync("/proc/self/cmdline", "utf8").split("\0").filter(Boolean);
-    const at = argv.indexOf("test");
-    return at < 0 ? null : argv.slice(at + 1).filter((arg) => !arg.startsWith("-"));
-  } catch {
-    return null;
-  }
-}
-
 /** Starts the lane with the runs whose files this `bun test` will reach; the others start when asked for. */
 export function startBackground(): void {
-  const filters = pathFilters();
-  if (filters === null) return;
+  const args = testArgs();
+  if (args === null) return;
+  const filters = pathFilters(args);
   const wanted = LANE.filter((name) => filters.length === 0 || filters.some((filter) => RUNS[name].file.includes(filter.replace(/^\.\//, ""))));
   void (async () => {
     for (const name of wanted) await background(name).catch(() => {});
