@@ -140,6 +140,8 @@ async function drain(stream: ReadableStream<Uint8Array>, sink: { text: string },
 
 /** How long to wait for the pipes after the process exits before something holding them is killed. */
 const PIPE_GRACE_MS = 200;
+/** How long a run cut short waits for the processes it killed to be gone (SIGKILL: they go at once, a busy machine permitting). */
+const GROUP_GONE_MS = 2_000;
 
 /**
  * Spawns `argv` with a result pipe on fd 3, in its own process group, and waits for: the
@@ -202,6 +204,9 @@ export async function runProcess(
   // Whatever is left in the run's process group goes (one signal; the /proc scan only when asked).
   let leftovers = options.reportLeftovers === true && !timedOut && !noExit && groupAlive(proc.pid);
   killGroup(proc.pid);
+  // A run cut short is over when what it started is: the signal is sent, not yet acted on
+  // (a child killed on a busy machine was still running a moment after).
+  if (timedOut || noExit) await waitGroupGone(proc.pid, GROUP_GONE_MS);
   const code = timedOut || noExit ? null : await exited;
   untrackChild(proc.pid);
   // 3. Pipes still open after the end: something the run started holds them. End it.
