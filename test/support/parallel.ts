@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { SIGNAL_EXIT } from "../../scripts/lib/process.ts";
 import { ROOT } from "../helpers.ts";
 
 export const WORKERS = 2;
@@ -54,8 +55,8 @@ export function role(args: readonly string[] | null, env: Record<string, string 
 export async function handOff(args: readonly string[]): Promise<number> {
   const argv = [process.execPath, "test", `--parallel=${WORKERS}`, "--no-isolate", ...(existsSync(TIMINGS) ? [`--timings=${TIMINGS}`] : []), ...args];
   const child = Bun.spawn(argv, { stdio: ["inherit", "inherit", "inherit"], env: process.env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, forward(signal));
+  // Passed on as they arrive; the run's own end by one of them is answered as coldstart answers it.
+  for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, () => child.kill(signal as NodeJS.Signals));
   const code = await child.exited;
-  return child.signalCode ? 128 + (({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as Record<string, number>)[child.signalCode] ?? 1) : code;
+  return child.signalCode ? SIGNAL_EXIT[child.signalCode] ?? 1 : code;
 }
