@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { BisectStep } from "../../scripts/lib/model/history.ts";
+import { setsPace } from "../../scripts/lib/history/bisect.ts";
 import { progressLine } from "../../scripts/lib/render/bisect-terminal.ts";
 
 // Only the fields progressLine reads; the rest of a step does not enter the line.
@@ -17,5 +18,13 @@ describe("bisect progress", () => {
   });
   test("the last step: nothing left, no time to go", () => {
     expect(progressLine(step("step", 7, 0), [10_000], 70_000)).not.toContain("to go");
+  });
+});
+
+describe("bisect pace", () => {
+  test("only a step measured now sets the pace: not the check, not a step read from the cache", () => {
+    expect(setsPace({ kind: "step", cached: false })).toBe(true);
+    expect(setsPace({ kind: "step", cached: true })).toBe(false);
+    expect(setsPace({ kind: "check", cached: false })).toBe(false);
   });
 });

@@ -32,6 +32,11 @@ import { compareFiles } from "./figures.ts";
 import type { BisectReport, BisectStep, CommitFacts, Figures, FirstSlow, Judgement } from "../model/history.ts";
 import { HISTORY_FORMAT_VERSION } from "../model/history.ts";
 
+/** Whether a step's wall time says how long the next ones take: only a step measured now (the check, or a step read from the cache, takes next to nothing). */
+export function setsPace(step: Pick<BisectStep, "kind" | "cached">): boolean {
+  return step.kind !== "check" && !step.cached;
+}
+
 export interface MeasuredPair {
   baseline: CachedFile;
   candidate: CachedFile;

@@ -55,7 +55,7 @@ function modulesOf(file: CachedFile, measurement: string): number | null {
 }
 
 async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report: ReportArgs): Promise<number> {
-  const { bisect, maxSteps, stepLevel } = await import("./bisect.ts");
+  const { bisect, maxSteps, stepLevel, setsPace } = await import("./bisect.ts");
   const { bisectSource } = await import("./sources.ts");
   const { measureCommits } = await import("./measure.ts");
   const render = await import("../render/bisect-terminal.ts");
@@ -105,7 +105,7 @@ async function runBisect(setup: Setup, out: Output, options: MeasureArgs, report
     path: commits, thresholdPct: header.thresholdPct, measurement: setup.measurement, metric: config.metric, metricSource, deadline, slowIf,
     onMeasure: (commit, kind, attempt, number) => out.say(render.measuringLine(commit.commit, kind, attempt, number)),
     onStep: (step) => {
-      stepTimes.push(performance.now() - stepStarted);
+      if (setsPace(step)) stepTimes.push(performance.now() - stepStarted);
       stepStarted = performance.now();
       out.print(render.stepLine(step, palette));
       out.say(render.progressLine(step, stepTimes, performance.now() - started));
