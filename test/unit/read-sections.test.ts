@@ -106,4 +106,39 @@ describe("read-sections", () => {
     expect(splitSections(JSON.stringify(resultFile(), null, 4))).toBeNull();
     expect(splitSections(JSON.stringify(resultFile(), null, "\t"))).toBeNull();
   });
+
+  test("every field of an importers record, an importtime row and a hotspot is checked, and a wrong one named", () => {
+    const wrong: [string, (file: ReturnType<typeof resultFile>) => void, string][] = [
+      ["importers.app_total.json.by", (f) => { (f.importers as any).app_total.json.by = 3; }, "must be a string"],
+      ["importers.app_total.json.file", (f) => { (f.importers as any).app_total.json.file = false; }, "must be a string"],
+      ["importers.app_total.json.line", (f) => { (f.importers as any).app_total.json.line = "3"; }, "must be a number"],
+      ["importers.app_total.json.code", (f) => { (f.importers as any).app_total.json.code = []; }, "must be a string"],
+      ["importers.app_total.json", (f) => { (f.importers as any).app_total.json = [1]; }, "must be an object"],
+      ["importers.app_total.__proto__", (f) => { (f.importers as any).app_total = JSON.parse('{"__proto__": {"by": null}}'); }, "is not allowed"],
+      ["importtime.app_total[1].module", (f) => { (f.importtime as any).app_total[1].module = 1; }, "must be a string"],
+      ["importtime.app_total[1].self_us", (f) => { (f.importtime as any).app_total[1].self_us = null; }, "must be a number"],
+      ["importtime.app_total[0].cumulative_us", (f) => { delete (f.importtime as any).app_total[0].cumulative_us; }, "must be a number"],
+      ["importtime.app_total[1].depth", (f) => { (f.importtime as any).app_total[1].depth = "1"; }, "must be a number"],
+      ["importtime.app_total[0]", (f) => { (f.importtime as any).app_total[0] = null; }, "must be an object"],
+      ["hotspots.app_total[0].ms", (f) => { (f.hotspots as any).app_total[0].ms = "1.5"; }, "must be a number"],
+      ["hotspots.app_total[0].line", (f) => { (f.hotspots as any).app_total[0].line = "4"; }, "must be a number"],
+    ];
+    for (const [field, spoil, problem] of wrong) {
+      const file = resultFile();
+      spoil(file);
+      // Both ways a file is read: cut (coldstart's layout) and whole (one line).
+      for (const text of [JSON.stringify(file, null, 2), JSON.stringify(file)]) {
+        const read = () => {
+          const { data } = parseResult(text, "a.json");
+          return [data.importers?.app_total, data.importtime?.app_total, data.hotspots?.app_total];
+        };
+        expect(read).toThrow(new UserError(`a.json: field "${field}" ${problem}`));
+      }
+    }
+    // Absent optional fields of an importers record read as null; a false `startup` is dropped.
+    const file = resultFile();
+    (file.importers as any).app_total.json = { by: "app", startup: false };
+    const record = parseResult(JSON.stringify(file, null, 2), "a.json").data.importers!.app_total!.json!;
+    expect(record).toEqual({ by: "app", file: null, line: null, code: null });
+  });
 });

@@ -10,6 +10,29 @@ import { checkedOnRead, entries, type FieldList, safeKey, type ShapeChecker } fr
 const IMPORTER_FIELDS: FieldList = [["by", "string"], ["file", "string"], ["line", "number"], ["code", "string"]];
 
 /**
+ * One importers record, checked in place as `check.fields` would with IMPORTER_FIELDS
+ * optional (absent → null): written out because a file holds thousands, read before the
+ * JIT warms up, where each generic step costs.
+ */
+function checkImporter(check: ShapeChecker, at: string, module: string, value: unknown): void {
+  if (module === "__proto__" || module === "constructor" || module === "prototype") safeKey(check, module, at);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    check.fields(value, at, module, [], IMPORTER_FIELDS); // names the problem
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const { by, file, line, code } = record;
+  if (by === undefined) record.by = null;
+  if (file === undefined) record.file = null;
+  if (line === undefined) record.line = null;
+  if (code === undefined) record.code = null;
+  const bad = (by != null && typeof by !== "string") || (file != null && typeof file !== "string") ||
+    (code != null && typeof code !== "string") || (line != null && !(typeof line === "number" && Number.isFinite(line)));
+  if (bad) check.fields(value, at, module, [], IMPORTER_FIELDS); // names the field
+  if (record.startup !== undefined && record.startup !== true) delete record.startup;
+}
+
+/**
  * The importers section, checked lazily: each measurement's table (a record per loaded
  * module) is checked the first time it is read, so a comparison that never draws a chain
  * does not pay for thousands of records. A broken record is still one line naming it.
@@ -20,12 +43,10 @@ export function parseImporters(check: ShapeChecker, value: unknown, field: strin
     check.object(table, `${field}.${name}`);
     checkedOnRead(out, name, () => {
       // A table left out of the first parse (read-sections.ts) is parsed now.
-      const modules = check.object(deferred?.take("importers", name) ?? table, `${field}.${name}`);
-      for (const module of Object.keys(modules)) {
-        safeKey(check, module, `${field}.${name}`);
-        const record = check.fields(modules[module], () => `${field}.${name}.${module}`, [], IMPORTER_FIELDS);
-        if (record.startup !== true) delete record.startup;
-      }
+      const at = `${field}.${name}`;
+      const modules = check.object(deferred?.take("importers", name) ?? table, at);
+      const names = Object.keys(modules);
+      for (let i = 0; i < names.length; i += 1) checkImporter(check, at, names[i]!, modules[names[i]!]);
       return modules as unknown as Record<string, ImporterRecord>;
     });
   }
@@ -40,7 +61,7 @@ export function parseHotspots(check: ShapeChecker, value: unknown, field: string
   for (const [name, list] of entries(check, check.object(value, field), field)) {
     if (!Array.isArray(list)) check.fail(`${field}.${name}`, "must be a list");
     list.forEach((item, index) => {
-      const hotspot = check.fields(item, () => `${field}.${name}[${index}]`, HOTSPOT_REQUIRED, HOTSPOT_OPTIONAL);
+      const hotspot = check.fields(item, `${field}.${name}`, index, HOTSPOT_REQUIRED, HOTSPOT_OPTIONAL);
       hotspot.count ??= 1;
     });
     out[name] = list as unknown as Hotspot[];

@@ -145,7 +145,14 @@ const IMPORTTIME_FIELDS: FieldList = [["module", "string"], ["self_us", "number"
 
 function parseImportTime(check: ShapeChecker, value: unknown, field: string): ImportTimeRow[] {
   if (!Array.isArray(value)) check.fail(field, "must be a list");
-  for (let index = 0; index < value.length; index += 1) check.fields(value[index], () => `${field}[${index}]`, IMPORTTIME_FIELDS);
+  const finite = (item: unknown) => typeof item === "number" && Number.isFinite(item);
+  // Written out rather than check.fields per row: a measurement holds a row per module, read before the JIT warms up.
+  for (let index = 0; index < value.length; index += 1) {
+    const row = value[index];
+    const ok = typeof row === "object" && row !== null && typeof row.module === "string" &&
+      finite(row.self_us) && finite(row.cumulative_us) && finite(row.depth);
+    if (!ok) check.fields(row, field, index, IMPORTTIME_FIELDS); // names the problem
+  }
   return value as ImportTimeRow[];
 }
 
