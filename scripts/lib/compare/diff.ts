@@ -6,7 +6,7 @@
 import { hotspotChangesBeyondSpread, type SpreadHotspot, spreadRuns } from "../measure/hotspot-merge.ts";
 import type { LoadedResult } from "../result/read.ts";
 import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
-import { importChain, inPackage, modulesAmong, packageIndex } from "./why.ts";
+import { importChain, modulesAmong, packageIndex } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
   PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
@@ -40,6 +40,14 @@ export interface CountedModules {
 }
 
 export function moduleCountsOf(result: LoadedResult): CountedModules | null {
+  if (!countsOf.has(result)) countsOf.set(result, countModules(result));
+  return countsOf.get(result)!;
+}
+
+/** moduleCountsOf's answer per file: the comparison asks for it per pair and per side. */
+const countsOf = new WeakMap<LoadedResult, CountedModules | null>();
+
+function countModules(result: LoadedResult): CountedModules | null {
   if (!result.moduleCountsMeasured) return null;
   const counts = result.data.module_counts;
   const loaded = result.data.modules?.loaded;
@@ -47,7 +55,8 @@ export function moduleCountsOf(result: LoadedResult): CountedModules | null {
   const records = loaded ? importersFor(result, result.data.modules?.after) : null;
   if (!loaded || !records || loaded.length !== counts.total) return { total: counts.total, filtered: counts.filtered, names: { total: counts.total, filtered: counts.filtered } };
   const total = modulesAmong(loaded, records);
-  const filtered = pkg ? modulesAmong(loaded.filter((name) => inPackage(name, pkg)), records) : { modules: counts.filtered, names: counts.filtered };
+  const prefix = `${pkg}.`; // inPackage, without a string made per name
+  const filtered = pkg ? modulesAmong(loaded.filter((name) => name === pkg || name.startsWith(prefix)), records) : { modules: counts.filtered, names: counts.filtered };
   return { total: total.modules, filtered: filtered.modules, names: { total: total.names, filtered: filtered.names } };
 }
 
@@ -135,16 +144,20 @@ export function moduleDiff(baseline: LoadedResult, candidate: LoadedResult): Mod
 
 /** The `count` items with the largest `score`, largest first (ties by `name`): one pass, no full sort. */
 function largest<T>(items: Iterable<T>, count: number, score: (item: T) => number, name: (item: T) => string): T[] {
-  const top: T[] = [];
-  const before = (a: T, b: T) => score(a) > score(b) || (score(a) === score(b) && name(a) < name(b));
+  // Each item's score is taken once, its name only to break a tie: thousands of rows, read before the JIT warms up.
+  const top: { item: T; score: number; name: string | null }[] = [];
+  const nameOf = (entry: { item: T; name: string | null }) => (entry.name ??= name(entry.item));
+  const before = (a: { item: T; score: number; name: string | null }, b: { item: T; score: number; name: string | null }) =>
+    a.score > b.score || (a.score === b.score && nameOf(a) < nameOf(b));
   for (const item of items) {
-    if (top.length === count && !before(item, top[count - 1]!)) continue;
+    const entry = { item, score: score(item), name: null };
+    if (top.length === count && !before(entry, top[count - 1]!)) continue;
     let at = top.length === count ? count - 1 : top.length;
-    while (at > 0 && before(item, top[at - 1]!)) at -= 1;
-    top.splice(at, 0, item);
+    while (at > 0 && before(entry, top[at - 1]!)) at -= 1;
+    top.splice(at, 0, entry);
     if (top.length > count) top.pop();
   }
-  return top;
+  return top.map((entry) => entry.item);
 }
 
 export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows: ImportTimeRow[]): ImportTimeDiff {
@@ -154,12 +167,20 @@ export function importTimeDiff(name: string, baseRows: ImportTimeRow[], candRows
   const cand = new Map<string, ImportTimeRow>();
   for (let i = 0; i < candRows.length; i += 1) cand.set(candRows[i]!.module, candRows[i]!);
   // Every module of either side whose cumulative time changed (the largest are kept: order does not matter).
+  // A module listed twice counts once, with its last row (as the maps hold it).
   const changes: ImportTimeChangeRow[] = [];
-  const change = (module: string, b: number | null, c: number | null) => {
-    if ((b ?? 0) !== (c ?? 0)) changes.push({ module, baselineUs: b, candidateUs: c, deltaUs: (b ?? 0) - (c ?? 0) });
-  };
-  for (const [module, row] of base) change(module, row.cumulative_us, cand.get(module)?.cumulative_us ?? null);
-  for (const [module, row] of cand) if (!base.has(module)) change(module, null, row.cumulative_us);
+  for (let i = 0; i < baseRows.length; i += 1) {
+    const row = baseRows[i]!;
+    if (base.get(row.module) !== row) continue;
+    const b = row.cumulative_us;
+    const c = cand.get(row.module)?.cumulative_us ?? null;
+    if (b !== (c ?? 0)) changes.push({ module: row.module, baselineUs: b, candidateUs: c, deltaUs: b - (c ?? 0) });
+  }
+  for (let i = 0; i < candRows.length; i += 1) {
+    const row = candRows[i]!;
+    if (cand.get(row.module) !== row || base.has(row.module)) continue;
+    if (row.cumulative_us !== 0) changes.push({ module: row.module, baselineUs: null, candidateUs: row.cumulative_us, deltaUs: -row.cumulative_us });
+  }
   const topSelf = largest(candRows, DIFF_LIMIT, (row) => row.self_us, (row) => row.module)
     .map((row) => ({ module: row.module, selfUs: row.self_us, cumulativeUs: row.cumulative_us, baselineSelfUs: base.get(row.module)?.self_us ?? null }));
   return { measurement: name, largestChanges: largest(changes, DIFF_LIMIT, (row) => Math.abs(row.deltaUs), (row) => row.module), topSelf };

@@ -95,7 +95,8 @@ export type PackageKind = ModuleKind | "unknown";
 
 /**
  * The questions a module diff asks of one side's importers records, for dozens of packages:
- * the module names are sorted once, and each package's submodules found by bisection.
+ * the module names are grouped by top-level package once, and a package's submodules
+ * sorted when it is asked about.
  */
 export interface PackageIndex {
   kind(pkg: string): PackageKind;
@@ -103,29 +104,33 @@ export interface PackageIndex {
 }
 
 export function packageIndex(importers: Readonly<Record<string, ImporterRecord>>): PackageIndex {
-  const names = Object.keys(importers).sort();
-  /** The range of `names` that start with `pkg.` (they sort together). */
-  const submodules = (pkg: string): [number, number] => {
-    const prefix = `${pkg}.`;
-    let low = 0;
-    let high = names.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (names[middle]! < prefix) low = middle + 1;
-      else high = middle;
+  // The names by top-level package, made on the first question: sorting every name (over a
+  // thousand, before the JIT warms up) cost more than the questions.
+  let byTop: Map<string, string[]> | null = null;
+  /** The names that start with `pkg.`, sorted. */
+  const submodules = (pkg: string): string[] => {
+    if (!byTop) {
+      byTop = new Map();
+      for (const name of Object.keys(importers)) {
+        const dot = name.indexOf(".");
+        if (dot < 0) continue; // a top-level name is no one's submodule
+        const top = name.slice(0, dot);
+        const list = byTop.get(top);
+        if (list) list.push(name);
+        else byTop.set(top, [name]);
+      }
     }
-    let end = low;
-    while (end < names.length && names[end]!.startsWith(prefix)) end += 1;
-    return [low, end];
+    const dot = pkg.indexOf(".");
+    const prefix = `${pkg}.`;
+    return (byTop.get(dot < 0 ? pkg : pkg.slice(0, dot)) ?? []).filter((name) => name.startsWith(prefix)).sort();
   };
   return {
     // The package module's own `kind`, else the first of its submodules that has one.
     kind(pkg) {
       const own = Object.hasOwn(importers, pkg) ? importers[pkg]?.kind : undefined;
       if (own) return own;
-      const [start, end] = submodules(pkg);
-      for (let i = start; i < end; i += 1) {
-        const kind = importers[names[i]!]?.kind;
+      for (const name of submodules(pkg)) {
+        const kind = importers[name]?.kind;
         if (kind) return kind;
       }
       return "unknown";
@@ -134,9 +139,8 @@ export function packageIndex(importers: Readonly<Record<string, ImporterRecord>>
     chain(pkg) {
       const own = importChain(importers, pkg);
       if (chainComplete(own)) return own;
-      const [start, end] = submodules(pkg);
-      for (let i = start; i < end; i += 1) {
-        const chain = importChain(importers, names[i]!);
+      for (const name of submodules(pkg)) {
+        const chain = importChain(importers, name);
         if (chainComplete(chain)) return chain;
       }
       return own;
