@@ -29,46 +29,77 @@ import { normalQuantile } from "./normal.ts";
  * difference of values, so tied positions give equal outcomes).
  */
 export class MinimumTest {
-  private readonly logFactorial: Float64Array;
+  // Plain arrays, not typed ones: the interval asks for some 35 p-values, before the JIT
+  // warms up, where a typed array's element costs several times a plain array's.
+  private readonly sortedX: number[];
+  private readonly sortedY: number[];
+  /** The pooled values for one shift, reused from call to call. */
+  private readonly pooled: number[];
+  /** By k (2..N): the probability that positions 1..k−1 go to x and k to y, and of the mirror case; the same for every shift. */
+  private readonly xFirst: number[];
+  private readonly yFirst: number[];
 
-  constructor(
-    private readonly x: readonly number[],
-    private readonly y: readonly number[],
-  ) {
-    const total = x.length + y.length;
-    this.logFactorial = new Float64Array(total + 1);
-    for (let i = 1; i <= total; i += 1) this.logFactorial[i] = this.logFactorial[i - 1]! + Math.log(i);
+  constructor(x: readonly number[], y: readonly number[]) {
+    const n1 = x.length;
+    const total = n1 + y.length;
+    const logFactorial = new Float64Array(total + 1);
+    for (let i = 1; i <= total; i += 1) logFactorial[i] = logFactorial[i - 1]! + Math.log(i);
+    const logChoose = (n: number, k: number) => (k < 0 || k > n ? -Infinity : logFactorial[n]! - logFactorial[k]! - logFactorial[n - k]!);
+    const all = logChoose(total, n1);
+    this.xFirst = new Array(total + 1).fill(0);
+    this.yFirst = new Array(total + 1).fill(0);
+    for (let k = 2; k <= total; k += 1) {
+      this.xFirst[k] = Math.exp(logChoose(total - k, n1 - (k - 1)) - all);
+      this.yFirst[k] = Math.exp(logChoose(total - k, n1 - 1) - all);
+    }
+    this.sortedX = Array.from(Float64Array.from(x).sort());
+    this.sortedY = Array.from(Float64Array.from(y).sort());
+    this.pooled = new Array(total).fill(0);
   }
 
-  private logChoose(n: number, k: number): number {
-    if (k < 0 || k > n) return -Infinity;
-    return this.logFactorial[n]! - this.logFactorial[k]! - this.logFactorial[n - k]!;
+  /** x and y + delta merged in ascending order: the values a sort of both gives. */
+  private pool(delta: number): number[] {
+    const { sortedX: x, sortedY: y, pooled } = this;
+    let i = 0;
+    let j = 0;
+    for (let at = 0; at < pooled.length; at += 1) {
+      const fromY = j < y.length ? y[j]! + delta : Infinity;
+      if (i < x.length && x[i]! <= fromY) pooled[at] = x[i++]!;
+      else {
+        pooled[at] = fromY;
+        j += 1;
+      }
+    }
+    return pooled;
   }
 
   /** Every possible value of the statistic (y shifted by +delta) with its probability. */
   private outcomes(delta: number): { value: number; probability: number }[] {
-    const n1 = this.x.length;
-    const total = n1 + this.y.length;
-    const pooled = [...this.x, ...this.y.map((value) => value + delta)].sort((a, b) => a - b);
-    const all = this.logChoose(total, n1);
+    const pooled = this.pool(delta);
     const outcomes: { value: number; probability: number }[] = [];
-    for (let k = 2; k <= total; k += 1) {
-      // Positions 1..k−1 with x and k with y: the statistic is w₁ − w_k.
-      const xFirst = Math.exp(this.logChoose(total - k, n1 - (k - 1)) - all);
-      if (xFirst > 0) outcomes.push({ value: pooled[0]! - pooled[k - 1]!, probability: xFirst });
-      // Positions 1..k−1 with y and k with x: the statistic is w_k − w₁.
-      const yFirst = Math.exp(this.logChoose(total - k, n1 - 1) - all);
-      if (yFirst > 0) outcomes.push({ value: pooled[k - 1]! - pooled[0]!, probability: yFirst });
+    for (let k = 2; k <= pooled.length; k += 1) {
+      // Positions 1..k−1 with x and k with y: the statistic is w₁ − w_k; in the mirror case, w_k − w₁.
+      if (this.xFirst[k]! > 0) outcomes.push({ value: pooled[0]! - pooled[k - 1]!, probability: this.xFirst[k]! });
+      if (this.yFirst[k]! > 0) outcomes.push({ value: pooled[k - 1]! - pooled[0]!, probability: this.yFirst[k]! });
     }
     return outcomes;
   }
 
   /** Two-sided p-value: the probability of a |statistic| at least the observed one. */
   pValue(delta = 0): number {
-    const observed = Math.abs(Math.min(...this.x) - Math.min(...this.y) - delta) - 1e-9;
-    // Summing the outcomes below the observed size keeps p = 1 exact when none is.
+    const observed = Math.abs(this.sortedX[0]! - this.sortedY[0]! - delta) - 1e-9;
+    const pooled = this.pool(delta);
+    const xFirst = this.xFirst;
+    const yFirst = this.yFirst;
+    // Summing the outcomes below the observed size keeps p = 1 exact when none is. Both
+    // outcomes at k have size w_k − w₁, which grows with k: the first one not below ends it.
     let below = 0;
-    for (const outcome of this.outcomes(delta)) if (Math.abs(outcome.value) < observed) below += outcome.probability;
+    for (let k = 2; k <= pooled.length; k += 1) {
+      if (pooled[k - 1]! - pooled[0]! < observed) {
+        below += xFirst[k]!;
+        below += yFirst[k]!;
+      } else break;
+    }
     return Math.min(1, Math.max(0, 1 - below));
   }
 
@@ -91,7 +122,7 @@ export class MinimumTest {
    * rejected (too few samples for the level).
    */
   interval(alpha: number, span: number): { low: number; high: number } | null {
-    const observed = Math.min(...this.x) - Math.min(...this.y);
+    const observed = this.sortedX[0]! - this.sortedY[0]!;
     if (this.pValue(observed) < alpha) return null;
     const edge = (direction: 1 | -1): number => {
       let inside = observed;
