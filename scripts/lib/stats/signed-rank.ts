@@ -78,10 +78,11 @@ export function prattRanks(d: readonly number[]): { doubled: number[]; zero: boo
  * Distribution of the sum of a random subset of `weights` (each in with probability 1/2):
  * P[s] for s = 0 .. sum(weights). Weights are non-negative integers.
  */
-export function signSumDistribution(weights: readonly number[]): Float64Array {
+export function signSumDistribution(weights: readonly number[]): number[] {
   let total = 0;
   for (const w of weights) total += w;
-  const p = new Float64Array(total + 1);
+  // A plain array: the comparer runs this before the JIT warms up, where a typed array's element costs several times more.
+  const p = new Array<number>(total + 1).fill(0);
   p[0] = 1;
   let reach = 0;
   for (const w of weights) {
@@ -92,10 +93,10 @@ export function signSumDistribution(weights: readonly number[]): Float64Array {
   return p;
 }
 
-const untiedCache = new Map<number, Float64Array>();
+const untiedCache = new Map<number, number[]>();
 
 /** P(T+ = t), t = 0 .. n(n+1)/2, for n untied non-zero differences (ranks 1..n). Cached. */
-export function untiedSignedRankDistribution(n: number): Float64Array {
+export function untiedSignedRankDistribution(n: number): number[] {
   let cached = untiedCache.get(n);
   if (!cached) {
     cached = signSumDistribution(Array.from({ length: n }, (_, i) => i + 1));
@@ -106,7 +107,7 @@ export function untiedSignedRankDistribution(n: number): Float64Array {
 }
 
 /** Two-sided p from a distribution symmetric about total/2, for an observed (integer) statistic. */
-function twoSidedFromSymmetric(p: Float64Array, observed: number): number {
+function twoSidedFromSymmetric(p: readonly number[], observed: number): number {
   const total = p.length - 1;
   const distance = Math.abs(2 * observed - total);
   // Sum the outcomes strictly closer to the centre: keeps p = 1 exact when none is.
