@@ -142,29 +142,69 @@ describe("what the import adds to the interpreter alone", () => {
 });
 
 describe("counting instructions", () => {
-  test("each round counts the statement and `pass`; the import's count is their difference; several at a time", async () => {
+  test("each round counts the statement, each tree its `pass` once; the import's count is their difference; several at a time", async () => {
     const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
     let running = 0;
     let most = 0;
+    const counted: { tree: string; statement: string }[] = [];
     const executor: Executor = {
       async run(job) {
-        if (job.kind !== "count") return ok({ import_ms: 5 });
+        if (job.kind !== "count") return ok({ import_ms: 5, process_ms: job.statement === "pass" ? 20 : 30 });
+        counted.push({ tree: job.tree.label, statement: job.statement });
         running += 1;
         most = Math.max(most, running);
         await Bun.sleep(2);
         running -= 1;
-        const base = job.statement === "pass" ? 100e6 : job.tree.label === "a" ? 150e6 : 151.5e6;
+        // Each tree's own `pass` (its folder, environment and cache): a few instructions apart.
+        const base = job.statement === "pass" ? (job.tree.label === "a" ? 100e6 : 100e6 + 300) : job.tree.label === "a" ? 150e6 : 151.5e6;
         return ok({ instructions: base }, { counts: { total: base, main: base, children: 0, processes: 1, forkedWithoutExec: 0, perProcess: true } });
       },
     };
     await schedule(trees, { config: config({ metric: "instructions", jobs: 3 }), executor, random: seeded(1) });
-    // iterations = 6 was set: the counting rounds, and the timed rounds beside them.
+    // iterations = 6 was set: the counting rounds, and the timed rounds beside them; `pass` once a tree.
+    for (const tree of ["a", "b"]) {
+      expect(counted.filter((run) => run.tree === tree && run.statement === "pass")).toHaveLength(1);
+      expect(counted.filter((run) => run.tree === tree && run.statement !== "pass")).toHaveLength(6);
+      // `pass` after the tree's first round: the bytecode cache as the later rounds find it (--pyc cold).
+      const at = (statement: string) => counted.findIndex((run) => run.tree === tree && (run.statement === "pass") === (statement === "pass"));
+      expect(at("pass")).toBeGreaterThan(at("import pkg"));
+    }
+    // Each tree's count is its statement's minus its own `pass`.
     expect(countedSamples(trees[0]!, "pkg_total", "instructions")).toEqual(Array(6).fill(50e6));
-    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual(Array(6).fill(51.5e6));
+    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual(Array(6).fill(51.5e6 - 300));
     expect(most).toBe(3);
     const result = buildResult(trees[1]!, { config: config({ metric: "instructions" }), toolVersion: "t", git: null, runId: "r", runOrder: 1, timestamp: 1 });
-    expect(result.measurements.pkg_total!.quantities!.instructions!.median).toBe(51.5e6);
+    expect(result.measurements.pkg_total!.quantities!.instructions!.median).toBe(51.5e6 - 300);
+    expect(result.measurements.pkg_total!.quantities!.instructions!.n).toBe(6);
     expect(result.measurements.pkg_total!.quantities!.import_ms!.n).toBe(6);
+    // The interpreter's count is the one `pass` count, recorded once, not as six samples.
+    expect(result.interpreter!.quantities!.instructions).toMatchObject({ n: 1, median: 100e6 + 300, samples: [100e6 + 300] });
+    // The timed `pass` runs still give what the import adds to start-up, round by round.
+    expect(result.interpreter!.quantities!.process_ms!.n).toBe(6);
+    expect(result.measurements.pkg_total!.import_adds!.process_ms).toBe(10);
     expect(result.environment!.env.PYTHONHASHSEED).toBe("0 (counted runs)");
+  });
+
+  test("a statement that fails under the counter fails its tree's measurement; a failed `pass` is tried once more", async () => {
+    const trees = [newTreeRecords(runtime("a")), newTreeRecords(runtime("b"))];
+    let passes = 0;
+    const executor: Executor = {
+      async run(job) {
+        if (job.kind !== "count") return ok({ import_ms: 5 });
+        // Tree a's first `pass` fails (a counter that wrote no count): counted again.
+        if (job.tree.label === "a" && job.statement === "pass" && ++passes === 1) {
+          return { ok: false, failure: { statement: job.statement, kind: "counter", message: "no count", stderr_tail: "" }, wallMs: 1 };
+        }
+        if (job.tree.label === "b" && job.statement !== "pass") return { ok: false, failure: { statement: job.statement, kind: "timeout", message: "counted run timed out", stderr_tail: "" }, wallMs: 1 };
+        const base = job.statement === "pass" ? 100e6 : 150e6;
+        return ok({ instructions: base }, { counts: { total: base, main: base, children: 0, processes: 1, forkedWithoutExec: 0, perProcess: true } });
+      },
+    };
+    await schedule(trees, { config: config({ metric: "instructions", jobs: 2 }), executor, random: seeded(2) });
+    expect(passes).toBe(2);
+    expect(trees[0]!.failures.pkg_total).toBeUndefined();
+    expect(countedSamples(trees[0]!, "pkg_total", "instructions")).toEqual(Array(6).fill(50e6));
+    expect(trees[1]!.failures.pkg_total?.message).toBe("counted run timed out");
+    expect(countedSamples(trees[1]!, "pkg_total", "instructions")).toEqual([]);
   });
 });

@@ -48,13 +48,17 @@ export function seriesOf(runs: readonly { quantities: QuantityValues }[]): Quant
 
 const EMPTY: Series = { n: 0, min: 0, max: 0, mean: 0, median: 0, stddev: 0, mad: 0, p25: 0, p75: 0, samples: [] };
 
-/** Per start-up quantity, the median over rounds of the statement's run minus that round's `pass` run. */
+/**
+ * Per start-up quantity, the median over rounds of the statement's run minus that round's
+ * `pass` run: the timed one (a counted `pass`, recorded as round 0, carries instructions only).
+ */
 function importAdds(records: TreeRecords, name: string, counted: readonly RunRecord[]): Partial<Record<QuantityKey, number>> {
-  const passes = new Map(records.records.filter((record) => record.measurement === name && record.baseline && record.round >= 0).map((record) => [record.round, record]));
+  const passes = records.records.filter((record) => record.measurement === name && record.baseline && record.round >= 0);
   const adds: Partial<Record<QuantityKey, number>> = {};
   for (const def of QUANTITIES.filter((item) => item.startup)) {
+    const bareOf = new Map(passes.flatMap((record) => (record.quantities[def.key] === undefined ? [] : [[record.round, record.quantities[def.key]!] as const])));
     const differences = counted.flatMap((run) => {
-      const [own, bare] = [run.quantities[def.key], passes.get(run.round)?.quantities[def.key]];
+      const [own, bare] = [run.quantities[def.key], bareOf.get(run.round)];
       return own !== undefined && bare !== undefined ? [own - bare] : [];
     });
     if (differences.length) adds[def.key] = roundTo(median(differences), def.decimals);
