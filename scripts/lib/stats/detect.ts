@@ -185,15 +185,17 @@ export const SIZE_SPREAD = 2;
  * value lay (coarse grids), and a burst's size factor.
  */
 interface Plan {
-  index: Int32Array;
-  swap: Uint8Array;
-  jitter: Float64Array;
-  grow: Float64Array;
+  // Plain arrays: the comparer draws these 6,000 times before the JIT warms up, where a
+  // typed array's element costs several times more.
+  index: number[];
+  swap: number[];
+  jitter: number[];
+  grow: number[];
 }
 
 function plan(random: () => number, items: number, perResample: number, bursts: readonly number[], sizes: readonly number[]): Plan {
   const draws = RESAMPLES * perResample;
-  const out: Plan = { index: new Int32Array(draws), swap: new Uint8Array(draws), jitter: new Float64Array(draws), grow: new Float64Array(draws).fill(1) };
+  const out: Plan = { index: new Array<number>(draws).fill(0), swap: new Array<number>(draws).fill(0), jitter: new Array<number>(draws).fill(0), grow: new Array<number>(draws).fill(1) };
   const burst = new Set(bursts);
   const core = Array.from({ length: items }, (_, i) => i).filter((i) => !burst.has(i));
   const others = core.length ? core : [...bursts];
@@ -250,10 +252,10 @@ function answer(size: number | null, span: number): Detectable {
  * Each resampled round set's threshold without a grid: found when at most c Walsh averages
  * of s + δ are ≤ the edge, so the (c+1)-th smallest average of s must lie above edge − δ.
  */
-function pairedThresholds(residuals: readonly number[], index: Int32Array, swap: Uint8Array, grow: Float64Array, edge: number, critical: number): Float64Array {
+function pairedThresholds(residuals: readonly number[], index: readonly number[], swap: readonly number[], grow: readonly number[], edge: number, critical: number): Float64Array {
   const n = residuals.length;
   const thresholds = new Float64Array(RESAMPLES);
-  const s = new Float64Array(n);
+  const s = new Array<number>(n).fill(0);
   const averages = new Float64Array((n * (n + 1)) / 2);
   for (let b = 0; b < RESAMPLES; b += 1) {
     for (let j = 0; j < n; j += 1) {
@@ -272,7 +274,7 @@ function pairedThresholds(residuals: readonly number[], index: Int32Array, swap:
  * Each resampled pair of samples' threshold without a grid: found when at most c
  * differences y_j + δ − x_i are ≤ the edge, so δ > edge − the (c+1)-th smallest y_j − x_i.
  */
-function unpairedThresholds(values: readonly number[], n1: number, centre: number, index: Int32Array, grow: Float64Array, edge: number, critical: number): Float64Array {
+function unpairedThresholds(values: readonly number[], n1: number, centre: number, index: readonly number[], grow: readonly number[], edge: number, critical: number): Float64Array {
   const size = values.length;
   const n2 = size - n1;
   const thresholds = new Float64Array(RESAMPLES);
