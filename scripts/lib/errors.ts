@@ -54,5 +54,8 @@ export async function runMain(tool: string, main: () => Promise<number>): Promis
       code = 2;
     }
   }
+  // A signal arrived while the run was ending: its handler (process.ts, which set exitCode)
+  // is killing what runs and cleaning up, and exits with the signal's code when done.
+  if (process.exitCode !== undefined && process.exitCode !== 0) return new Promise<never>(() => {});
   process.exit(code);
 }

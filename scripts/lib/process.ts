@@ -104,6 +104,9 @@ export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => voi
     process.on(signal, () => {
       if (interruptedBy) return;
       interruptedBy = signal;
+      // The run's own end (errors.ts runMain) reads this and leaves the exit to this handler:
+      // a run that finishes while it cleans up still exits with the signal's code, after it.
+      process.exitCode = SIGNAL_EXIT[signal] ?? 130;
       try {
         onSignal?.(signal);
       } catch {

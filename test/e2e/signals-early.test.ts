@@ -44,3 +44,31 @@ describe("SIGINT to the process group early in a bisect", () => {
     });
   }
 });
+
+describe("a signal while the run ends", () => {
+  // The race the fault test met at random: the signal's handler is still killing and cleaning
+  // up (asynchronously) when main returns 0. The run must end with the signal's code, after
+  // the cleanup, not with main's 0 before it.
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    test(`${signal} just before main returns 0: exit ${code}, the cleanup done`, async () => {
+      const dir = tempDir();
+      const marker = join(dir, "cleaned");
+      const script = join(dir, "ends.ts");
+      await Bun.write(script, [
+        `import { runMain } from ${JSON.stringify(join(ROOT, "scripts", "lib", "errors.ts"))};`,
+        `import { inFlightWhile, installSignalHandlers, onExit } from ${JSON.stringify(join(ROOT, "scripts", "lib", "process.ts"))};`,
+        `installSignalHandlers();`,
+        `void inFlightWhile(Bun.sleep(600)); // work the handler lets settle before it exits`,
+        `onExit(() => require("node:fs").writeFileSync(${JSON.stringify(marker)}, "yes"));`,
+        `void runMain("ends", async () => {`,
+        `  process.kill(process.pid, ${JSON.stringify(signal)});`,
+        `  await Bun.sleep(100); // the handler has run and waits for the work in flight`,
+        `  return 0;`,
+        `});`,
+      ].join("\n"));
+      const proc = Bun.spawn(["bun", script], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+      expect({ code: await proc.exited, signal: proc.signalCode }).toEqual({ code, signal: null });
+      expect(await Bun.file(marker).text()).toBe("yes");
+    });
+  }
+});
