@@ -256,7 +256,10 @@ function pairedThresholds(residuals: readonly number[], index: readonly number[]
   const n = residuals.length;
   const thresholds = new Float64Array(RESAMPLES);
   const s = new Array<number>(n).fill(0);
-  const averages = new Float64Array((n * (n + 1)) / 2);
+  // Filled as a plain array, copied into a typed one to sort (its sort and set are native):
+  // before the JIT warms up, a typed array's element costs several times a plain one's.
+  const averages = new Array<number>((n * (n + 1)) / 2).fill(0);
+  const sorted = new Float64Array(averages.length);
   for (let b = 0; b < RESAMPLES; b += 1) {
     for (let j = 0; j < n; j += 1) {
       const k = b * n + j;
@@ -265,7 +268,8 @@ function pairedThresholds(residuals: readonly number[], index: readonly number[]
     }
     let count = 0;
     for (let j = 0; j < n; j += 1) for (let k = j; k < n; k += 1) averages[count++] = (s[j]! + s[k]!) / 2;
-    thresholds[b] = edge - kthSmallest(averages, count, critical + 1);
+    sorted.set(averages);
+    thresholds[b] = edge - kthSmallest(sorted, count, critical + 1);
   }
   return thresholds;
 }
@@ -278,8 +282,9 @@ function unpairedThresholds(values: readonly number[], n1: number, centre: numbe
   const size = values.length;
   const n2 = size - n1;
   const thresholds = new Float64Array(RESAMPLES);
-  const [xs, ys] = [new Float64Array(n1), new Float64Array(n2)];
-  const differences = new Float64Array(n1 * n2);
+  const [xs, ys] = [new Array<number>(n1).fill(0), new Array<number>(n2).fill(0)];
+  const differences = new Array<number>(n1 * n2).fill(0); // as the averages above
+  const sorted = new Float64Array(differences.length);
   for (let b = 0; b < RESAMPLES; b += 1) {
     for (let j = 0; j < size; j += 1) {
       const value = centre + (values[index[b * size + j]!]! - centre) * grow[b * size + j]!;
@@ -288,7 +293,8 @@ function unpairedThresholds(values: readonly number[], n1: number, centre: numbe
     }
     let count = 0;
     for (let j = 0; j < n2; j += 1) for (let i = 0; i < n1; i += 1) differences[count++] = ys[j]! - xs[i]!;
-    thresholds[b] = edge - kthSmallest(differences, count, critical + 1);
+    sorted.set(differences);
+    thresholds[b] = edge - kthSmallest(sorted, count, critical + 1);
   }
   return thresholds;
 }
