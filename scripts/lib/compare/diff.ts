@@ -6,7 +6,7 @@
 import { hotspotChangesBeyondSpread, type SpreadHotspot, spreadRuns } from "../measure/hotspot-merge.ts";
 import type { LoadedResult } from "../result/read.ts";
 import type { Hotspot, ImporterRecord, ImportTimeRow } from "../result/schema.ts";
-import { importChain, modulesAmong, packageIndex } from "./why.ts";
+import { importChain, inPackage, modulesAmong, packageIndex } from "./why.ts";
 import type {
   EnvironmentMismatch, HotspotChange, ImportTimeChangeRow, ImportTimeDiff, LazyChange, LazyRow, ModuleCountRow, ModuleDiff,
   PackageDiffRow, RemainingHotspot, RemainingModule, StillLargest,
@@ -55,8 +55,7 @@ function countModules(result: LoadedResult): CountedModules | null {
   const records = loaded ? importersFor(result, result.data.modules?.after) : null;
   if (!loaded || !records || loaded.length !== counts.total) return { total: counts.total, filtered: counts.filtered, names: { total: counts.total, filtered: counts.filtered } };
   const total = modulesAmong(loaded, records);
-  const prefix = `${pkg}.`; // inPackage, without a string made per name
-  const filtered = pkg ? modulesAmong(loaded.filter((name) => name === pkg || name.startsWith(prefix)), records) : { modules: counts.filtered, names: counts.filtered };
+  const filtered = pkg ? modulesAmong(loaded.filter((name) => inPackage(name, pkg)), records) : { modules: counts.filtered, names: counts.filtered };
   return { total: total.modules, filtered: filtered.modules, names: { total: total.names, filtered: filtered.names } };
 }
 

@@ -11,22 +11,10 @@ import type { ImporterRecord, ModuleKind, RootKind, SourcePlace } from "../resul
  * counts as a module.
  */
 export function modulesAmong(names: readonly string[], records: Readonly<Record<string, ImporterRecord>> | null | undefined): { modules: number; names: number } {
-  if (!records) return { modules: names.length, names: names.length };
-  const known = counted.get(names)?.get(records);
-  if (known) return known;
   let aliases = 0;
-  for (let i = 0; i < names.length; i += 1) {
-    const name = names[i]!;
-    if (Object.hasOwn(records, name) && records[name]!.alias) aliases += 1;
-  }
-  const result = { modules: names.length - aliases, names: names.length };
-  if (!counted.has(names)) counted.set(names, new WeakMap());
-  counted.get(names)!.set(records, result);
-  return result;
+  if (records) for (const name of names) if (Object.hasOwn(records, name) && records[name]!.alias) aliases += 1;
+  return { modules: names.length - aliases, names: names.length };
 }
-
-/** modulesAmong's answers by list and records: a comparison asks for a side's loaded modules several times (counts, module diff). */
-const counted = new WeakMap<readonly string[], WeakMap<object, { modules: number; names: number }>>();
 
 /** Package match: `pkg` and `pkg.*`, never `pkg_extra`. */
 export function inPackage(module: string, pkg: string): boolean {

@@ -242,9 +242,9 @@ export async function schedule(trees: TreeRecords[], options: ScheduleOptions): 
     emit({ kind: "count-start", name: spec.name, rounds, jobs: config.jobs });
     const counts = new Map<TreeRecords, { statement: InstructionCounts[]; pass: number | undefined }>();
     for (const state of targets) counts.set(state, { statement: [], pass: undefined });
-    // The rounds (each round's trees in a shuffled order), then the baselines: after the first
-    // round, so `pass` meets the tree's bytecode cache as every later round did (with --pyc
-    // cold the timed runs leave it empty; the counted runs share it, and the first fills it).
+    // The rounds (each round's trees in a shuffled order), then the baselines: after the
+    // rounds, so `pass` meets the tree's bytecode cache as every round but the first did (with
+    // --pyc cold the timed runs leave it empty; the counted runs share it, and the first fills it).
     const jobs = [
       ...Array.from({ length: rounds }, (_, round) => shuffle(targets, random).map((state) => ({ state, round }))).flat(),
       ...shuffle(targets, random).map((state) => ({ state, round: -1 })),

@@ -182,11 +182,10 @@ export const SIZE_SPREAD = 2;
  * The random part of a resampled model, drawn once and reused for every shift (common
  * random numbers: the power then rises with the shift as smoothly as the test allows).
  * Per draw: which observed item, whether the sides swap (paired), where in its tick the
- * value lay (coarse grids), and a burst's size factor.
+ * value lay (coarse grids), and a burst's size factor. Plain arrays: the comparer draws
+ * 6,000 before the JIT warms up, where a typed array's element costs several times more.
  */
 interface Plan {
-  // Plain arrays: the comparer draws these 6,000 times before the JIT warms up, where a
-  // typed array's element costs several times more.
   index: number[];
   swap: number[];
   jitter: number[];
@@ -255,9 +254,7 @@ function answer(size: number | null, span: number): Detectable {
 function pairedThresholds(residuals: readonly number[], index: readonly number[], swap: readonly number[], grow: readonly number[], edge: number, critical: number): Float64Array {
   const n = residuals.length;
   const thresholds = new Float64Array(RESAMPLES);
-  const s = new Array<number>(n).fill(0);
-  // Filled as a plain array, copied into a typed one to sort (its sort and set are native):
-  // before the JIT warms up, a typed array's element costs several times a plain one's.
+  const s = new Array<number>(n).fill(0); // plain arrays, as the plan's; a typed one to sort (natively)
   const averages = new Array<number>((n * (n + 1)) / 2).fill(0);
   const sorted = new Float64Array(averages.length);
   for (let b = 0; b < RESAMPLES; b += 1) {
@@ -283,7 +280,7 @@ function unpairedThresholds(values: readonly number[], n1: number, centre: numbe
   const n2 = size - n1;
   const thresholds = new Float64Array(RESAMPLES);
   const [xs, ys] = [new Array<number>(n1).fill(0), new Array<number>(n2).fill(0)];
-  const differences = new Array<number>(n1 * n2).fill(0); // as the averages above
+  const differences = new Array<number>(n1 * n2).fill(0); // as in pairedThresholds
   const sorted = new Float64Array(differences.length);
   for (let b = 0; b < RESAMPLES; b += 1) {
     for (let j = 0; j < size; j += 1) {
